@@ -1,0 +1,128 @@
+// Public shapes of the lib/tapi surface (see README "Library API").
+import type { LineCallParams } from './provider';
+import type { Scenario } from './providers/simulator/scenarios';
+
+export type ProviderKind = 'auto' | 'simulator' | 'win32';
+
+export interface SimulatorLineConfig {
+  name: string;
+  /** `$` supported (LINEDEVCAPFLAGS_DIALBILLING). */
+  dialBilling?: boolean;
+  /** `@` supported (LINEDEVCAPFLAGS_DIALQUIET). */
+  dialQuiet?: boolean;
+  /** `W` supported (LINEDEVCAPFLAGS_DIALDIALTONE). */
+  dialDialtone?: boolean;
+  /** Trailing `;` supported (LINEADDRCAPFLAGS_PARTIALDIAL). */
+  partialDial?: boolean;
+  /** Own number, reported as the called id of incoming calls. */
+  address?: string;
+}
+
+export interface SimulatorOptions {
+  /** Multiplies every delay: 1 = realistic seconds, 0 = as fast as possible (still asynchronous). */
+  timeScale?: number;
+  /** Replaces the default line devices. */
+  lines?: SimulatorLineConfig[];
+  /** Rules tried before the documented test numbers. */
+  scenarios?: Scenario[];
+}
+
+export interface OpenTapiOptions {
+  provider?: ProviderKind;
+  /** Friendly application name given to lineInitializeEx. */
+  appName?: string;
+  simulator?: SimulatorOptions;
+  /** win32 only: the Tapi32 library to load (a fake in tests). Default: Tapi32.dll on Windows. */
+  libraryPath?: string;
+  /** Lowest and highest TAPI version to negotiate per device (default 1.4 .. 2.2). */
+  apiVersions?: { low?: number; high?: number };
+}
+
+export type PrivilegeName = 'none' | 'monitor' | 'owner';
+
+export interface DialPolicyOptions {
+  allow?: string[];
+  deny?: string[];
+}
+
+export interface OpenLineOptions {
+  privileges?: PrivilegeName | PrivilegeName[];
+  /** LINEMEDIAMODE_* mask or names ('interactivevoice'); used with owner privilege. Default interactive voice. */
+  mediaModes?: number | string[];
+  dialPolicy?: DialPolicyOptions;
+  /** Country code used when makeCall/dial get none (0 = the provider's default). */
+  countryCode?: number;
+}
+
+/** User-facing call parameters; every field optional, TAPI defaults (3.1 kHz voice) when absent. */
+export interface CallParamsOptions {
+  /** LINEBEARERMODE name ('voice', 'speech', 'data', ...) or value. */
+  bearerMode?: string | number;
+  /** LINEMEDIAMODE name ('interactivevoice', 'automatedvoice', 'datamodem', 'g3fax', ...) or value. */
+  mediaMode?: string | number;
+  minRate?: number;
+  maxRate?: number;
+  addressId?: number;
+  /** Originate from this address (LINEADDRESSMODE_DIALABLEADDR) instead of an address id. */
+  origAddress?: string;
+  /** LINECALLPARAMFLAGS_BLOCKID: hide the caller id. */
+  blockId?: boolean;
+  /** LINECALLPARAMFLAGS_SECURE. */
+  secure?: boolean;
+  /** LINECALLPARAMFLAGS_IDLE: use an idle call appearance. */
+  idle?: boolean;
+  displayableAddress?: string;
+  calledParty?: string;
+  comment?: string;
+  userUserInfo?: Uint8Array | string;
+  dialParams?: { dialPause?: number; dialSpeed?: number; digitDuration?: number; waitForDialtone?: number };
+  /** Seconds; the provider abandons a call still ringing with disconnected/noanswer (0 = never). */
+  noAnswerTimeout?: number;
+  callingPartyId?: string;
+}
+
+export interface MakeCallOptions {
+  countryCode?: number;
+  params?: CallParamsOptions;
+}
+
+export interface LineDeviceCapabilities {
+  dialBilling: boolean;
+  dialQuiet: boolean;
+  dialDialtone: boolean;
+  partialDial: boolean;
+}
+
+export interface CallStateEvent {
+  /** Lower-case TAPI state name without prefix: 'dialtone', 'dialing', 'ringback', 'connected', ... */
+  state: string;
+  /** Lower-case name of the state's mode where it has one ('busy', 'noanswer', 'station', 'active', ...), else null. */
+  mode: string | null;
+  /** The state before this one (null for the first). */
+  previous: string | null;
+  /** LINECALLSTATE_* value (masked with 0x00FFFFFF). */
+  stateValue: number;
+  /** The raw mode parameter (dwParam2). */
+  modeValue: number;
+  /** Set when the message carried a privilege (first sight of the call, hand-off). */
+  privilege?: PrivilegeName;
+  at: Date;
+}
+
+export interface CallInfoSummary {
+  /** 'outbound', 'inbound', 'internal', 'external', 'unknown', 'unavail', 'conference'. */
+  origin: string;
+  reason?: string;
+  /** The address this app dialled (outbound calls placed here). */
+  address?: string;
+  callerId?: string;
+  callerIdName?: string;
+  calledId?: string;
+  calledIdName?: string;
+  connectedId?: string;
+  connectedIdName?: string;
+  /** The provider's call id (LINECALLINFO.dwCallID), not the handle. */
+  callId?: number;
+}
+
+export type { LineCallParams, Scenario };
