@@ -110,8 +110,10 @@ export interface CallStateEvent {
 }
 
 export interface CallInfoSummary {
-  /** 'outbound', 'inbound', 'internal', 'external', 'unknown', 'unavail', 'conference'. */
+  /** 'outbound', 'inbound' (LINECALLORIGIN_INTERNAL, _EXTERNAL or _INBOUND), 'conference' or 'unknown'. */
   origin: string;
+  /** The exact LINECALLORIGIN name, lower case: 'outbound', 'internal', 'external', 'inbound', 'unknown', 'unavail', 'conference'. */
+  originDetail?: string;
   reason?: string;
   /** The address this app dialled (outbound calls placed here). */
   address?: string;

@@ -1,0 +1,82 @@
+// An open line (HLINE): places calls, announces every call on it, and closes cleanly.
+import { EventEmitter } from 'node:events';
+import type { Call } from './call';
+import type { DialPolicy } from './dial-policy';
+import type { LineDevice } from './line-device';
+import type { MakeCallOptions, PrivilegeName } from './types';
+
+/** What a Line needs from the Tapi that owns it (internal). */
+export interface LineHost {
+  makeCall(line: Line, address: string | null, options: MakeCallOptions): Promise<Call>;
+  closeLine(line: Line): Promise<void>;
+}
+
+/**
+ * Events: 'callstate' (call, event) for every state of every call on the line; 'call' (call) for calls the
+ * app did not place (incoming, monitored); 'devstate' ({ states, param2, param3 }); 'close' (reason) when
+ * the line is closed by the provider or by TAPI re-initialisation; 'reopen' after re-initialisation.
+ */
+export class Line extends EventEmitter {
+  /** The device as last read (re-read after TAPI re-initialisation). */
+  device: LineDevice;
+  /** The callback instance given to lineOpen: identifies this line in messages. */
+  readonly instance: number;
+  readonly privileges: PrivilegeName[];
+  readonly privilegeMask: number;
+  readonly mediaModes: number;
+  readonly policy: DialPolicy;
+  readonly countryCode: number;
+  hLine: number;
+  /** False once closed (by close(), LINE_CLOSE, or shutdown). */
+  isOpen = true;
+  /** Live calls, keyed by handle (maintained by Tapi). */
+  readonly callsByHandle = new Map<number, Call>();
+  private readonly host: LineHost;
+
+  constructor(
+    host: LineHost,
+    init: {
+      device: LineDevice;
+      instance: number;
+      hLine: number;
+      privileges: PrivilegeName[];
+      privilegeMask: number;
+      mediaModes: number;
+      policy: DialPolicy;
+      countryCode: number;
+    },
+  ) {
+    super();
+    this.host = host;
+    this.device = init.device;
+    this.instance = init.instance;
+    this.hLine = init.hLine;
+    this.privileges = init.privileges;
+    this.privilegeMask = init.privilegeMask;
+    this.mediaModes = init.mediaModes;
+    this.policy = init.policy;
+    this.countryCode = init.countryCode;
+  }
+
+  get deviceId(): number {
+    return this.device.deviceId;
+  }
+
+  /** Every call whose handle this app still holds on the line. */
+  get calls(): Call[] {
+    return [...this.callsByHandle.values()];
+  }
+
+  /**
+   * lineMakeCallW. Resolves with the Call once LINE_REPLY reports success; rejects with a TapiError
+   * (synchronous LINEERR, failed reply, blocked by the dial policy, or the line closing first).
+   */
+  makeCall(address: string | null, options: MakeCallOptions = {}): Promise<Call> {
+    return this.host.makeCall(this, address, options);
+  }
+
+  /** Drops and deallocates every call this app owns on the line, then lineClose. Idempotent. */
+  close(): Promise<void> {
+    return this.host.closeLine(this);
+  }
+}

@@ -1,0 +1,49 @@
+// openTapi: pick a provider, initialise TAPI on it, read the line devices.
+import { TapiValidationError } from './errors';
+import { DEFAULT_API_VERSIONS, Tapi } from './tapi';
+import type { LineProvider } from './provider';
+import type { OpenTapiOptions } from './types';
+
+const PROVIDERS = ['auto', 'simulator', 'win32'] as const;
+
+export function resolveProvider(provider: OpenTapiOptions['provider'] = 'auto'): 'simulator' | 'win32' {
+  if (!PROVIDERS.includes(provider as (typeof PROVIDERS)[number])) {
+    throw new TapiValidationError(`provider must be one of ${PROVIDERS.join(', ')}; got "${String(provider)}"`);
+  }
+  if (provider === 'auto') return process.platform === 'win32' ? 'win32' : 'simulator';
+  return provider;
+}
+
+function providerFactory(kind: 'simulator' | 'win32', options: OpenTapiOptions): () => LineProvider {
+  if (kind === 'simulator') {
+    const simulator = options.simulator ?? {};
+    if (simulator.timeScale !== undefined && !(typeof simulator.timeScale === 'number' && simulator.timeScale >= 0)) {
+      throw new TapiValidationError('simulator.timeScale must be a number >= 0');
+    }
+    // Required here, not imported at the top: the win32 provider (and koffi) is never loaded unless chosen.
+    const { SimulatorProvider } = require('./providers/simulator') as typeof import('./providers/simulator');
+    return () => new SimulatorProvider(simulator);
+  }
+  const { Win32Provider } = require('./providers/win32') as typeof import('./providers/win32');
+  return () => new Win32Provider({ libraryPath: options.libraryPath, appName: options.appName });
+}
+
+/**
+ * Initialise TAPI: `provider` 'auto' is win32 on Windows and the simulated exchange elsewhere.
+ * Rejects with a TapiError (e.g. LINEERR_NODRIVER for win32 off Windows without libraryPath).
+ */
+export async function openTapi(options: OpenTapiOptions = {}): Promise<Tapi> {
+  const kind = resolveProvider(options.provider);
+  const createProvider = providerFactory(kind, options);
+  const low = options.apiVersions?.low ?? DEFAULT_API_VERSIONS.low;
+  const high = options.apiVersions?.high ?? DEFAULT_API_VERSIONS.high;
+  if (!(low <= high)) throw new TapiValidationError('apiVersions.low must not exceed apiVersions.high');
+  const tapi = new Tapi({ kind, createProvider, appName: options.appName ?? 'node-red-contrib-tapi', apiLow: low, apiHigh: high });
+  try {
+    await tapi.start();
+  } catch (error) {
+    await tapi.shutdown().catch(() => undefined);
+    throw error;
+  }
+  return tapi;
+}

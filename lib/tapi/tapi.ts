@@ -1,0 +1,621 @@
+// Tapi: one initialised TAPI app (HLINEAPP) over one provider. It dispatches the provider's ordered
+// message stream to lines and calls, correlates requests with LINE_REPLY, and owns every cleanup.
+import { EventEmitter } from 'node:events';
+import {
+  LINECALLINFOSTATE,
+  LINECALLPRIVILEGE,
+  LINEDEVSTATE,
+  LINEMEDIAMODE,
+  LINE_MESSAGE,
+  TAPI_VERSION,
+  flagNames,
+} from './constants';
+import { TapiError, TapiValidationError } from './errors';
+import { validateDialable } from './address';
+import { DialPolicy } from './dial-policy';
+import { toLineCallParams } from './call-params';
+import { Call, summarizeCallInfo, type CallHost } from './call';
+import { Line, type LineHost } from './line';
+import { toLineDevice, type LineDevice } from './line-device';
+import { RequestTable } from './requests';
+import { makeStateEvent, privilegeName } from './state-event';
+import type { LineCallInfo, LineCallStatus, LineMessage, LineProvider } from './provider';
+import type { MakeCallOptions, OpenLineOptions, PrivilegeName } from './types';
+
+const MAX_STRAY_HANDLES = 1024;
+const MAX_STRAY_PER_HANDLE = 64;
+const REINIT_BACKOFF_MS = [250, 500, 1000, 2000, 5000, 10000];
+
+export interface TapiInit {
+  kind: 'simulator' | 'win32';
+  createProvider: () => LineProvider;
+  appName: string;
+  apiLow: number;
+  apiHigh: number;
+}
+
+interface StrayMessages {
+  messages: LineMessage[];
+}
+
+/**
+ * Events: 'linecreate' (LineDevice), 'lineremove' (LineDevice), 'reinit' (after TAPI was re-initialised),
+ * 'listenererror' (error thrown by one of your listeners; it never reaches the provider).
+ */
+export class Tapi extends EventEmitter implements LineHost, CallHost {
+  readonly provider: 'simulator' | 'win32';
+  /** Line devices known to TAPI (devices that refused version negotiation are left out). */
+  lines: LineDevice[] = [];
+  private impl: LineProvider;
+  private readonly init: TapiInit;
+  private readonly requests = new RequestTable();
+  private readonly openLines = new Map<number, Line>();
+  private readonly linesByHandle = new Map<number, Line>();
+  private readonly calls = new Map<number, Call>();
+  private readonly stray = new Map<number, StrayMessages>();
+  private readonly closing = new WeakMap<Line, Promise<void>>();
+  private outbox: Array<() => void> = [];
+  private flushScheduled = false;
+  private nextInstance = 1;
+  private running = false;
+  private shutdownPromise?: Promise<void>;
+  private reinitializing?: Promise<void>;
+
+  constructor(init: TapiInit) {
+    super();
+    this.init = init;
+    this.provider = init.kind;
+    this.impl = init.createProvider();
+  }
+
+  /** The simulated exchange (presentIncomingCall, remoteHangup, ...) when provider is 'simulator'. */
+  get simulator(): any {
+    return this.impl.kind === 'simulator' ? this.impl : undefined;
+  }
+
+  /** The provider behind the seam (for diagnostics and tests). */
+  get lineProvider(): LineProvider {
+    return this.impl;
+  }
+
+  get isRunning(): boolean {
+    return this.running;
+  }
+
+  /** Requests sent and not yet answered by LINE_REPLY. */
+  get pendingRequests(): number {
+    return this.requests.size;
+  }
+
+  /** Every call handle held, across lines. */
+  get callCount(): number {
+    return this.calls.size;
+  }
+
+  get openLineCount(): number {
+    return this.openLines.size;
+  }
+
+  async start(): Promise<void> {
+    await this.initializeWithBackoff(2);
+  }
+
+  // ---- lines ------------------------------------------------------------------------------------
+
+  async openLine(deviceIdOrName: number | string, options: OpenLineOptions = {}): Promise<Line> {
+    this.assertRunning('lineOpen');
+    const device = this.findDevice(deviceIdOrName);
+    const { names, mask } = privilegesOf(options.privileges);
+    const mediaModes = mediaModesOf(options.mediaModes);
+    const policy = new DialPolicy(options.dialPolicy ?? {});
+    const countryCode = options.countryCode ?? 0;
+    checkCountryCode(countryCode, 'lineOpen');
+    const instance = this.nextInstance++;
+    const hLine = this.impl.open(device.deviceId, device.apiVersion, instance, mask, mediaModes);
+    const line = new Line(this, { device, instance, hLine, privileges: names, privilegeMask: mask, mediaModes, policy, countryCode });
+    this.registerLine(line);
+    return line;
+  }
+
+  closeLine(line: Line): Promise<void> {
+    let promise = this.closing.get(line);
+    if (!promise) {
+      promise = this.doCloseLine(line);
+      this.closing.set(line, promise);
+    }
+    return promise;
+  }
+
+  private async doCloseLine(line: Line): Promise<void> {
+    if (!line.isOpen) return;
+    // Drop what we own so that closing never leaves a live call behind; monitored handles just go back.
+    await Promise.all(line.calls.map((call) => call.release()));
+    this.requests.cancel((op) => TapiError.of('INVALLINEHANDLE', op, 'the line was closed before the reply'), line.instance);
+    if (line.isOpen) {
+      try {
+        this.impl.close(line.hLine);
+      } catch {
+        // Already closed by the provider (LINE_CLOSE raced us): nothing left to close.
+      }
+      this.forgetLine(line);
+    }
+    this.closing.delete(line);
+  }
+
+  // ---- calls ------------------------------------------------------------------------------------
+
+  async makeCall(line: Line, address: string | null, options: MakeCallOptions = {}): Promise<Call> {
+    const operation = 'lineMakeCall';
+    this.assertRunning(operation);
+    if (!line.isOpen) throw TapiError.of('INVALLINEHANDLE', operation, 'the line is closed');
+    if (address !== null && typeof address !== 'string') {
+      throw TapiError.of('INVALADDRESS', operation, 'the address must be a string (or null for a dial tone)');
+    }
+    if (address !== null) this.checkDialString(line, address, address, operation);
+    const countryCode = options.countryCode ?? line.countryCode;
+    checkCountryCode(countryCode, operation);
+    const params = toLineCallParams(options.params);
+    const id = this.impl.makeCall(line.hLine, address, countryCode, params);
+    return this.requests.track(id, operation, line.instance, (reply) => {
+      const hCall = reply.newCall ?? 0;
+      if (!hCall) throw TapiError.of('OPERATIONFAILED', operation, 'the provider reported success without a call handle');
+      const call = this.adoptCall(line, hCall, 'owner', { origin: 'outbound', originDetail: 'outbound', address: address ?? '' });
+      call.dialled = address ?? '';
+      return call;
+    });
+  }
+
+  async dial(call: Call, address: string, countryCode: number | undefined): Promise<void> {
+    const operation = 'lineDial';
+    this.assertCall(call, operation);
+    if (typeof address !== 'string') throw TapiError.of('INVALADDRESS', operation, 'the address must be a string');
+    const accumulated = call.dialled.replace(/;$/, '') + address;
+    if (address !== '') this.checkDialString(call.line, address, accumulated, operation);
+    else call.line.policy.check(accumulated, operation);
+    const cc = countryCode ?? call.line.countryCode;
+    checkCountryCode(cc, operation);
+    const id = this.impl.dial(call.handle, address, cc);
+    await this.requests.track(id, operation, call.line.instance, () => {
+      call.dialled = accumulated;
+    });
+  }
+
+  async drop(call: Call, userUserInfo?: Uint8Array): Promise<void> {
+    this.assertCall(call, 'lineDrop');
+    const id = this.impl.drop(call.handle, userUserInfo);
+    await this.requests.track(id, 'lineDrop', call.line.instance, () => undefined);
+  }
+
+  async answer(call: Call, userUserInfo?: Uint8Array): Promise<void> {
+    this.assertCall(call, 'lineAnswer');
+    const id = this.impl.answer(call.handle, userUserInfo);
+    await this.requests.track(id, 'lineAnswer', call.line.instance, () => undefined);
+  }
+
+  deallocate(call: Call): void {
+    this.assertCall(call, 'lineDeallocateCall');
+    this.impl.deallocateCall(call.handle);
+    this.forgetCall(call);
+  }
+
+  getCallInfo(call: Call): LineCallInfo {
+    this.assertCall(call, 'lineGetCallInfo');
+    return this.impl.getCallInfo(call.handle);
+  }
+
+  getCallStatus(call: Call): LineCallStatus {
+    this.assertCall(call, 'lineGetCallStatus');
+    return this.impl.getCallStatus(call.handle);
+  }
+
+  // ---- shutdown -----------------------------------------------------------------------------------
+
+  /** Drops and deallocates owned calls, closes every line, lineShutdown. Idempotent. */
+  shutdown(): Promise<void> {
+    this.shutdownPromise ??= this.doShutdown();
+    return this.shutdownPromise;
+  }
+
+  private async doShutdown(): Promise<void> {
+    if (this.reinitializing) await this.reinitializing.catch(() => undefined);
+    await Promise.all([...this.openLines.values()].map((line) => this.closeLine(line)));
+    this.running = false;
+    this.stopProvider('TAPI was shut down');
+    this.flush();
+  }
+
+  // ---- message dispatch ---------------------------------------------------------------------------
+
+  private readonly onMessage = (message: LineMessage): void => {
+    if (!this.running) return;
+    try {
+      this.dispatch(message);
+    } catch (error) {
+      // A provider must never be unwound by our bookkeeping; report and go on with the next message.
+      this.report(error);
+    }
+  };
+
+  private dispatch(m: LineMessage): void {
+    switch (m.messageId) {
+      case LINE_MESSAGE.LINE_REPLY:
+        this.requests.reply(m);
+        break;
+      case LINE_MESSAGE.LINE_CALLSTATE:
+        this.onCallState(m);
+        break;
+      case LINE_MESSAGE.LINE_APPNEWCALL:
+        this.onAppNewCall(m);
+        break;
+      case LINE_MESSAGE.LINE_CALLINFO:
+        this.onCallInfo(m);
+        break;
+      case LINE_MESSAGE.LINE_MONITORDIGITS: {
+        const call = this.calls.get(m.hDevice);
+        if (call) {
+          const digit = { digit: String.fromCharCode(m.param1 & 0xff), mode: m.param2, tick: m.param3 };
+          this.post(() => call.emit('digit', digit));
+        }
+        break;
+      }
+      case LINE_MESSAGE.LINE_GENERATE: {
+        const call = this.calls.get(m.hDevice);
+        if (call) this.post(() => call.emit('generate', { done: m.param1 === 1, tick: m.param3 }));
+        break;
+      }
+      case LINE_MESSAGE.LINE_LINEDEVSTATE:
+        this.onLineDevState(m);
+        break;
+      case LINE_MESSAGE.LINE_CLOSE: {
+        const line = this.linesByHandle.get(m.hDevice);
+        if (line) {
+          this.requests.cancel((op) => TapiError.of('INVALLINEHANDLE', op, 'the provider closed the line'), line.instance);
+          this.forgetLine(line);
+          this.post(() => line.emit('close', 'provider'));
+        }
+        break;
+      }
+      case LINE_MESSAGE.LINE_CREATE:
+        this.onLineCreate(m.param1);
+        break;
+      case LINE_MESSAGE.LINE_REMOVE: {
+        const device = this.lines.find((d) => d.deviceId === m.param1);
+        if (device) {
+          device.removed = true;
+          this.post(() => this.emit('lineremove', device));
+        }
+        break;
+      }
+      default:
+        break;
+    }
+  }
+
+  private onCallState(m: LineMessage): void {
+    let call = this.calls.get(m.hDevice);
+    if (!call) {
+      const privilege = m.param3 ? privilegeName(m.param3) : undefined;
+      const line = this.openLines.get(m.callbackInstance);
+      if (!privilege || !line) {
+        // A handle we do not know yet (its LINE_REPLY or LINE_APPNEWCALL is still to be matched): keep its states.
+        this.keepStray(m);
+        return;
+      }
+      call = this.adoptForeignCall(line, m.hDevice, privilege);
+    }
+    this.applyState(call, m);
+  }
+
+  private applyState(call: Call, m: LineMessage): void {
+    const event = makeStateEvent(m.param1, m.param2, m.param3, call.state);
+    call.state = event.state;
+    call.mode = event.mode;
+    if (event.privilege) call.privilege = event.privilege;
+    call.history.push(event);
+    const line = call.line;
+    this.post(() => {
+      line.emit('callstate', call, event);
+      call.emit('state', event);
+    });
+  }
+
+  private onAppNewCall(m: LineMessage): void {
+    const line = this.linesByHandle.get(m.hDevice) ?? this.openLines.get(m.callbackInstance);
+    const hCall = m.param2;
+    if (!line || !hCall || this.calls.has(hCall)) return;
+    this.adoptForeignCall(line, hCall, privilegeName(m.param3) ?? 'monitor');
+  }
+
+  private onCallInfo(m: LineMessage): void {
+    const call = this.calls.get(m.hDevice);
+    if (!call) return;
+    const changed = flagNames(LINECALLINFOSTATE, m.param1).map((n) => n.toLowerCase());
+    try {
+      call.info = summarizeCallInfo(this.impl.getCallInfo(call.handle), call.info.address);
+    } catch {
+      // The handle may be going away; the previous info stays.
+    }
+    this.post(() => call.emit('info', changed));
+  }
+
+  private onLineDevState(m: LineMessage): void {
+    if (m.param1 & LINEDEVSTATE.REINIT) {
+      // param2 != 0 is a newer message translated for old apps; we receive the original as well.
+      if (m.param2 === 0) void this.reinitialize();
+      return;
+    }
+    const line = this.linesByHandle.get(m.hDevice);
+    if (!line) return;
+    const states = flagNames(LINEDEVSTATE, m.param1).map((n) => n.toLowerCase());
+    const event = { states, param2: m.param2, param3: m.param3 };
+    this.post(() => {
+      line.emit('devstate', event);
+      if (m.param1 & LINEDEVSTATE.RINGING) line.emit('ringing', { ringMode: m.param2, ringCount: m.param3 });
+    });
+  }
+
+  private onLineCreate(deviceId: number): void {
+    if (this.lines.some((d) => d.deviceId === deviceId)) return;
+    const device = this.readDevice(deviceId);
+    if (!device) return;
+    this.lines.push(device);
+    this.post(() => this.emit('linecreate', device));
+  }
+
+  // ---- bookkeeping --------------------------------------------------------------------------------
+
+  private adoptCall(line: Line, hCall: number, privilege: PrivilegeName, info: Call['info']): Call {
+    const call = new Call(this, line, hCall, privilege, info);
+    this.calls.set(hCall, call);
+    line.callsByHandle.set(hCall, call);
+    const stray = this.stray.get(hCall);
+    if (stray) {
+      this.stray.delete(hCall);
+      for (const m of stray.messages) this.applyState(call, m);
+    }
+    return call;
+  }
+
+  private adoptForeignCall(line: Line, hCall: number, privilege: PrivilegeName): Call {
+    let info: Call['info'] = { origin: 'unknown' };
+    try {
+      info = summarizeCallInfo(this.impl.getCallInfo(hCall));
+    } catch {
+      // Info may not be ready yet; LINE_CALLINFO will refresh it.
+    }
+    // Announce before replaying any stray state, so 'call' always precedes the call's first 'callstate'.
+    const call = new Call(this, line, hCall, privilege, info);
+    this.post(() => line.emit('call', call));
+    this.calls.set(hCall, call);
+    line.callsByHandle.set(hCall, call);
+    const stray = this.stray.get(hCall);
+    if (stray) {
+      this.stray.delete(hCall);
+      for (const m of stray.messages) this.applyState(call, m);
+    }
+    return call;
+  }
+
+  private keepStray(m: LineMessage): void {
+    let entry = this.stray.get(m.hDevice);
+    if (!entry) {
+      if (this.stray.size >= MAX_STRAY_HANDLES) this.stray.delete(this.stray.keys().next().value as number);
+      entry = { messages: [] };
+      this.stray.set(m.hDevice, entry);
+    }
+    if (entry.messages.length < MAX_STRAY_PER_HANDLE) entry.messages.push(m);
+  }
+
+  private forgetCall(call: Call): void {
+    if (call.deallocated) return;
+    call.deallocated = true;
+    if (this.calls.get(call.handle) === call) this.calls.delete(call.handle);
+    call.line.callsByHandle.delete(call.handle);
+    this.post(() => call.emit('deallocated'));
+  }
+
+  private registerLine(line: Line): void {
+    line.isOpen = true;
+    this.openLines.set(line.instance, line);
+    this.linesByHandle.set(line.hLine, line);
+  }
+
+  /** The line is gone at the provider: its handle and every call handle on it are void. */
+  private forgetLine(line: Line): void {
+    line.isOpen = false;
+    this.openLines.delete(line.instance);
+    if (this.linesByHandle.get(line.hLine) === line) this.linesByHandle.delete(line.hLine);
+    for (const call of line.calls) this.forgetCall(call);
+  }
+
+  private checkDialString(line: Line, address: string, accumulated: string, operation: string): boolean {
+    const parsed = validateDialable(address, line.device.capabilities, operation);
+    if (parsed.partial) line.policy.checkPartial(accumulated, operation);
+    else line.policy.check(accumulated, operation);
+    return parsed.partial;
+  }
+
+  private assertRunning(operation: string): void {
+    if (!this.running) {
+      throw TapiError.of(this.reinitializing ? 'REINIT' : 'UNINITIALIZED', operation, 'TAPI is not initialised');
+    }
+  }
+
+  private assertCall(call: Call, operation: string): void {
+    this.assertRunning(operation);
+    if (call.deallocated) throw TapiError.of('INVALCALLHANDLE', operation, 'the call was deallocated');
+  }
+
+  private findDevice(deviceIdOrName: number | string): LineDevice {
+    let device: LineDevice | undefined;
+    if (typeof deviceIdOrName === 'number') {
+      device = this.lines.find((d) => d.deviceId === deviceIdOrName);
+    } else if (typeof deviceIdOrName === 'string') {
+      const wanted = deviceIdOrName.trim();
+      device =
+        this.lines.find((d) => d.name === wanted) ??
+        this.lines.find((d) => d.name.toLowerCase() === wanted.toLowerCase()) ??
+        (/^\d+$/.test(wanted) ? this.lines.find((d) => d.deviceId === Number(wanted)) : undefined);
+    } else {
+      throw TapiError.of('BADDEVICEID', 'lineOpen', 'give a device id or a line name');
+    }
+    if (!device) throw TapiError.of('BADDEVICEID', 'lineOpen', `no line device "${deviceIdOrName}"`);
+    if (device.removed) throw TapiError.of('NODEVICE', 'lineOpen', `line device "${device.name}" was removed`);
+    return device;
+  }
+
+  private readDevice(deviceId: number): LineDevice | undefined {
+    try {
+      const version = this.impl.negotiateApiVersion(deviceId, this.init.apiLow, this.init.apiHigh);
+      return toLineDevice(this.impl.getDevCaps(deviceId, version));
+    } catch {
+      return undefined; // INCOMPATIBLEAPIVERSION, NODEVICE...: TAPI says skip the device.
+    }
+  }
+
+  /** Queue a listener call: emitted after the current batch, so nothing is emitted before its call is handed out. */
+  private post(emit: () => void): void {
+    this.outbox.push(emit);
+    if (!this.flushScheduled) {
+      this.flushScheduled = true;
+      setImmediate(() => this.flush());
+    }
+  }
+
+  private flush(): void {
+    this.flushScheduled = false;
+    const batch = this.outbox;
+    this.outbox = [];
+    for (const emit of batch) {
+      try {
+        emit();
+      } catch (error) {
+        this.report(error);
+      }
+    }
+  }
+
+  private report(error: unknown): void {
+    if (this.listenerCount('listenererror') > 0) this.emit('listenererror', error);
+    else process.emitWarning(error instanceof Error ? error : new Error(String(error)), 'TapiListenerWarning');
+  }
+
+  // ---- initialisation and REINIT ------------------------------------------------------------------
+
+  private async initializeWithBackoff(attempts: number): Promise<void> {
+    for (let attempt = 0; ; attempt++) {
+      try {
+        this.initializeOnce();
+        return;
+      } catch (error) {
+        const reinit = error instanceof TapiError && error.code === 'LINEERR_REINIT';
+        if (!reinit || attempt + 1 >= attempts) throw error;
+        await delay(REINIT_BACKOFF_MS[Math.min(attempt, REINIT_BACKOFF_MS.length - 1)]);
+      }
+    }
+  }
+
+  private initializeOnce(): void {
+    const { numDevs } = this.impl.initialize(this.init.appName, this.onMessage);
+    this.running = true;
+    const lines: LineDevice[] = [];
+    for (let id = 0; id < numDevs; id++) {
+      const device = this.readDevice(id);
+      if (device) lines.push(device);
+    }
+    this.lines = lines;
+  }
+
+  private stopProvider(reason: string): void {
+    this.requests.cancel((op) => TapiError.of('INVALAPPHANDLE', op, reason));
+    try {
+      this.impl.shutdown();
+    } catch (error) {
+      this.report(error);
+    }
+    for (const line of [...this.openLines.values()]) this.forgetLine(line);
+    this.stray.clear();
+  }
+
+  /** LINE_LINEDEVSTATE(REINIT): shut down, initialise again with back-off, reopen every line. */
+  reinitialize(): Promise<void> {
+    this.reinitializing ??= this.doReinitialize().finally(() => {
+      this.reinitializing = undefined;
+    });
+    return this.reinitializing;
+  }
+
+  private async doReinitialize(): Promise<void> {
+    const lines = [...this.openLines.values()];
+    await Promise.all(lines.map((line) => this.closeLine(line)));
+    for (const line of lines) this.post(() => line.emit('close', 'reinit'));
+    this.running = false;
+    this.stopProvider('TAPI is re-initialising');
+    if (this.shutdownPromise) return;
+    this.impl = this.init.createProvider();
+    try {
+      await this.initializeWithBackoff(REINIT_BACKOFF_MS.length + 1);
+    } catch (error) {
+      this.report(error);
+      return;
+    }
+    for (const line of lines) {
+      const device = this.lines.find((d) => d.deviceId === line.device.deviceId && d.name === line.device.name);
+      if (!device) continue;
+      try {
+        line.device = device;
+        line.hLine = this.impl.open(device.deviceId, device.apiVersion, line.instance, line.privilegeMask, line.mediaModes);
+        this.registerLine(line);
+        this.closing.delete(line);
+        this.post(() => line.emit('reopen'));
+      } catch (error) {
+        this.report(error);
+      }
+    }
+    this.post(() => this.emit('reinit'));
+  }
+}
+
+function delay(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms));
+}
+
+function checkCountryCode(value: unknown, operation: string): void {
+  if (typeof value !== 'number' || !Number.isInteger(value) || value < 0 || value > 999) {
+    throw TapiError.of('INVALCOUNTRYCODE', operation, 'the country code must be an integer from 0 to 999');
+  }
+}
+
+const PRIVILEGE_NAMES: readonly PrivilegeName[] = ['none', 'monitor', 'owner'];
+
+export function privilegesOf(value: OpenLineOptions['privileges']): { names: PrivilegeName[]; mask: number } {
+  const list = value === undefined ? ['monitor'] : Array.isArray(value) ? value : [value];
+  const names = [...new Set(list.map((v) => String(v).toLowerCase()))] as PrivilegeName[];
+  for (const name of names) {
+    if (!PRIVILEGE_NAMES.includes(name)) throw TapiError.of('INVALPRIVSELECT', 'lineOpen', `unknown privilege "${name}"`);
+  }
+  if (names.length === 0 || (names.includes('none') && names.length > 1)) {
+    throw TapiError.of('INVALPRIVSELECT', 'lineOpen', '"none" cannot be combined with other privileges');
+  }
+  let mask = 0;
+  for (const name of names) mask |= LINECALLPRIVILEGE[name.toUpperCase() as keyof typeof LINECALLPRIVILEGE];
+  return { names, mask };
+}
+
+function mediaModesOf(value: OpenLineOptions['mediaModes']): number {
+  if (value === undefined) return LINEMEDIAMODE.INTERACTIVEVOICE;
+  if (typeof value === 'number') {
+    if (!Number.isInteger(value) || value <= 0) throw TapiError.of('INVALMEDIAMODE', 'lineOpen', 'media modes must be a positive mask');
+    return value;
+  }
+  if (!Array.isArray(value)) throw new TapiValidationError('mediaModes must be a number or an array of names');
+  let mask = 0;
+  for (const name of value) {
+    const bit = LINEMEDIAMODE[String(name).toUpperCase() as keyof typeof LINEMEDIAMODE];
+    if (bit === undefined) throw TapiError.of('INVALMEDIAMODE', 'lineOpen', `unknown media mode "${name}"`);
+    mask |= bit;
+  }
+  return mask || LINEMEDIAMODE.INTERACTIVEVOICE;
+}
+
+export const DEFAULT_API_VERSIONS = { low: TAPI_VERSION.V1_4, high: TAPI_VERSION.V2_2 };

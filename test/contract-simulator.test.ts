@@ -1,0 +1,4 @@
+import { describeContract } from './contract/contract';
+import { simulatorHarness } from './harness/simulator';
+
+describeContract(simulatorHarness);
