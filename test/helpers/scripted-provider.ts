@@ -1,0 +1,90 @@
+// A provider whose messages the test writes by hand: for ordering cases no real exchange produces on demand
+// (states before their reply, handles nobody announced, LINE_CLOSE in the middle of a call).
+import { LINE_MESSAGE, LINECALLSTATE, LINECALLPRIVILEGE, LINEDEVCAPFLAGS, TapiError } from '../../lib/tapi';
+import type { LineCallInfo, LineCallStatus, LineDevCaps, LineMessage, LineProvider } from '../../lib/tapi';
+
+type Handler = (message: LineMessage) => void;
+
+export class ScriptedProvider implements LineProvider {
+  readonly kind = 'simulator' as const;
+  handler?: Handler;
+  nextRequest = 1;
+  readonly sent: Array<{ fn: string; args: unknown[]; id: number }> = [];
+  readonly deallocated: number[] = [];
+  readonly closed: number[] = [];
+  shutdownCount = 0;
+  initializeErrors: TapiError[] = [];
+
+  initialize(_appName: string, onMessage: Handler) {
+    const e = this.initializeErrors.shift();
+    if (e) throw e;
+    this.handler = onMessage;
+    return { numDevs: 1, apiVersion: 0x00020002 };
+  }
+  negotiateApiVersion(_id: number, _low: number, high: number) {
+    return high;
+  }
+  getDevCaps(deviceId: number, apiVersion: number): LineDevCaps {
+    return {
+      deviceId, apiVersion, name: 'Scripted', providerInfo: 'test', switchInfo: '', permanentLineId: 1, addressModes: 1,
+      numAddresses: 1, bearerModes: 1, maxRate: 0, mediaModes: 4, generateDigitModes: 2, monitorDigitModes: 2,
+      devCapFlags: LINEDEVCAPFLAGS.DIALBILLING, maxNumActiveCalls: 4, answerMode: 1, lineStates: 0, uuiMakeCallSize: 0,
+      uuiDropSize: 0, defaultDialParams: { dialPause: 0, dialSpeed: 0, digitDuration: 0, waitForDialtone: 0 }, lineFeatures: 8,
+      partialDial: true,
+    };
+  }
+  open() {
+    return 0x100;
+  }
+  setStatusMessages() {}
+  private request(fn: string, args: unknown[]) {
+    const id = this.nextRequest++;
+    this.sent.push({ fn, args, id });
+    return id;
+  }
+  makeCall(...args: unknown[]) {
+    return this.request('lineMakeCall', args);
+  }
+  dial(...args: unknown[]) {
+    return this.request('lineDial', args);
+  }
+  drop(...args: unknown[]) {
+    return this.request('lineDrop', args);
+  }
+  answer(...args: unknown[]) {
+    return this.request('lineAnswer', args);
+  }
+  deallocateCall(hCall: number) {
+    this.deallocated.push(hCall);
+  }
+  getCallInfo(hCall: number): LineCallInfo {
+    return {
+      hLine: 0x100, lineDeviceId: 0, addressId: 0, bearerMode: 1, rate: 0, mediaMode: 4, callId: hCall, relatedCallId: 0,
+      callParamFlags: 0, callStates: 0, origin: 0x04, reason: 1, numOwners: 1, numMonitors: 0, countryCode: 0, trunk: 0xffffffff,
+      callerIdFlags: 0x08, callerId: '5550123', callerIdName: '', calledIdFlags: 0, calledId: '', calledIdName: '',
+      connectedIdFlags: 0, connectedId: '', connectedIdName: '', redirectionIdFlags: 0, redirectionId: '', redirectionIdName: '',
+      redirectingIdFlags: 0, redirectingId: '', redirectingIdName: '', appName: '', displayableAddress: '', calledParty: '', comment: '',
+    };
+  }
+  getCallStatus(): LineCallStatus {
+    return { callState: 1, callStateMode: 0, callPrivilege: 4, callFeatures: 0, callFeatures2: 0 };
+  }
+  close(hLine: number) {
+    this.closed.push(hLine);
+  }
+  shutdown() {
+    this.shutdownCount++;
+  }
+
+  /** Deliver messages to the model as one batch, synchronously (as a message pump's drain does). */
+  deliver(...messages: Array<Partial<LineMessage> & { messageId: number }>) {
+    for (const m of messages) this.handler!({ hDevice: 0, callbackInstance: 1, param1: 0, param2: 0, param3: 0, ...m });
+  }
+  reply(id: number, result = 0, newCall?: number) {
+    return { messageId: LINE_MESSAGE.LINE_REPLY, param1: id, param2: result >>> 0, newCall };
+  }
+  state(hCall: number, state: keyof typeof LINECALLSTATE, mode = 0, privilege = 0) {
+    return { messageId: LINE_MESSAGE.LINE_CALLSTATE, hDevice: hCall, param1: LINECALLSTATE[state], param2: mode, param3: privilege };
+  }
+  static readonly OWNER = LINECALLPRIVILEGE.OWNER;
+}
