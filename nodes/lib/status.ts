@@ -1,0 +1,72 @@
+// Node status from line and call states, with text from i18n keys; and the one error path
+// (typed error -> red status + done(err), so a Catch node gets err.code).
+import type { DoneFn, Node, NodeStatus } from './node-red';
+import type { LineStatusEvent } from './shared-line';
+
+export type Translate = (key: string, substitutions?: Record<string, unknown>) => string;
+
+/** The i18n namespace of each node file: `node-red-contrib-tapi/<file>:`. */
+export const NS = {
+  line: 'node-red-contrib-tapi/tapi-line:tapi-line.',
+  makeCall: 'node-red-contrib-tapi/make-call:make-call.',
+  callState: 'node-red-contrib-tapi/call-state:call-state.',
+} as const;
+
+/** 'LINEERR_ADDRESSBLOCKED' -> 'ADDRESSBLOCKED', at most 16 characters so the status stays short. */
+export function shortCode(err: unknown): string {
+  const code = (err as { code?: unknown } | undefined)?.code;
+  const text = typeof code === 'string' && code ? code.replace(/^LINEERR_/, '') : 'ERROR';
+  return text.length > 16 ? text.slice(0, 15) + '…' : text;
+}
+
+/** The status every user of a line shows for the line's state. */
+export function lineStatus(_: Translate, event: LineStatusEvent): NodeStatus {
+  switch (event.state) {
+    case 'open':
+      return { fill: 'green', shape: 'dot', text: _(NS.line + 'status.open') };
+    case 'connecting':
+      return { fill: 'yellow', shape: 'ring', text: _(NS.line + 'status.connecting') };
+    case 'unavailable':
+      return { fill: 'grey', shape: 'ring', text: _(NS.line + 'status.unavailable', { code: shortCode(event.error) }) };
+    case 'error':
+      return { fill: 'red', shape: 'ring', text: _(NS.line + 'status.error', { code: shortCode(event.error) }) };
+    case 'closed':
+      return { fill: 'grey', shape: 'ring', text: _(NS.line + 'status.closed') };
+    case 'idle':
+    default:
+      return { fill: 'grey', shape: 'ring', text: _(NS.line + 'status.idle') };
+  }
+}
+
+export function noLineStatus(_: Translate): NodeStatus {
+  return { fill: 'red', shape: 'ring', text: _(NS.line + 'status.no-config') };
+}
+
+const KNOWN_STATES = new Set([
+  'idle', 'offering', 'accepted', 'dialtone', 'dialing', 'ringback', 'busy', 'specialinfo', 'connected',
+  'proceeding', 'onhold', 'conferenced', 'onholdpendconf', 'onholdpendtransfer', 'disconnected', 'unknown',
+]);
+
+/** make-call's status while a call progresses: yellow ring, green dot once connected. */
+export function callProgressStatus(_: Translate, state: string): NodeStatus {
+  const text = KNOWN_STATES.has(state) ? _(NS.makeCall + 'state.' + state) : state.slice(0, 19);
+  return state === 'connected' ? { fill: 'green', shape: 'dot', text } : { fill: 'yellow', shape: 'ring', text };
+}
+
+const KNOWN_OUTCOMES = new Set([
+  'connected', 'busy', 'noanswer', 'reject', 'unreachable', 'badaddress', 'congestion', 'dropped', 'unknown',
+]);
+
+/** make-call's status once a call is over: green dot (the line is fine) with what happened. */
+export function callEndedStatus(_: Translate, outcome: string | null): NodeStatus {
+  const o = outcome ?? 'unknown';
+  const text = KNOWN_OUTCOMES.has(o) ? _(NS.makeCall + 'outcome.' + o) : o.slice(0, 19);
+  return { fill: 'green', shape: 'dot', text };
+}
+
+/** The one error path: red ring naming the code, then done(err) (err.code reaches Catch nodes). */
+export function failMessage(node: Node, _: Translate, err: unknown, done: DoneFn): void {
+  const error = err instanceof Error ? err : new Error(String(err));
+  node.status({ fill: 'red', shape: 'ring', text: _(NS.line + 'status.error', { code: shortCode(error) }) });
+  done(error);
+}

@@ -1,0 +1,144 @@
+// tapi-make-call: msg -> lineMakeCall on the configured line; one output message per call, when the call
+// reaches the chosen state (placed / connected / ended) or ends before it. Errors go to done(err).
+import { TapiError, type CallParamsOptions } from '../lib/tapi';
+import { CallTracker, type SendWhen } from './lib/call-tracker';
+import type { LineUser, TapiLineNode } from './lib/line-node';
+import { callRef, numberProp, parseDestination, type Destination } from './lib/messages';
+import type { DoneFn, NodeAPI, NodeDef, NodeMessage, SendFn } from './lib/node-red';
+import type { LineStatusEvent } from './lib/shared-line';
+import { withTimeout } from './lib/shared-line';
+import { callEndedStatus, callProgressStatus, failMessage, lineStatus, noLineStatus } from './lib/status';
+
+/** Editor defaults; the runtime uses exactly these for properties a flow leaves out. */
+const MAKE_CALL_DEFAULTS = {
+  destination: 'payload',
+  destinationType: 'msg',
+  countryCode: '',
+  bearerMode: '',
+  mediaMode: '',
+  origAddress: '',
+  blockCallerId: false,
+  sendWhen: 'connected' as SendWhen,
+  noAnswerTimeout: 0,
+  maxDuration: 0,
+};
+
+const SEND_WHEN: readonly SendWhen[] = ['placed', 'connected', 'ended'];
+const DESTINATION_TYPES = ['msg', 'flow', 'global', 'str', 'env', 'num', 'jsonata'];
+const CLOSE_WAIT_MS = 8000;
+
+interface MakeCallNode extends LineUser {
+  lineNode?: TapiLineNode;
+}
+
+export = function (RED: NodeAPI): void {
+  const _ = (key: string, subs?: Record<string, unknown>) => RED._(key, subs);
+
+  function MakeCall(this: MakeCallNode, def: NodeDef): void {
+    RED.nodes.createNode(this, def);
+    const node = this;
+    const str = (v: unknown, fallback: string) => (v === undefined || v === null ? fallback : String(v));
+    const destination = str(def.destination, MAKE_CALL_DEFAULTS.destination);
+    const destinationType = DESTINATION_TYPES.includes(String(def.destinationType)) ? String(def.destinationType) : MAKE_CALL_DEFAULTS.destinationType;
+    const countryCodeProp = str(def.countryCode, MAKE_CALL_DEFAULTS.countryCode).trim();
+    const sendWhen = SEND_WHEN.includes(def.sendWhen as SendWhen) ? (def.sendWhen as SendWhen) : MAKE_CALL_DEFAULTS.sendWhen;
+    const noAnswerTimeout = numberProp(def.noAnswerTimeout, MAKE_CALL_DEFAULTS.noAnswerTimeout);
+    const maxDuration = numberProp(def.maxDuration, MAKE_CALL_DEFAULTS.maxDuration);
+    const baseParams: CallParamsOptions = {};
+    const bearerMode = str(def.bearerMode, '').trim();
+    const mediaMode = str(def.mediaMode, '').trim();
+    const origAddress = str(def.origAddress, '').trim();
+    if (bearerMode) baseParams.bearerMode = bearerMode;
+    if (mediaMode) baseParams.mediaMode = mediaMode;
+    if (origAddress) baseParams.origAddress = origAddress;
+    if (def.blockCallerId === true || def.blockCallerId === 'true') baseParams.blockId = true;
+
+    const lineNode = typeof def.line === 'string' ? (RED.nodes.getNode(def.line) as TapiLineNode | null) : null;
+    node.lineNode = lineNode && typeof lineNode.register === 'function' ? lineNode : undefined;
+    const trackers = new Set<CallTracker>();
+    let closing = false;
+
+    node.onLineStatus = (event: LineStatusEvent) => {
+      // While calls are in progress their state is more telling than "line open".
+      if (trackers.size > 0 && event.state === 'open') return;
+      node.status(lineStatus(_, event));
+    };
+
+    if (node.lineNode) node.lineNode.register(node);
+    else node.status(noLineStatus(_));
+
+    function resolveDestination(msg: NodeMessage): Promise<unknown> {
+      return new Promise((resolve, reject) => {
+        try {
+          RED.util.evaluateNodeProperty(destination, destinationType, node, msg, (err, value) => (err ? reject(err) : resolve(value)));
+        } catch (err) {
+          reject(err);
+        }
+      });
+    }
+
+    async function place(msg: NodeMessage, send: SendFn, done: DoneFn): Promise<void> {
+      if (!node.lineNode) throw TapiError.of('INVALLINEHANDLE', 'lineMakeCall', 'no tapi-line configuration selected');
+      const value = await resolveDestination(msg);
+      const dest: Destination | undefined = parseDestination(value);
+      if (!dest) throw TapiError.of('INVALADDRESS', 'lineMakeCall', 'give the number as a string or as { address }');
+      if (dest.address === '') throw TapiError.of('INVALADDRESS', 'lineMakeCall', 'the number is empty');
+      const params: CallParamsOptions = { ...baseParams, ...(dest.params as CallParamsOptions | undefined) };
+      let countryCode = dest.countryCode;
+      if (countryCode === undefined && countryCodeProp !== '') countryCode = Number(countryCodeProp);
+      const options: { countryCode?: number; params?: CallParamsOptions } = {};
+      if (countryCode !== undefined) options.countryCode = countryCode;
+      if (Object.keys(params).length > 0) options.params = params;
+
+      const startedAt = new Date();
+      node.status(callProgressStatus(_, 'dialtone'));
+      const call = await node.lineNode.shared.makeCall(dest.address, options);
+      const address = dest.address ?? '';
+      if (closing) {
+        await call.release();
+        done();
+        return;
+      }
+      let sent = false;
+      const tracker: CallTracker = new CallTracker(call, address, startedAt, { sendWhen, noAnswerTimeout, maxDuration }, {
+        send(payload) {
+          sent = true;
+          msg.call = callRef(call);
+          msg.payload = payload;
+          send(msg);
+          done();
+        },
+        progress(event) {
+          if (!closing) node.status(callProgressStatus(_, event.state));
+        },
+        finished(payload) {
+          trackers.delete(tracker);
+          if (!sent) done();
+          if (!closing && trackers.size === 0) node.status(callEndedStatus(_, payload.outcome));
+        },
+      });
+      trackers.add(tracker);
+      tracker.start();
+    }
+
+    node.on('input', (msg: NodeMessage, send: SendFn, done: DoneFn) => {
+      if (closing) {
+        done();
+        return;
+      }
+      place(msg, send, done).catch((err: unknown) => failMessage(node, _, err, done));
+    });
+
+    node.on('close', (_removed: boolean, done: () => void) => {
+      closing = true;
+      const aborting = Promise.all([...trackers].map((t) => t.abort('dropped')));
+      withTimeout(aborting, CLOSE_WAIT_MS)
+        .catch(() => undefined)
+        .then(() => (node.lineNode ? node.lineNode.deregister(node) : undefined))
+        .catch(() => undefined)
+        .then(() => done());
+    });
+  }
+
+  RED.nodes.registerType('tapi-make-call', MakeCall);
+};

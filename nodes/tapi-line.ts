@@ -1,0 +1,101 @@
+// tapi-line: the config node that owns one open TAPI line and shares it with every node that uses it.
+import type { LineDevice } from '../lib/tapi';
+import type { ExpressLikeRequest, ExpressLikeResponse, NodeAPI, NodeDef } from './lib/node-red';
+import { lineConfig, type LineUser, type TapiLineNode } from './lib/line-node';
+import { SharedLine, type LineStatusEvent } from './lib/shared-line';
+import { lineStatus } from './lib/status';
+import { acquireTapi, type ProviderChoice } from './lib/tapi-registry';
+
+const PROVIDERS: readonly ProviderChoice[] = ['auto', 'simulator', 'win32'];
+
+function describeLine(d: LineDevice) {
+  return {
+    deviceId: d.deviceId,
+    name: d.name,
+    apiVersion: d.apiVersion,
+    numAddresses: d.numAddresses,
+    bearerModes: d.bearerModes,
+    mediaModes: d.mediaModes,
+    capabilities: d.capabilities,
+    providerInfo: d.providerInfo,
+    removed: d.removed,
+  };
+}
+
+export = function (RED: NodeAPI): void {
+  const _ = (key: string, subs?: Record<string, unknown>) => RED._(key, subs);
+
+  function TapiLine(this: TapiLineNode, def: NodeDef): void {
+    RED.nodes.createNode(this, def);
+    const node = this;
+    node.name = typeof def.name === 'string' ? def.name : '';
+    const config = lineConfig(def);
+    node.shared = new SharedLine(config, (message) => node.log(message));
+    node.users = {};
+
+    node.shared.on('status', (event: LineStatusEvent) => {
+      for (const user of Object.values(node.users)) pushStatus(user, event);
+    });
+
+    node.register = (user: LineUser) => {
+      node.users[user.id] = user;
+      node.shared.register(user.id, user);
+      pushStatus(user, node.shared.status);
+    };
+
+    node.deregister = async (user: LineUser, done?: () => void) => {
+      delete node.users[user.id];
+      try {
+        await node.shared.deregister(user.id);
+      } finally {
+        if (done) done();
+      }
+    };
+
+    node.on('close', (_removed: boolean, done: () => void) => {
+      node.shared.close().then(
+        () => done(),
+        () => done(),
+      );
+    });
+  }
+
+  function pushStatus(user: LineUser, event: LineStatusEvent): void {
+    try {
+      if (typeof user.onLineStatus === 'function') user.onLineStatus(event);
+      else user.status(lineStatus(_, event));
+    } catch (err) {
+      RED.log.warn(`tapi-line: status update failed: ${String(err)}`);
+    }
+  }
+
+  RED.nodes.registerType('tapi-line', TapiLine);
+
+  // GET tapi-line/lines?provider=auto|simulator|win32[&timeScale=1]: the provider's line devices, for the editor's line picker.
+  try {
+    if (RED.httpAdmin && RED.auth) {
+      RED.httpAdmin.get('/tapi-line/lines', RED.auth.needsPermission('tapi-line.read'), (req: ExpressLikeRequest, res: ExpressLikeResponse) => {
+        const asked = String(req.query.provider ?? 'auto');
+        const provider = (PROVIDERS.includes(asked as ProviderChoice) ? asked : 'auto') as ProviderChoice;
+        const timeScale = Number(req.query.timeScale ?? 1);
+        const simulatorTimeScale = Number.isFinite(timeScale) && timeScale >= 0 ? timeScale : 1;
+        acquireTapi({ provider, simulatorTimeScale }).then(
+          async (lease) => {
+            try {
+              res.json({ provider: lease.tapi.provider, lines: lease.tapi.lines.map(describeLine) });
+            } finally {
+              await lease.release();
+            }
+          },
+          (err: Error & { code?: string }) => {
+            res.status(503).json({ provider, code: err.code ?? 'ERR_TAPI_UNAVAILABLE', message: err.message });
+          },
+        ).catch((err: unknown) => {
+          RED.log.warn(`tapi-line: listing lines failed: ${String(err)}`);
+        });
+      });
+    }
+  } catch (err) {
+    RED.log.warn(`tapi-line: admin endpoint not registered: ${String(err)}`);
+  }
+};
