@@ -1,0 +1,33 @@
+/* Test-control exports of the fake Tapi32 (prefix fake_). Not part of TAPI. */
+#ifndef FAKE_TAPI_CONTROL_H
+#define FAKE_TAPI_CONTROL_H
+
+#include <stdint.h>
+#include <uchar.h>
+
+typedef struct fake_outstanding_t {
+    uint32_t apps;      /* initialised, not shut down */
+    uint32_t lines;     /* open HLINEs */
+    uint32_t calls;     /* HCALLs not deallocated (incl. those of pending lineMakeCallW) */
+    uint32_t requests;  /* async requests whose LINE_REPLY is not yet queued */
+    uint32_t messages;  /* messages queued, not yet read with lineGetMessage */
+    uint32_t misuse;    /* ABI misuse detected (bad sizes, pointers, strings, ANSI calls, two readers) */
+} fake_outstanding_t;
+
+void fake_set_time_scale(double scale);
+uint32_t fake_present_incoming_call(uint32_t deviceId, const char16_t *callerId, const char16_t *callerName, const char16_t *calledId);
+int32_t fake_remote_hangup(uint32_t hCall, uint32_t disconnectMode);
+int32_t fake_remote_digits(uint32_t hCall, const char16_t *digits);
+void fake_trigger_reinit(void);
+int32_t fake_force_line_close(uint32_t hLine);
+void fake_fail_next(const char *functionName, int32_t lineErr, int32_t async);
+void fake_reply_before_return(int32_t on);
+void fake_reply_sign_extend(int32_t on);
+void fake_outstanding(fake_outstanding_t *out);
+uint32_t fake_last_call_params(uint8_t *buf, uint32_t size);
+int32_t fake_last_dest_address(char16_t *buf, uint32_t units);
+int32_t fake_set_line_name(uint32_t deviceId, const char16_t *name);
+int32_t fake_post_burst(uint32_t hLineApp, uint32_t count);
+void fake_reset(void);
+
+#endif

@@ -1,0 +1,2061 @@
+/*
+ * fake Tapi32: an ABI-exact (Windows x64 layouts) stand-in for Tapi32.dll on Linux, for tests.
+ *
+ * - Exports the undecorated W / unsuffixed names with the tapi-reference.md §2 signatures; the ANSI
+ *   lineMakeCall / lineMakeCallA (and a few more ANSI names) return LINEERR_OPERATIONUNAVAIL and count
+ *   as misuse.
+ * - USEEVENT only: a per-app FIFO (mutex + condition variable) read with lineGetMessage.
+ * - Every message is posted by the fake's own scheduler thread (the far end), like the TAPI service:
+ *   LINE_REPLYs, call states, generated-digit completions. lineMakeCallW's *lphCall is written by that
+ *   thread right before the LINE_REPLY is queued, so the caller's slot must outlive the function call.
+ * - Two line devices that behave like the simulator (lib/tapi/providers/simulator); the far-end
+ *   sequences come from scenarios.ts through the generated header build/scenarios.h.
+ * - Validates what it receives (sizes, offsets, pointers, UTF-16) and fails loudly, counting misuse.
+ *
+ * One global mutex guards all state; the scheduler runs its actions with it held.
+ */
+#define _POSIX_C_SOURCE 200809L
+#include <errno.h>
+#include <pthread.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "tapi_abi.h"
+#include "fake_control.h"
+#include "scenarios.h" /* generated: FAKE_DIAL_TIMING_*, fake_scenarios[], fake_default_scenario */
+
+#define EXPORT __attribute__((visibility("default")))
+
+#define NUM_DEVS 2u
+#define MAX_APPS 64
+#define MAX_LINES 256
+#define MAX_PCALLS 256
+#define MAX_HCALLS 512
+#define MAX_REQS 512
+#define MAX_DIGITS 256
+#define MAX_TEXT 256 /* char16_t units kept per string field */
+#define MAX_STRING_SCAN 65536u
+#define MAX_PARAMS_BYTES 65536u
+#define INFINITE_TIMEOUT 0xFFFFFFFFu
+
+/* Handles live in distinct ranges above 0x80000000: a caller that reads them as signed int32 breaks at once. */
+#define APP_HANDLE_BASE 0x8A000000u
+#define LINE_HANDLE_BASE 0x8B000000u
+#define CALL_HANDLE_BASE 0xC0000000u
+
+static const uint32_t k_versions[] = {TAPI_V1_3, TAPI_V1_4, TAPI_V2_0, TAPI_V2_1, TAPI_V2_2, TAPI_V3_0, TAPI_V3_1};
+#define FAKE_HIGHEST_VERSION TAPI_V3_1
+
+/* ------------------------------------------------------------------------------------------------ */
+/* state                                                                                             */
+
+typedef struct {
+    LINEMESSAGE *buf;
+    size_t cap, head, count;
+} msgq_t;
+
+typedef struct {
+    int used;  /* slot taken (stays taken after shutdown until the last blocked reader left) */
+    int alive; /* initialised and not shut down */
+    uint32_t h;
+    msgq_t q;
+    pthread_cond_t cv;
+    int readers;
+    char16_t name[MAX_TEXT];
+    size_t name_len;
+} app_t;
+
+typedef struct {
+    int used;
+    uint32_t h;
+    uint32_t app;
+    uint32_t dev;
+    uint32_t ver;
+    uintptr_t cbinst;
+    uint32_t priv;
+    uint32_t media;
+    uint32_t line_states, addr_states;
+} line_t;
+
+typedef struct {
+    char16_t s[MAX_TEXT];
+    size_t len; /* units, without NUL; 0 = absent */
+} text_t;
+
+typedef struct {
+    int used;
+    uint32_t id; /* unique, never reused: stale events check it */
+    uint32_t dev;
+    uint32_t state, mode;
+    uint32_t epoch; /* bumped when the far-end program is cancelled (drop, hang-up, answer, idle) */
+    int outbound;
+    char digits[MAX_DIGITS];
+    size_t ndigits;
+    int dial_complete;
+    int noanswer_armed;
+    int dialing_scheduled, proceeding_scheduled;
+    uint32_t noanswer_secs;
+    const fake_scenario_t *scenario;
+    uint32_t bearer, media, rate, address_id, param_flags, country;
+    LINEDIALPARAMS dial;
+    text_t caller, caller_name, called, called_name, displayable, called_party, comment, app_name;
+    struct timespec entered;
+} pcall_t;
+
+typedef struct {
+    int used;
+    uint32_t h;
+    int pc; /* pcall slot */
+    uint32_t line;
+    uint32_t priv;
+    int first_sent;
+    uint32_t monitor_modes;
+    int generating;
+} hcall_t;
+
+enum { REQ_MAKECALL = 1, REQ_DIAL, REQ_DROP, REQ_ANSWER, REQ_FAIL };
+
+typedef struct {
+    int used;
+    uint32_t id;
+    uint32_t app;
+    uint32_t line;
+    int kind;
+    int32_t result;
+    uint32_t *lphCall;
+    uint32_t hcall;
+    char digits[MAX_DIGITS];
+    size_t ndigits;
+    int complete;
+} req_t;
+
+enum { EV_REPLY = 1, EV_STAGE, EV_STATE, EV_NOANSWER, EV_POST, EV_INCOMING, EV_GENERATE_DONE };
+enum { STAGE_DIALTONE = 1, STAGE_DIALING, STAGE_PROCEEDING, STAGE_STEP };
+
+typedef struct {
+    uint64_t due_ns; /* real time (CLOCK_MONOTONIC) */
+    double vdue;     /* virtual seconds: orders events exactly as at time scale 1 */
+    uint64_t seq;
+    int kind;
+    int pc;
+    uint32_t pc_id, epoch;
+    uint32_t a, b, c;
+    LINEMESSAGE msg;
+} event_t;
+
+static pthread_mutex_t g_mu = PTHREAD_MUTEX_INITIALIZER;
+static pthread_cond_t g_sched_cv;
+static pthread_once_t g_once = PTHREAD_ONCE_INIT;
+static int g_sched_started;
+
+static app_t g_apps[MAX_APPS];
+static line_t g_lines[MAX_LINES];
+static pcall_t g_pcalls[MAX_PCALLS];
+static hcall_t g_hcalls[MAX_HCALLS];
+static req_t g_reqs[MAX_REQS];
+
+static event_t *g_heap;
+static size_t g_heap_len, g_heap_cap;
+static uint64_t g_seq;
+static double g_vnow;
+
+static uint32_t g_next_app = APP_HANDLE_BASE + 1;
+static uint32_t g_next_line = LINE_HANDLE_BASE + 1;
+static uint32_t g_next_call = CALL_HANDLE_BASE + 1;
+static uint32_t g_next_req = 1;
+static uint32_t g_next_pcall_id = 1;
+
+static double g_time_scale;
+static uint32_t g_misuse;
+static int g_reply_before_return;
+static int g_sign_extend = 1;
+
+typedef struct {
+    char name[64];
+    int32_t err;
+    int async;
+} fail_t;
+static fail_t g_fail[16];
+
+static uint8_t g_last_params[MAX_PARAMS_BYTES];
+static uint32_t g_last_params_len;
+static char16_t g_last_dest[4096];
+static int32_t g_last_dest_len = -1;
+
+static text_t g_line_names[NUM_DEVS];
+
+static const char16_t k_default_names[NUM_DEVS][32] = {u"Simulated Line 1", u"Simulated Analog Line"};
+
+/* ------------------------------------------------------------------------------------------------ */
+/* small helpers                                                                                      */
+
+static uint64_t now_ns(void) {
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (uint64_t)ts.tv_sec * 1000000000ull + (uint64_t)ts.tv_nsec;
+}
+
+static uint32_t tick_ms(void) { return (uint32_t)(now_ns() / 1000000ull); }
+
+static void misuse(void) { g_misuse++; }
+
+static size_t u16len_bounded(const char16_t *s, size_t max, int *ok) {
+    size_t n = 0;
+    while (n < max && s[n]) n++;
+    *ok = n < max;
+    return n;
+}
+
+/* Valid UTF-16: every surrogate paired. */
+static int u16_valid(const char16_t *s, size_t n) {
+    for (size_t i = 0; i < n; i++) {
+        uint16_t c = (uint16_t)s[i];
+        if (c >= 0xD800 && c <= 0xDBFF) {
+            if (i + 1 >= n) return 0;
+            uint16_t d = (uint16_t)s[i + 1];
+            if (d < 0xDC00 || d > 0xDFFF) return 0;
+            i++;
+        } else if (c >= 0xDC00 && c <= 0xDFFF) {
+            return 0;
+        }
+    }
+    return 1;
+}
+
+static void text_set(text_t *t, const char16_t *s, size_t n) {
+    if (!s) n = 0;
+    if (n > MAX_TEXT - 1) n = MAX_TEXT - 1;
+    if (n) memcpy(t->s, s, n * 2);
+    t->s[n] = 0;
+    t->len = n;
+}
+
+static void text_set_ascii(text_t *t, const char *s) {
+    size_t n = strlen(s);
+    if (n > MAX_TEXT - 1) n = MAX_TEXT - 1;
+    for (size_t i = 0; i < n; i++) t->s[i] = (char16_t)(unsigned char)s[i];
+    t->s[n] = 0;
+    t->len = n;
+}
+
+static int is_known_version(uint32_t v) {
+    for (size_t i = 0; i < sizeof k_versions / sizeof k_versions[0]; i++)
+        if (k_versions[i] == v) return 1;
+    return 0;
+}
+
+static uint32_t devcaps_fixed(uint32_t v) {
+    if (v < TAPI_V1_4) return 236;
+    if (v < TAPI_V2_0) return 240;
+    if (v < TAPI_V2_2) return 252;
+    if (v < TAPI_V3_0) return 268;
+    return 292;
+}
+static uint32_t callinfo_fixed(uint32_t v) { return v < TAPI_V2_0 ? 296 : v < TAPI_V3_0 ? 324 : 344; }
+static uint32_t callparams_fixed(uint32_t v) { return v < TAPI_V2_0 ? 112 : v < TAPI_V3_0 ? 176 : 180; }
+static uint32_t callstatus_fixed(uint32_t v) { return v < TAPI_V2_0 ? 36 : 56; }
+
+static void put32(void *base, size_t off, uint32_t v) { memcpy((uint8_t *)base + off, &v, 4); }
+static uint32_t get32(const void *base, size_t off) {
+    uint32_t v;
+    memcpy(&v, (const uint8_t *)base + off, 4);
+    return v;
+}
+
+/* Variable part writer (§3.1): items contiguous after the fixed part; what does not fit gets Size = Offset = 0. */
+typedef struct {
+    uint8_t *base;
+    uint32_t total, used, needed;
+} varpack_t;
+
+static void var_add(varpack_t *vp, size_t size_field_off, const void *data, uint32_t n) {
+    if (n == 0) {
+        put32(vp->base, size_field_off, 0);
+        put32(vp->base, size_field_off + 4, 0);
+        return;
+    }
+    vp->needed += n;
+    if ((uint64_t)vp->used + n <= vp->total) {
+        memcpy(vp->base + vp->used, data, n);
+        put32(vp->base, size_field_off, n);
+        put32(vp->base, size_field_off + 4, vp->used);
+        vp->used += n;
+    } else {
+        put32(vp->base, size_field_off, 0);
+        put32(vp->base, size_field_off + 4, 0);
+    }
+}
+
+static void var_add_text(varpack_t *vp, size_t size_field_off, const text_t *t) {
+    if (!t->len) {
+        var_add(vp, size_field_off, NULL, 0);
+        return;
+    }
+    var_add(vp, size_field_off, t->s, (uint32_t)(t->len + 1) * 2); /* bytes, NUL included */
+}
+
+/* ------------------------------------------------------------------------------------------------ */
+/* lookups                                                                                           */
+
+static app_t *find_app(uint32_t h) {
+    for (int i = 0; i < MAX_APPS; i++)
+        if (g_apps[i].used && g_apps[i].alive && g_apps[i].h == h) return &g_apps[i];
+    return NULL;
+}
+static line_t *find_line(uint32_t h) {
+    for (int i = 0; i < MAX_LINES; i++)
+        if (g_lines[i].used && g_lines[i].h == h) return &g_lines[i];
+    return NULL;
+}
+static hcall_t *find_hcall(uint32_t h) {
+    for (int i = 0; i < MAX_HCALLS; i++)
+        if (g_hcalls[i].used && g_hcalls[i].h == h) return &g_hcalls[i];
+    return NULL;
+}
+static req_t *find_req(uint32_t id) {
+    for (int i = 0; i < MAX_REQS; i++)
+        if (g_reqs[i].used && g_reqs[i].id == id) return &g_reqs[i];
+    return NULL;
+}
+
+/* ------------------------------------------------------------------------------------------------ */
+/* message queue                                                                                      */
+
+static void q_push(app_t *a, const LINEMESSAGE *m) {
+    if (a->q.count == a->q.cap) {
+        size_t ncap = a->q.cap ? a->q.cap * 2 : 64;
+        LINEMESSAGE *nb = malloc(ncap * sizeof *nb);
+        if (!nb) return;
+        for (size_t i = 0; i < a->q.count; i++) nb[i] = a->q.buf[(a->q.head + i) % a->q.cap];
+        free(a->q.buf);
+        a->q.buf = nb;
+        a->q.cap = ncap;
+        a->q.head = 0;
+    }
+    a->q.buf[(a->q.head + a->q.count) % a->q.cap] = *m;
+    a->q.count++;
+    pthread_cond_broadcast(&a->cv);
+}
+
+static int q_pop(app_t *a, LINEMESSAGE *out) {
+    if (!a->q.count) return 0;
+    *out = a->q.buf[a->q.head];
+    a->q.head = (a->q.head + 1) % a->q.cap;
+    a->q.count--;
+    return 1;
+}
+
+static void post(uint32_t happ, uint32_t hdev, uint32_t id, uintptr_t cb, uintptr_t p1, uintptr_t p2, uintptr_t p3) {
+    app_t *a = find_app(happ);
+    if (!a) return;
+    LINEMESSAGE m = {hdev, id, cb, p1, p2, p3};
+    q_push(a, &m);
+}
+
+static void app_release_slot_if_idle(app_t *a) {
+    if (!a->alive && a->readers == 0 && a->used) {
+        free(a->q.buf);
+        a->q.buf = NULL;
+        a->q.cap = a->q.head = a->q.count = 0;
+        a->used = 0;
+    }
+}
+
+/* ------------------------------------------------------------------------------------------------ */
+/* scheduler                                                                                          */
+
+static int ev_before(const event_t *x, const event_t *y) {
+    if (x->due_ns != y->due_ns) return x->due_ns < y->due_ns;
+    if (x->vdue != y->vdue) return x->vdue < y->vdue;
+    return x->seq < y->seq;
+}
+
+static void heap_push(const event_t *e) {
+    if (g_heap_len == g_heap_cap) {
+        size_t ncap = g_heap_cap ? g_heap_cap * 2 : 128;
+        event_t *nh = realloc(g_heap, ncap * sizeof *nh);
+        if (!nh) return;
+        g_heap = nh;
+        g_heap_cap = ncap;
+    }
+    size_t i = g_heap_len++;
+    g_heap[i] = *e;
+    while (i > 0) {
+        size_t p = (i - 1) / 2;
+        if (!ev_before(&g_heap[i], &g_heap[p])) break;
+        event_t t = g_heap[i];
+        g_heap[i] = g_heap[p];
+        g_heap[p] = t;
+        i = p;
+    }
+}
+
+static event_t heap_pop(void) {
+    event_t top = g_heap[0];
+    g_heap[0] = g_heap[--g_heap_len];
+    size_t i = 0;
+    for (;;) {
+        size_t l = 2 * i + 1, r = l + 1, m = i;
+        if (l < g_heap_len && ev_before(&g_heap[l], &g_heap[m])) m = l;
+        if (r < g_heap_len && ev_before(&g_heap[r], &g_heap[m])) m = r;
+        if (m == i) break;
+        event_t t = g_heap[i];
+        g_heap[i] = g_heap[m];
+        g_heap[m] = t;
+        i = m;
+    }
+    return top;
+}
+
+/* Schedule `e` `delay` seconds (time-scale 1) after the current virtual time. */
+static void schedule(event_t e, double delay) {
+    if (delay < 0) delay = 0;
+    e.vdue = g_vnow + delay;
+    e.due_ns = g_time_scale > 0 ? now_ns() + (uint64_t)(delay * g_time_scale * 1e9) : 0;
+    e.seq = ++g_seq;
+    heap_push(&e);
+    pthread_cond_signal(&g_sched_cv);
+}
+
+static void run_event(event_t *e);
+
+static void *scheduler_main(void *arg) {
+    (void)arg;
+    pthread_mutex_lock(&g_mu);
+    for (;;) {
+        if (!g_heap_len) {
+            pthread_cond_wait(&g_sched_cv, &g_mu);
+            continue;
+        }
+        uint64_t now = now_ns();
+        if (g_heap[0].due_ns <= now) {
+            event_t e = heap_pop();
+            if (e.vdue > g_vnow) g_vnow = e.vdue;
+            run_event(&e);
+            continue;
+        }
+        uint64_t due = g_heap[0].due_ns;
+        struct timespec ts = {(time_t)(due / 1000000000ull), (long)(due % 1000000000ull)};
+        pthread_cond_timedwait(&g_sched_cv, &g_mu, &ts);
+    }
+    return NULL;
+}
+
+static double env_time_scale(void) {
+    const char *s = getenv("FAKE_TAPI32_TIMESCALE");
+    if (!s || !*s) return 0;
+    char *end = NULL;
+    double v = strtod(s, &end);
+    return (end && *end == 0 && v >= 0) ? v : 0;
+}
+
+static void reset_config_locked(void) {
+    g_time_scale = env_time_scale();
+    g_reply_before_return = 0;
+    g_sign_extend = 1;
+    memset(g_fail, 0, sizeof g_fail);
+    g_misuse = 0;
+    g_last_params_len = 0;
+    g_last_dest_len = -1;
+    for (uint32_t d = 0; d < NUM_DEVS; d++) {
+        size_t n = 0;
+        while (k_default_names[d][n]) n++;
+        text_set(&g_line_names[d], k_default_names[d], n);
+    }
+}
+
+static void init_once(void) {
+    pthread_condattr_t ca;
+    pthread_condattr_init(&ca);
+    pthread_condattr_setclock(&ca, CLOCK_MONOTONIC);
+    pthread_cond_init(&g_sched_cv, &ca);
+    pthread_condattr_destroy(&ca);
+    pthread_mutex_lock(&g_mu);
+    reset_config_locked();
+    pthread_mutex_unlock(&g_mu);
+}
+
+static void ensure_scheduler_locked(void) {
+    if (g_sched_started) return;
+    pthread_t t;
+    pthread_attr_t at;
+    pthread_attr_init(&at);
+    pthread_attr_setdetachstate(&at, PTHREAD_CREATE_DETACHED);
+    if (pthread_create(&t, &at, scheduler_main, NULL) == 0) g_sched_started = 1;
+    pthread_attr_destroy(&at);
+}
+
+/* ------------------------------------------------------------------------------------------------ */
+/* fail_next                                                                                           */
+
+static int take_fail(const char *fn, int32_t *err, int *async) {
+    for (size_t i = 0; i < sizeof g_fail / sizeof g_fail[0]; i++) {
+        fail_t *f = &g_fail[i];
+        if (!f->name[0]) continue;
+        size_t n = strlen(f->name);
+        /* "lineMakeCall" matches lineMakeCallW as well. */
+        if (strcmp(f->name, fn) == 0 || (strncmp(f->name, fn, n) == 0 && fn[n] == 'W' && fn[n + 1] == 0)) {
+            *err = f->err;
+            *async = f->async;
+            f->name[0] = 0;
+            return 1;
+        }
+    }
+    return 0;
+}
+
+/* ------------------------------------------------------------------------------------------------ */
+/* calls                                                                                              */
+
+static pcall_t *pc_at(int i) { return (i >= 0 && i < MAX_PCALLS && g_pcalls[i].used) ? &g_pcalls[i] : NULL; }
+
+static int pcall_new(uint32_t dev) {
+    for (int i = 0; i < MAX_PCALLS; i++) {
+        if (!g_pcalls[i].used) {
+            memset(&g_pcalls[i], 0, sizeof g_pcalls[i]);
+            g_pcalls[i].used = 1;
+            g_pcalls[i].id = g_next_pcall_id++;
+            g_pcalls[i].dev = dev;
+            clock_gettime(CLOCK_REALTIME, &g_pcalls[i].entered);
+            return i;
+        }
+    }
+    return -1;
+}
+
+static hcall_t *hcall_new(int pc, uint32_t line, uint32_t priv) {
+    for (int i = 0; i < MAX_HCALLS; i++) {
+        if (!g_hcalls[i].used) {
+            memset(&g_hcalls[i], 0, sizeof g_hcalls[i]);
+            g_hcalls[i].used = 1;
+            g_hcalls[i].h = g_next_call++;
+            if (g_next_call == 0) g_next_call = CALL_HANDLE_BASE + 1;
+            g_hcalls[i].pc = pc;
+            g_hcalls[i].line = line;
+            g_hcalls[i].priv = priv;
+            return &g_hcalls[i];
+        }
+    }
+    return NULL;
+}
+
+static int pcall_handle_count(int pc) {
+    int n = 0;
+    for (int i = 0; i < MAX_HCALLS; i++)
+        if (g_hcalls[i].used && g_hcalls[i].pc == pc) n++;
+    return n;
+}
+
+static void pcall_free_if_orphan(int pc) {
+    pcall_t *p = pc_at(pc);
+    if (p && pcall_handle_count(pc) == 0) {
+        p->epoch++;
+        p->used = 0;
+    }
+}
+
+/* Set the state and tell every handle of the call (LINE_CALLSTATE; dwParam3 = privilege the first time). */
+static void set_state(int pc, uint32_t state, uint32_t mode) {
+    pcall_t *p = pc_at(pc);
+    if (!p) return;
+    p->state = state;
+    p->mode = mode;
+    clock_gettime(CLOCK_REALTIME, &p->entered);
+    for (int i = 0; i < MAX_HCALLS; i++) {
+        hcall_t *h = &g_hcalls[i];
+        if (!h->used || h->pc != pc) continue;
+        line_t *l = find_line(h->line);
+        if (!l) continue;
+        uint32_t priv = h->first_sent ? 0 : h->priv;
+        h->first_sent = 1;
+        post(l->app, h->h, LINE_CALLSTATE, l->cbinst, state, mode, priv);
+        if (state == LINECALLSTATE_IDLE) {
+            h->monitor_modes = 0;
+            if (h->generating) {
+                h->generating = 0;
+                post(l->app, h->h, LINE_GENERATE, l->cbinst, LINEGENERATETERM_CANCEL, 0, tick_ms());
+            }
+        }
+    }
+}
+
+static event_t call_event(int kind, int pc) {
+    event_t e;
+    memset(&e, 0, sizeof e);
+    e.kind = kind;
+    e.pc = pc;
+    pcall_t *p = pc_at(pc);
+    if (p) {
+        e.pc_id = p->id;
+        e.epoch = p->epoch;
+    }
+    return e;
+}
+
+static void schedule_stage(int pc, uint32_t stage, uint32_t step, double delay) {
+    event_t e = call_event(EV_STAGE, pc);
+    e.a = stage;
+    e.b = step;
+    schedule(e, delay);
+}
+
+static void schedule_state(int pc, uint32_t state, uint32_t mode, double delay) {
+    event_t e = call_event(EV_STATE, pc);
+    e.a = state;
+    e.b = mode;
+    schedule(e, delay);
+}
+
+static const fake_scenario_t *find_scenario(const char *digits, size_t n) {
+    for (size_t i = 0; i < FAKE_SCENARIO_COUNT; i++) {
+        const fake_scenario_t *s = &fake_scenarios[i];
+        size_t m = strlen(s->match);
+        if (m <= n && memcmp(digits + n - m, s->match, m) == 0) return s;
+    }
+    return &fake_default_scenario;
+}
+
+static void run_stage(int pc, uint32_t stage, uint32_t step) {
+    pcall_t *p = pc_at(pc);
+    if (!p) return;
+    switch (stage) {
+    case STAGE_DIALTONE:
+        set_state(pc, LINECALLSTATE_DIALTONE, LINEDIALTONEMODE_NORMAL);
+        if ((p->ndigits || p->dial_complete) && !p->dialing_scheduled) {
+            p->dialing_scheduled = 1;
+            schedule_stage(pc, STAGE_DIALING, 0, FAKE_DIAL_TIMING_DIALTONE);
+        }
+        break;
+    case STAGE_DIALING:
+        if (p->state != LINECALLSTATE_DIALING) set_state(pc, LINECALLSTATE_DIALING, 0);
+        if (p->dial_complete && !p->proceeding_scheduled) {
+            p->proceeding_scheduled = 1;
+            schedule_stage(pc, STAGE_PROCEEDING, 0, FAKE_DIAL_TIMING_DIALING);
+        }
+        break;
+    case STAGE_PROCEEDING:
+        set_state(pc, LINECALLSTATE_PROCEEDING, 0);
+        p->scenario = find_scenario(p->digits, p->ndigits);
+        if (p->noanswer_secs && !p->noanswer_armed) {
+            p->noanswer_armed = 1;
+            event_t e = call_event(EV_NOANSWER, pc);
+            schedule(e, (double)p->noanswer_secs);
+        }
+        if (p->scenario->count) schedule_stage(pc, STAGE_STEP, 0, FAKE_DIAL_TIMING_PROCEEDING + p->scenario->steps[0].after);
+        break;
+    case STAGE_STEP: {
+        const fake_scenario_t *s = p->scenario;
+        if (!s || step >= s->count) break;
+        set_state(pc, s->steps[step].state, s->steps[step].mode);
+        if (s->steps[step].state == LINECALLSTATE_DISCONNECTED) {
+            p->epoch++;
+            break;
+        }
+        if (step + 1 < s->count) schedule_stage(pc, STAGE_STEP, step + 1, s->steps[step + 1].after);
+        break;
+    }
+    default:
+        break;
+    }
+}
+
+/* Append the digits of a validated dial string to the call; `complete` = no trailing ';'. */
+static void pcall_add_digits(pcall_t *p, const char *digits, size_t n, int complete) {
+    for (size_t i = 0; i < n && p->ndigits < MAX_DIGITS - 1; i++) p->digits[p->ndigits++] = digits[i];
+    p->digits[p->ndigits] = 0;
+    p->dial_complete = complete;
+}
+
+/* ------------------------------------------------------------------------------------------------ */
+/* requests                                                                                            */
+
+static req_t *req_new(uint32_t app, uint32_t line, int kind) {
+    for (int i = 0; i < MAX_REQS; i++) {
+        if (!g_reqs[i].used) {
+            memset(&g_reqs[i], 0, sizeof g_reqs[i]);
+            g_reqs[i].used = 1;
+            g_reqs[i].id = g_next_req++;
+            if (g_next_req >= 0x80000000u) g_next_req = 1;
+            g_reqs[i].app = app;
+            g_reqs[i].line = line;
+            g_reqs[i].kind = kind;
+            return &g_reqs[i];
+        }
+    }
+    return NULL;
+}
+
+/* Queue the LINE_REPLY and apply the request's effect. Runs on the scheduler thread (or, with
+ * fake_reply_before_return, inside the async function itself). */
+static void complete_request(req_t *r) {
+    uintptr_t p2 = g_sign_extend ? (uintptr_t)(intptr_t)r->result : (uintptr_t)(uint32_t)r->result;
+    hcall_t *h = r->hcall ? find_hcall(r->hcall) : NULL;
+    if (r->kind == REQ_MAKECALL && r->result == 0 && h) {
+        /* TAPI writes *lphCall right before the reply becomes visible. */
+        *r->lphCall = h->h;
+    }
+    post(r->app, 0, LINE_REPLY, 0, r->id, p2, 0);
+    int kind = r->kind;
+    int32_t result = r->result;
+    int pc = h ? h->pc : -1;
+    char digits[MAX_DIGITS];
+    size_t nd = r->ndigits;
+    memcpy(digits, r->digits, nd);
+    int complete = r->complete;
+    r->used = 0;
+    pcall_t *p = pc_at(pc);
+    if (result != 0 || !p) return;
+    switch (kind) {
+    case REQ_MAKECALL:
+        schedule_stage(pc, STAGE_DIALTONE, 0, 0);
+        break;
+    case REQ_DIAL: {
+        int was_waiting = p->state == LINECALLSTATE_DIALTONE || (p->state == LINECALLSTATE_DIALING && !p->dial_complete);
+        pcall_add_digits(p, digits, nd, complete);
+        if (!was_waiting) break;
+        if (p->state == LINECALLSTATE_DIALTONE) {
+            if ((nd || complete) && !p->dialing_scheduled) {
+                p->dialing_scheduled = 1;
+                schedule_stage(pc, STAGE_DIALING, 0, 0);
+            }
+        } else if (complete && !p->proceeding_scheduled) {
+            p->proceeding_scheduled = 1;
+            schedule_stage(pc, STAGE_PROCEEDING, 0, FAKE_DIAL_TIMING_DIALING);
+        }
+        break;
+    }
+    case REQ_DROP:
+        schedule_state(pc, LINECALLSTATE_IDLE, 0, 0);
+        break;
+    case REQ_ANSWER:
+        schedule_state(pc, LINECALLSTATE_CONNECTED, LINECONNECTEDMODE_ACTIVE, 0);
+        break;
+    default:
+        break;
+    }
+}
+
+/* Accept an async request: returns its id; the reply is queued by the scheduler (or now). */
+static int32_t accept_request(req_t *r) {
+    int32_t id = (int32_t)r->id;
+    if (g_reply_before_return) {
+        g_reply_before_return = 0;
+        complete_request(r);
+    } else {
+        event_t e;
+        memset(&e, 0, sizeof e);
+        e.kind = EV_REPLY;
+        e.a = r->id;
+        schedule(e, 0);
+    }
+    return id;
+}
+
+static int32_t async_failure(uint32_t app, uint32_t line, int32_t err) {
+    req_t *r = req_new(app, line, REQ_FAIL);
+    if (!r) return LINEERR_OPERATIONFAILED;
+    r->result = err;
+    return accept_request(r);
+}
+
+/* ------------------------------------------------------------------------------------------------ */
+/* events                                                                                              */
+
+static void run_event(event_t *e) {
+    pcall_t *p = NULL;
+    if (e->kind != EV_REPLY && e->kind != EV_POST) {
+        p = pc_at(e->pc);
+        if (!p || p->id != e->pc_id) return;
+        if (e->kind != EV_INCOMING && e->kind != EV_GENERATE_DONE && p->epoch != e->epoch) return;
+    }
+    switch (e->kind) {
+    case EV_REPLY: {
+        req_t *r = find_req(e->a);
+        if (r) complete_request(r);
+        break;
+    }
+    case EV_STAGE:
+        run_stage(e->pc, e->a, e->b);
+        break;
+    case EV_STATE:
+        if (p->state == LINECALLSTATE_IDLE) break;
+        if (e->a == LINECALLSTATE_IDLE || e->a == LINECALLSTATE_DISCONNECTED) p->epoch++;
+        set_state(e->pc, e->a, e->b);
+        break;
+    case EV_NOANSWER:
+        if (p->state == LINECALLSTATE_PROCEEDING || p->state == LINECALLSTATE_RINGBACK) {
+            p->epoch++;
+            set_state(e->pc, LINECALLSTATE_DISCONNECTED, LINEDISCONNECTMODE_NOANSWER);
+        }
+        break;
+    case EV_POST: {
+        app_t *a = find_app(e->a);
+        if (a) q_push(a, &e->msg);
+        break;
+    }
+    case EV_INCOMING:
+        for (int i = 0; i < MAX_HCALLS; i++) {
+            hcall_t *h = &g_hcalls[i];
+            if (!h->used || h->pc != e->pc || h->first_sent) continue;
+            line_t *l = find_line(h->line);
+            if (!l) continue;
+            post(l->app, l->h, LINE_APPNEWCALL, l->cbinst, 0, h->h, h->priv);
+        }
+        set_state(e->pc, LINECALLSTATE_OFFERING, LINEOFFERINGMODE_ACTIVE);
+        break;
+    case EV_GENERATE_DONE: {
+        hcall_t *h = find_hcall(e->a);
+        if (!h || !h->generating || h->pc != e->pc || (uint32_t)h->generating != e->b) break;
+        h->generating = 0;
+        line_t *l = find_line(h->line);
+        if (l) post(l->app, h->h, LINE_GENERATE, l->cbinst, LINEGENERATETERM_DONE, 0, tick_ms());
+        break;
+    }
+    default:
+        break;
+    }
+}
+
+/* ------------------------------------------------------------------------------------------------ */
+/* dial strings (§7)                                                                                   */
+
+/* Validates `s` for a device with `caps`; collects the digits of the first destination's
+ * DialableNumber (0-9 * # A-D) and whether it ends with ';'. The first offending character wins. */
+static int32_t parse_dial(const char16_t *s, size_t n, uint32_t caps, char *digits, size_t *nd, int *partial) {
+    enum { NUMBER, SUB, NAME } part = NUMBER;
+    int first_dest = 1;
+    size_t count = 0;
+    *partial = 0;
+    int ended_semicolon = 0;
+    for (size_t i = 0; i < n; i++) {
+        uint16_t c = (uint16_t)s[i];
+        if (c == '\r') {
+            if (i + 1 < n && s[i + 1] == '\n') {
+                i++;
+                part = NUMBER;
+                first_dest = 0;
+                continue;
+            }
+            return LINEERR_INVALADDRESS;
+        }
+        if (c == '\n') return LINEERR_INVALADDRESS;
+        if (part == NAME) continue;
+        if (part == SUB) {
+            if (c == '^') part = NAME;
+            continue;
+        }
+        /* DialableNumber */
+        if (ended_semicolon) return LINEERR_INVALADDRESS; /* ';' only at the end of the number */
+        if (c == '|') {
+            part = SUB;
+            continue;
+        }
+        if (c == '^') {
+            part = NAME;
+            continue;
+        }
+        if ((c >= '0' && c <= '9') || c == '*' || c == '#' || (c >= 'A' && c <= 'D') || (c >= 'a' && c <= 'd')) {
+            if (first_dest && count < MAX_DIGITS - 1) digits[count++] = (char)(c >= 'a' ? c - 32 : c);
+            continue;
+        }
+        switch (c) {
+        case '+': case '!': case 'P': case 'p': case 'T': case 't': case ',':
+        case ' ': case '.': case '-': case '(': case ')':
+            continue;
+        case '?':
+            return LINEERR_DIALPROMPT;
+        case '$':
+            if (!(caps & LINEDEVCAPFLAGS_DIALBILLING)) return LINEERR_DIALBILLING;
+            continue;
+        case '@':
+            if (!(caps & LINEDEVCAPFLAGS_DIALQUIET)) return LINEERR_DIALQUIET;
+            continue;
+        case 'W': case 'w':
+            if (!(caps & LINEDEVCAPFLAGS_DIALDIALTONE)) return LINEERR_DIALDIALTONE;
+            continue;
+        case ';':
+            ended_semicolon = 1;
+            if (first_dest) *partial = 1;
+            continue;
+        default:
+            return LINEERR_INVALADDRESS;
+        }
+    }
+    digits[count] = 0;
+    *nd = count;
+    return 0;
+}
+
+static uint32_t dev_capflags(uint32_t dev) {
+    return dev == 0 ? (LINEDEVCAPFLAGS_DIALBILLING | LINEDEVCAPFLAGS_DIALQUIET | LINEDEVCAPFLAGS_DIALDIALTONE | LINEDEVCAPFLAGS_CLOSEDROP)
+                    : LINEDEVCAPFLAGS_CLOSEDROP;
+}
+#define DEV_BEARER_MODES (LINEBEARERMODE_VOICE | LINEBEARERMODE_SPEECH)
+#define DEV_MEDIA_MODES (LINEMEDIAMODE_UNKNOWN | LINEMEDIAMODE_INTERACTIVEVOICE | LINEMEDIAMODE_AUTOMATEDVOICE)
+#define DEV_UUI_SIZE 0u
+
+/* Reads a NUL-terminated LPCWSTR argument; 0 with *n set, or a LINEERR (misuse counted). */
+static int32_t read_wstr(const char16_t *s, size_t *n, int32_t bad_text_err) {
+    int ok;
+    *n = u16len_bounded(s, MAX_STRING_SCAN, &ok);
+    if (!ok) {
+        misuse();
+        return LINEERR_INVALPOINTER;
+    }
+    if (!u16_valid(s, *n)) {
+        misuse();
+        return bad_text_err;
+    }
+    return 0;
+}
+
+/* ------------------------------------------------------------------------------------------------ */
+/* TAPI exports                                                                                        */
+
+EXPORT int32_t lineInitializeExW(uint32_t *lphLineApp, void *hInstance, void *lpfnCallback, const char16_t *lpszFriendlyAppName,
+                                 uint32_t *lpdwNumDevs, uint32_t *lpdwAPIVersion, LINEINITIALIZEEXPARAMS *lpParams) {
+    (void)hInstance;
+    pthread_once(&g_once, init_once);
+    pthread_mutex_lock(&g_mu);
+    int32_t rc = 0, fa;
+    size_t name_len = 0;
+    if (!lphLineApp || !lpdwNumDevs || !lpdwAPIVersion || !lpParams) {
+        misuse();
+        rc = LINEERR_INVALPOINTER;
+    } else if (lpParams->dwTotalSize < sizeof(LINEINITIALIZEEXPARAMS)) {
+        misuse();
+        if (lpParams->dwTotalSize >= 12) {
+            lpParams->dwNeededSize = sizeof(LINEINITIALIZEEXPARAMS);
+            lpParams->dwUsedSize = sizeof(LINEINITIALIZEEXPARAMS);
+        }
+        rc = LINEERR_STRUCTURETOOSMALL;
+    } else if ((lpParams->dwOptions & ~LINEINITIALIZEEXOPTION_CALLHUBTRACKING) != LINEINITIALIZEEXOPTION_USEEVENT || lpfnCallback) {
+        misuse(); /* this fake (and the package) only use the event mechanism */
+        rc = LINEERR_INVALPARAM;
+    } else if (!is_known_version(*lpdwAPIVersion) || *lpdwAPIVersion < TAPI_V2_0) {
+        misuse(); /* must be the app's real highest version; lineInitializeEx needs 2.0+ */
+        rc = LINEERR_INCOMPATIBLEAPIVERSION;
+    } else if (lpszFriendlyAppName && (rc = read_wstr(lpszFriendlyAppName, &name_len, LINEERR_INVALAPPNAME)) != 0) {
+        /* rc set */
+    } else if (take_fail("lineInitializeExW", &rc, &fa)) {
+        /* sync failure */
+    } else {
+        app_t *a = NULL;
+        for (int i = 0; i < MAX_APPS; i++)
+            if (!g_apps[i].used) {
+                a = &g_apps[i];
+                break;
+            }
+        if (!a) {
+            rc = LINEERR_OPERATIONFAILED;
+        } else {
+            pthread_cond_t cv = a->cv;
+            int cv_ready = a->h != 0;
+            memset(a, 0, sizeof *a);
+            if (cv_ready) {
+                a->cv = cv;
+            } else {
+                pthread_condattr_t ca;
+                pthread_condattr_init(&ca);
+                pthread_condattr_setclock(&ca, CLOCK_MONOTONIC);
+                pthread_cond_init(&a->cv, &ca);
+                pthread_condattr_destroy(&ca);
+            }
+            a->used = 1;
+            a->alive = 1;
+            a->h = g_next_app++;
+            if (lpszFriendlyAppName) {
+                if (name_len > MAX_TEXT - 1) name_len = MAX_TEXT - 1;
+                memcpy(a->name, lpszFriendlyAppName, name_len * 2);
+                a->name_len = name_len;
+            }
+            lpParams->dwNeededSize = sizeof(LINEINITIALIZEEXPARAMS);
+            lpParams->dwUsedSize = sizeof(LINEINITIALIZEEXPARAMS);
+            lpParams->Handles.hEvent = (void *)(uintptr_t)(0xE0000000u | a->h); /* dummy, non-NULL */
+            *lphLineApp = a->h;
+            *lpdwNumDevs = NUM_DEVS;
+            *lpdwAPIVersion = FAKE_HIGHEST_VERSION;
+            ensure_scheduler_locked();
+        }
+    }
+    pthread_mutex_unlock(&g_mu);
+    return rc;
+}
+
+static void close_line_locked(line_t *l, int post_close);
+
+EXPORT int32_t lineShutdown(uint32_t hLineApp) {
+    pthread_once(&g_once, init_once);
+    pthread_mutex_lock(&g_mu);
+    app_t *a = find_app(hLineApp);
+    if (!a) {
+        pthread_mutex_unlock(&g_mu);
+        return LINEERR_INVALAPPHANDLE;
+    }
+    for (int i = 0; i < MAX_LINES; i++)
+        if (g_lines[i].used && g_lines[i].app == hLineApp) close_line_locked(&g_lines[i], 0);
+    for (int i = 0; i < MAX_REQS; i++)
+        if (g_reqs[i].used && g_reqs[i].app == hLineApp) g_reqs[i].used = 0;
+    a->alive = 0;
+    a->q.count = 0;
+    pthread_cond_broadcast(&a->cv); /* blocked lineGetMessage returns LINEERR_INVALAPPHANDLE */
+    app_release_slot_if_idle(a);
+    pthread_mutex_unlock(&g_mu);
+    return 0;
+}
+
+EXPORT int32_t lineNegotiateAPIVersion(uint32_t hLineApp, uint32_t dwDeviceID, uint32_t dwAPILowVersion, uint32_t dwAPIHighVersion,
+                                       uint32_t *lpdwAPIVersion, LINEEXTENSIONID *lpExtensionID) {
+    pthread_once(&g_once, init_once);
+    pthread_mutex_lock(&g_mu);
+    int32_t rc = 0, fa;
+    if (!find_app(hLineApp)) rc = LINEERR_INVALAPPHANDLE;
+    else if (dwDeviceID >= NUM_DEVS) rc = LINEERR_BADDEVICEID;
+    else if (!lpdwAPIVersion || !lpExtensionID) {
+        misuse();
+        rc = LINEERR_INVALPOINTER;
+    } else if (dwAPILowVersion == 0 || dwAPIHighVersion == 0xFFFFFFFFu) {
+        misuse(); /* §2.2: never use 0 / 0xFFFFFFFF as bounds */
+        rc = LINEERR_INCOMPATIBLEAPIVERSION;
+    } else if (take_fail("lineNegotiateAPIVersion", &rc, &fa)) {
+    } else {
+        uint32_t best = 0;
+        for (size_t i = 0; i < sizeof k_versions / sizeof k_versions[0]; i++)
+            if (k_versions[i] >= dwAPILowVersion && k_versions[i] <= dwAPIHighVersion) best = k_versions[i];
+        if (!best) rc = LINEERR_INCOMPATIBLEAPIVERSION;
+        else {
+            *lpdwAPIVersion = best;
+            memset(lpExtensionID, 0, sizeof *lpExtensionID);
+        }
+    }
+    pthread_mutex_unlock(&g_mu);
+    return rc;
+}
+
+EXPORT int32_t lineGetDevCapsW(uint32_t hLineApp, uint32_t dwDeviceID, uint32_t dwAPIVersion, uint32_t dwExtVersion, LINEDEVCAPS *lpLineDevCaps) {
+    pthread_once(&g_once, init_once);
+    pthread_mutex_lock(&g_mu);
+    int32_t rc = 0, fa;
+    if (!find_app(hLineApp)) rc = LINEERR_INVALAPPHANDLE;
+    else if (dwDeviceID >= NUM_DEVS) rc = LINEERR_BADDEVICEID;
+    else if (!is_known_version(dwAPIVersion)) rc = LINEERR_INCOMPATIBLEAPIVERSION;
+    else if (dwExtVersion != 0) rc = LINEERR_INCOMPATIBLEEXTVERSION;
+    else if (!lpLineDevCaps) {
+        misuse();
+        rc = LINEERR_INVALPOINTER;
+    } else if (take_fail("lineGetDevCapsW", &rc, &fa)) {
+    } else {
+        uint32_t fixed = devcaps_fixed(dwAPIVersion);
+        uint8_t *b = (uint8_t *)lpLineDevCaps;
+        uint32_t total = get32(b, 0);
+        if (total < fixed) {
+            misuse();
+            if (total >= 12) {
+                put32(b, 4, fixed);
+                put32(b, 8, fixed);
+            }
+            rc = LINEERR_STRUCTURETOOSMALL;
+        } else {
+            memset(b + 4, 0, fixed - 4);
+            varpack_t vp = {b, total, fixed, fixed};
+            text_t provider, sw;
+            text_set_ascii(&provider, "Fake TAPI32 service provider (node-red-contrib-tapi tests)");
+            text_set_ascii(&sw, dwDeviceID == 0 ? "Simulated exchange" : "Simulated exchange (analog)");
+            var_add_text(&vp, offsetof(LINEDEVCAPS, dwProviderInfoSize), &provider);
+            var_add_text(&vp, offsetof(LINEDEVCAPS, dwSwitchInfoSize), &sw);
+            put32(b, offsetof(LINEDEVCAPS, dwPermanentLineID), 0x1000u + dwDeviceID);
+            var_add_text(&vp, offsetof(LINEDEVCAPS, dwLineNameSize), &g_line_names[dwDeviceID]);
+            put32(b, offsetof(LINEDEVCAPS, dwStringFormat), STRINGFORMAT_UNICODE);
+            put32(b, offsetof(LINEDEVCAPS, dwAddressModes), LINEADDRESSMODE_ADDRESSID);
+            put32(b, offsetof(LINEDEVCAPS, dwNumAddresses), 1);
+            put32(b, offsetof(LINEDEVCAPS, dwBearerModes), DEV_BEARER_MODES);
+            put32(b, offsetof(LINEDEVCAPS, dwMaxRate), 64000);
+            put32(b, offsetof(LINEDEVCAPS, dwMediaModes), DEV_MEDIA_MODES);
+            put32(b, offsetof(LINEDEVCAPS, dwGenerateDigitModes), LINEDIGITMODE_DTMF);
+            put32(b, offsetof(LINEDEVCAPS, dwMonitorDigitModes), LINEDIGITMODE_DTMF | LINEDIGITMODE_DTMFEND);
+            put32(b, offsetof(LINEDEVCAPS, dwDevCapFlags), dev_capflags(dwDeviceID));
+            put32(b, offsetof(LINEDEVCAPS, dwMaxNumActiveCalls), 4);
+            put32(b, offsetof(LINEDEVCAPS, dwAnswerMode), LINEANSWERMODE_DROP);
+            put32(b, offsetof(LINEDEVCAPS, dwRingModes), 1);
+            put32(b, offsetof(LINEDEVCAPS, dwLineStates), 0x01FFFFFFu);
+            put32(b, offsetof(LINEDEVCAPS, dwUUIMakeCallSize), DEV_UUI_SIZE);
+            put32(b, offsetof(LINEDEVCAPS, dwUUIDropSize), DEV_UUI_SIZE);
+            LINEDIALPARAMS mn = {0, 50, 50, 0}, mx = {5000, 1000, 1000, 60000}, df = {2000, 100, 100, 30000};
+            memcpy(b + offsetof(LINEDEVCAPS, MinDialParams), &mn, 16);
+            memcpy(b + offsetof(LINEDEVCAPS, MaxDialParams), &mx, 16);
+            memcpy(b + offsetof(LINEDEVCAPS, DefaultDialParams), &df, 16);
+            if (dwAPIVersion >= TAPI_V1_4) put32(b, offsetof(LINEDEVCAPS, dwLineFeatures), LINEFEATURE_MAKECALL);
+            if (dwAPIVersion >= TAPI_V2_0) {
+                static const char16_t classes[] = u"tapi/line\0wave/in\0wave/out\0"; /* double NUL at the end */
+                var_add(&vp, offsetof(LINEDEVCAPS, dwDeviceClassesSize), classes, (uint32_t)sizeof classes);
+            }
+            if (dwAPIVersion >= TAPI_V2_2) {
+                GUID g = {0x7a9e0c11u, 0x5d1b, 0x4f6e, {0x9a, 0x20, 0x00, 0x00, 0x00, 0x00, 0x00, (uint8_t)dwDeviceID}};
+                memcpy(b + offsetof(LINEDEVCAPS, PermanentLineGuid), &g, 16);
+            }
+            if (dwAPIVersion >= TAPI_V3_0) put32(b, offsetof(LINEDEVCAPS, dwAddressTypes), LINEADDRESSTYPE_PHONENUMBER);
+            put32(b, 4, vp.needed);
+            put32(b, 8, vp.used);
+        }
+    }
+    pthread_mutex_unlock(&g_mu);
+    return rc;
+}
+
+EXPORT int32_t lineOpenW(uint32_t hLineApp, uint32_t dwDeviceID, uint32_t *lphLine, uint32_t dwAPIVersion, uint32_t dwExtVersion,
+                         uintptr_t dwCallbackInstance, uint32_t dwPrivileges, uint32_t dwMediaModes, const LINECALLPARAMS *lpCallParams) {
+    (void)lpCallParams;
+    pthread_once(&g_once, init_once);
+    pthread_mutex_lock(&g_mu);
+    int32_t rc = 0, fa;
+    uint32_t base = dwPrivileges;
+    if (!find_app(hLineApp)) rc = LINEERR_INVALAPPHANDLE;
+    else if (dwDeviceID >= NUM_DEVS) rc = LINEERR_BADDEVICEID;
+    else if (!lphLine) {
+        misuse();
+        rc = LINEERR_INVALPOINTER;
+    } else if (!is_known_version(dwAPIVersion)) rc = LINEERR_INCOMPATIBLEAPIVERSION;
+    else if (dwExtVersion != 0) rc = LINEERR_INCOMPATIBLEEXTVERSION;
+    else if (base != LINECALLPRIVILEGE_NONE && base != LINECALLPRIVILEGE_MONITOR && base != LINECALLPRIVILEGE_OWNER &&
+             base != (LINECALLPRIVILEGE_OWNER | LINECALLPRIVILEGE_MONITOR))
+        rc = LINEERR_INVALPRIVSELECT;
+    else if ((base & LINECALLPRIVILEGE_OWNER) && (dwMediaModes == 0 || (dwMediaModes & ~DEV_MEDIA_MODES)))
+        rc = LINEERR_INVALMEDIAMODE;
+    else if (take_fail("lineOpenW", &rc, &fa)) {
+    } else {
+        line_t *l = NULL;
+        for (int i = 0; i < MAX_LINES; i++)
+            if (!g_lines[i].used) {
+                l = &g_lines[i];
+                break;
+            }
+        if (!l) rc = LINEERR_OPERATIONFAILED;
+        else {
+            memset(l, 0, sizeof *l);
+            l->used = 1;
+            l->h = g_next_line++;
+            l->app = hLineApp;
+            l->dev = dwDeviceID;
+            l->ver = dwAPIVersion;
+            l->cbinst = dwCallbackInstance;
+            l->priv = base;
+            l->media = dwMediaModes;
+            *lphLine = l->h;
+        }
+    }
+    pthread_mutex_unlock(&g_mu);
+    return rc;
+}
+
+/* lineClose / lineShutdown / LINE_CLOSE: suppress the line's outstanding replies, drop its sole-owned
+ * calls, invalidate its call handles. */
+static void close_line_locked(line_t *l, int post_close) {
+    for (int i = 0; i < MAX_REQS; i++)
+        if (g_reqs[i].used && g_reqs[i].line == l->h) g_reqs[i].used = 0;
+    for (int i = 0; i < MAX_HCALLS; i++) {
+        hcall_t *h = &g_hcalls[i];
+        if (!h->used || h->line != l->h) continue;
+        int pc = h->pc;
+        int other_owner = 0;
+        for (int j = 0; j < MAX_HCALLS; j++)
+            if (j != i && g_hcalls[j].used && g_hcalls[j].pc == pc && g_hcalls[j].priv == LINECALLPRIVILEGE_OWNER) other_owner = 1;
+        h->used = 0;
+        pcall_t *p = pc_at(pc);
+        if (p && h->priv == LINECALLPRIVILEGE_OWNER && !other_owner && p->state != LINECALLSTATE_IDLE) {
+            p->epoch++;
+            set_state(pc, LINECALLSTATE_IDLE, 0); /* remaining monitors see it end */
+        }
+        pcall_free_if_orphan(pc);
+    }
+    if (post_close) post(l->app, l->h, LINE_CLOSE, l->cbinst, 0, 0, 0);
+    l->used = 0;
+}
+
+EXPORT int32_t lineClose(uint32_t hLine) {
+    pthread_once(&g_once, init_once);
+    pthread_mutex_lock(&g_mu);
+    int32_t rc = 0, fa;
+    line_t *l = find_line(hLine);
+    if (!l || !find_app(l->app)) rc = LINEERR_INVALLINEHANDLE;
+    else if (take_fail("lineClose", &rc, &fa)) {
+    } else close_line_locked(l, 0);
+    pthread_mutex_unlock(&g_mu);
+    return rc;
+}
+
+EXPORT int32_t lineSetStatusMessages(uint32_t hLine, uint32_t dwLineStates, uint32_t dwAddressStates) {
+    pthread_once(&g_once, init_once);
+    pthread_mutex_lock(&g_mu);
+    int32_t rc = 0, fa;
+    line_t *l = find_line(hLine);
+    if (!l) rc = LINEERR_INVALLINEHANDLE;
+    else if (dwLineStates & ~0x01FFFFFFu) rc = LINEERR_INVALLINESTATE;
+    else if (dwAddressStates & ~0x1FFu) rc = LINEERR_INVALADDRESSSTATE;
+    else if (take_fail("lineSetStatusMessages", &rc, &fa)) {
+    } else {
+        l->line_states = dwLineStates;
+        l->addr_states = dwAddressStates;
+    }
+    pthread_mutex_unlock(&g_mu);
+    return rc;
+}
+
+typedef struct {
+    size_t size_off;
+    uint32_t since;
+    int text;
+} cp_item_t;
+
+static const cp_item_t k_cp_items[] = {
+    {offsetof(LINECALLPARAMS, dwOrigAddressSize), TAPI_V1_3, 1},
+    {offsetof(LINECALLPARAMS, dwDisplayableAddressSize), TAPI_V1_3, 1},
+    {offsetof(LINECALLPARAMS, dwCalledPartySize), TAPI_V1_3, 1},
+    {offsetof(LINECALLPARAMS, dwCommentSize), TAPI_V1_3, 1},
+    {offsetof(LINECALLPARAMS, dwUserUserInfoSize), TAPI_V1_3, 0},
+    {offsetof(LINECALLPARAMS, dwHighLevelCompSize), TAPI_V1_3, 0},
+    {offsetof(LINECALLPARAMS, dwLowLevelCompSize), TAPI_V1_3, 0},
+    {offsetof(LINECALLPARAMS, dwDevSpecificSize), TAPI_V1_3, 0},
+    {offsetof(LINECALLPARAMS, dwTargetAddressSize), TAPI_V2_0, 1},
+    {offsetof(LINECALLPARAMS, dwSendingFlowspecSize), TAPI_V2_0, 0},
+    {offsetof(LINECALLPARAMS, dwReceivingFlowspecSize), TAPI_V2_0, 0},
+    {offsetof(LINECALLPARAMS, dwDeviceClassSize), TAPI_V2_0, 1},
+    {offsetof(LINECALLPARAMS, dwDeviceConfigSize), TAPI_V2_0, 0},
+    {offsetof(LINECALLPARAMS, dwCallDataSize), TAPI_V2_0, 0},
+    {offsetof(LINECALLPARAMS, dwCallingPartyIDSize), TAPI_V2_0, 1},
+};
+
+/* LINECALLPARAMS as received by lineMakeCallW (§3.7): fixed part for the line's version, every item
+ * inside dwTotalSize and after the fixed part, text items valid UTF-16 with the NUL counted. */
+static int32_t check_call_params(const uint8_t *b, uint32_t ver, uint32_t dev) {
+    uint32_t total = get32(b, 0);
+    uint32_t fixed = callparams_fixed(ver);
+    if (total < fixed) {
+        misuse();
+        return LINEERR_STRUCTURETOOSMALL;
+    }
+    if (total > MAX_PARAMS_BYTES) {
+        misuse();
+        return LINEERR_INVALCALLPARAMS;
+    }
+    for (size_t i = 0; i < sizeof k_cp_items / sizeof k_cp_items[0]; i++) {
+        const cp_item_t *it = &k_cp_items[i];
+        if (ver < it->since) continue;
+        uint32_t size = get32(b, it->size_off), off = get32(b, it->size_off + 4);
+        if (size == 0) continue;
+        if (off < fixed || (uint64_t)off + size > total) {
+            misuse();
+            return LINEERR_INVALCALLPARAMS;
+        }
+        if (it->text) {
+            /* UTF-16LE, NUL counted in the size, no embedded NUL, surrogates paired. */
+            if (size % 2 || size < 2) {
+                misuse();
+                return LINEERR_INVALCALLPARAMS;
+            }
+            const uint8_t *t = b + off;
+            size_t units = size / 2;
+            int bad = 0;
+            for (size_t k = 0; k < units && !bad; k++) {
+                uint16_t c;
+                memcpy(&c, t + 2 * k, 2);
+                if (k == units - 1) bad = c != 0;
+                else if (c == 0) bad = 1;
+                else if (c >= 0xD800 && c <= 0xDBFF) {
+                    uint16_t d = 0;
+                    if (k + 1 < units - 1) memcpy(&d, t + 2 * (k + 1), 2);
+                    if (d < 0xDC00 || d > 0xDFFF) bad = 1;
+                    k++;
+                } else if (c >= 0xDC00 && c <= 0xDFFF) bad = 1;
+            }
+            if (bad) {
+                misuse();
+                return LINEERR_INVALCALLPARAMS;
+            }
+        }
+    }
+    uint32_t bearer = get32(b, offsetof(LINECALLPARAMS, dwBearerMode));
+    uint32_t media = get32(b, offsetof(LINECALLPARAMS, dwMediaMode));
+    uint32_t amode = get32(b, offsetof(LINECALLPARAMS, dwAddressMode));
+    if (bearer && (bearer & (bearer - 1) || !(bearer & DEV_BEARER_MODES))) return LINEERR_INVALBEARERMODE;
+    if (media && (media & ~DEV_MEDIA_MODES)) return LINEERR_INVALMEDIAMODE;
+    if (amode && amode != LINEADDRESSMODE_ADDRESSID && amode != LINEADDRESSMODE_DIALABLEADDR) return LINEERR_INVALADDRESSMODE;
+    if ((amode == 0 || amode == LINEADDRESSMODE_ADDRESSID) && get32(b, offsetof(LINECALLPARAMS, dwAddressID)) >= 1) return LINEERR_INVALADDRESSID;
+    if (get32(b, offsetof(LINECALLPARAMS, dwUserUserInfoSize)) > DEV_UUI_SIZE) return LINEERR_USERUSERINFOTOOBIG;
+    (void)dev;
+    return 0;
+}
+
+static void text_from_params(text_t *t, const uint8_t *b, size_t size_off) {
+    uint32_t size = get32(b, size_off), off = get32(b, size_off + 4);
+    if (!size) {
+        t->len = 0;
+        t->s[0] = 0;
+        return;
+    }
+    size_t units = size / 2 - 1;
+    if (units > MAX_TEXT - 1) units = MAX_TEXT - 1;
+    memcpy(t->s, b + off, units * 2);
+    t->s[units] = 0;
+    t->len = units;
+}
+
+EXPORT int32_t lineMakeCallW(uint32_t hLine, uint32_t *lphCall, const char16_t *lpszDestAddress, uint32_t dwCountryCode,
+                             const LINECALLPARAMS *lpCallParams) {
+    pthread_once(&g_once, init_once);
+    pthread_mutex_lock(&g_mu);
+    int32_t rc = 0, fa = 0;
+    line_t *l = find_line(hLine);
+    size_t dlen = 0;
+    char digits[MAX_DIGITS];
+    size_t nd = 0;
+    int partial = 0;
+    const uint8_t *pb = (const uint8_t *)lpCallParams;
+    if (!l || !find_app(l->app)) {
+        rc = LINEERR_INVALLINEHANDLE;
+        goto out;
+    }
+    if (!lphCall) {
+        misuse();
+        rc = LINEERR_INVALPOINTER;
+        goto out;
+    }
+    if (lpszDestAddress) {
+        if ((rc = read_wstr(lpszDestAddress, &dlen, LINEERR_INVALADDRESS)) != 0) goto out;
+        size_t keep = dlen < sizeof g_last_dest / 2 - 1 ? dlen : sizeof g_last_dest / 2 - 1;
+        memcpy(g_last_dest, lpszDestAddress, keep * 2);
+        g_last_dest[keep] = 0;
+        g_last_dest_len = (int32_t)keep;
+    } else {
+        g_last_dest_len = -1;
+    }
+    g_last_params_len = 0;
+    if (pb) {
+        uint32_t total = get32(pb, 0);
+        uint32_t copy = total < MAX_PARAMS_BYTES ? total : MAX_PARAMS_BYTES;
+        /* Only read what the caller declared; a too-small dwTotalSize is refused below. */
+        if (copy >= 4) memcpy(g_last_params, pb, copy);
+        g_last_params_len = copy;
+    }
+    if (take_fail("lineMakeCallW", &rc, &fa)) {
+        if (fa) rc = async_failure(l->app, l->h, rc);
+        goto out;
+    }
+    if (pb && (rc = check_call_params(pb, l->ver, l->dev)) != 0) goto out;
+    if (lpszDestAddress && (rc = parse_dial(lpszDestAddress, dlen, dev_capflags(l->dev), digits, &nd, &partial)) != 0) goto out;
+    {
+        int pc = pcall_new(l->dev);
+        if (pc < 0) {
+            rc = LINEERR_OPERATIONFAILED;
+            goto out;
+        }
+        pcall_t *p = &g_pcalls[pc];
+        hcall_t *h = hcall_new(pc, l->h, LINECALLPRIVILEGE_OWNER);
+        req_t *r = h ? req_new(l->app, l->h, REQ_MAKECALL) : NULL;
+        if (!r) {
+            if (h) h->used = 0;
+            p->used = 0;
+            rc = LINEERR_OPERATIONFAILED;
+            goto out;
+        }
+        p->outbound = 1;
+        p->country = dwCountryCode;
+        p->bearer = LINEBEARERMODE_VOICE;
+        p->media = LINEMEDIAMODE_INTERACTIVEVOICE;
+        p->rate = 64000;
+        /* NULL, "" or "...;" wait for lineDial; otherwise the number is complete. */
+        pcall_add_digits(p, digits, nd, lpszDestAddress && dlen > 0 && !partial);
+        text_set(&p->called, lpszDestAddress, dlen);
+        for (size_t i = 0; i < p->called.len; i++) /* the called id is the number part only */
+            if (p->called.s[i] == '|' || p->called.s[i] == '^' || p->called.s[i] == '\r') {
+                p->called.len = i;
+                p->called.s[i] = 0;
+                break;
+            }
+        app_t *a = find_app(l->app);
+        text_set(&p->app_name, a->name, a->name_len);
+        if (pb) {
+            uint32_t v;
+            if ((v = get32(pb, offsetof(LINECALLPARAMS, dwBearerMode)))) p->bearer = v;
+            if ((v = get32(pb, offsetof(LINECALLPARAMS, dwMediaMode)))) p->media = v;
+            if ((v = get32(pb, offsetof(LINECALLPARAMS, dwMaxRate)))) p->rate = v;
+            p->param_flags = get32(pb, offsetof(LINECALLPARAMS, dwCallParamFlags));
+            p->address_id = get32(pb, offsetof(LINECALLPARAMS, dwAddressID));
+            memcpy(&p->dial, pb + offsetof(LINECALLPARAMS, DialParams), 16);
+            text_from_params(&p->displayable, pb, offsetof(LINECALLPARAMS, dwDisplayableAddressSize));
+            text_from_params(&p->called_party, pb, offsetof(LINECALLPARAMS, dwCalledPartySize));
+            text_from_params(&p->comment, pb, offsetof(LINECALLPARAMS, dwCommentSize));
+            if (l->ver >= TAPI_V2_0) p->noanswer_secs = get32(pb, offsetof(LINECALLPARAMS, dwNoAnswerTimeout));
+        }
+        r->lphCall = lphCall;
+        r->hcall = h->h;
+        rc = accept_request(r);
+    }
+out:
+    pthread_mutex_unlock(&g_mu);
+    return rc;
+}
+
+/* Owner-only call operations share their checks. */
+static int32_t owned_call(uint32_t hCall, hcall_t **ph, line_t **pl, pcall_t **pp) {
+    hcall_t *h = find_hcall(hCall);
+    if (!h) return LINEERR_INVALCALLHANDLE;
+    line_t *l = find_line(h->line);
+    pcall_t *p = pc_at(h->pc);
+    if (!l || !p || !find_app(l->app)) return LINEERR_INVALCALLHANDLE;
+    *ph = h;
+    *pl = l;
+    *pp = p;
+    return 0;
+}
+
+EXPORT int32_t lineDialW(uint32_t hCall, const char16_t *lpszDestAddress, uint32_t dwCountryCode) {
+    (void)dwCountryCode;
+    pthread_once(&g_once, init_once);
+    pthread_mutex_lock(&g_mu);
+    hcall_t *h;
+    line_t *l;
+    pcall_t *p;
+    int32_t rc = owned_call(hCall, &h, &l, &p), fa;
+    size_t dlen = 0, nd = 0;
+    int partial = 0;
+    char digits[MAX_DIGITS];
+    if (rc) goto out;
+    if (!lpszDestAddress) {
+        misuse();
+        rc = LINEERR_INVALPOINTER;
+        goto out;
+    }
+    if ((rc = read_wstr(lpszDestAddress, &dlen, LINEERR_INVALADDRESS)) != 0) goto out;
+    if (h->priv != LINECALLPRIVILEGE_OWNER) {
+        rc = LINEERR_NOTOWNER;
+        goto out;
+    }
+    if (take_fail("lineDialW", &rc, &fa)) {
+        if (fa) rc = async_failure(l->app, l->h, rc);
+        goto out;
+    }
+    if (!(p->state == LINECALLSTATE_DIALTONE || (p->state == LINECALLSTATE_DIALING && !p->dial_complete))) {
+        rc = LINEERR_INVALCALLSTATE;
+        goto out;
+    }
+    if ((rc = parse_dial(lpszDestAddress, dlen, dev_capflags(l->dev), digits, &nd, &partial)) != 0) goto out;
+    {
+        req_t *r = req_new(l->app, l->h, REQ_DIAL);
+        if (!r) {
+            rc = LINEERR_OPERATIONFAILED;
+            goto out;
+        }
+        r->hcall = h->h;
+        memcpy(r->digits, digits, nd);
+        r->ndigits = nd;
+        r->complete = !partial;
+        rc = accept_request(r);
+    }
+out:
+    pthread_mutex_unlock(&g_mu);
+    return rc;
+}
+
+EXPORT int32_t lineDrop(uint32_t hCall, const char *lpsUserUserInfo, uint32_t dwSize) {
+    pthread_once(&g_once, init_once);
+    pthread_mutex_lock(&g_mu);
+    hcall_t *h;
+    line_t *l;
+    pcall_t *p;
+    int32_t rc = owned_call(hCall, &h, &l, &p), fa;
+    if (rc) goto out;
+    if (h->priv != LINECALLPRIVILEGE_OWNER) rc = LINEERR_NOTOWNER;
+    else if (take_fail("lineDrop", &rc, &fa)) {
+        if (fa) rc = async_failure(l->app, l->h, rc);
+    } else if (p->state == LINECALLSTATE_IDLE) rc = LINEERR_INVALCALLSTATE;
+    else if (lpsUserUserInfo && dwSize > DEV_UUI_SIZE) rc = LINEERR_USERUSERINFOTOOBIG;
+    else {
+        req_t *r = req_new(l->app, l->h, REQ_DROP);
+        if (!r) rc = LINEERR_OPERATIONFAILED;
+        else {
+            p->epoch++; /* the far end's program stops here */
+            r->hcall = h->h;
+            rc = accept_request(r);
+        }
+    }
+out:
+    pthread_mutex_unlock(&g_mu);
+    return rc;
+}
+
+EXPORT int32_t lineAnswer(uint32_t hCall, const char *lpsUserUserInfo, uint32_t dwSize) {
+    pthread_once(&g_once, init_once);
+    pthread_mutex_lock(&g_mu);
+    hcall_t *h;
+    line_t *l;
+    pcall_t *p;
+    int32_t rc = owned_call(hCall, &h, &l, &p), fa;
+    if (rc) goto out;
+    if (h->priv != LINECALLPRIVILEGE_OWNER) rc = LINEERR_NOTOWNER;
+    else if (take_fail("lineAnswer", &rc, &fa)) {
+        if (fa) rc = async_failure(l->app, l->h, rc);
+    } else if (p->state != LINECALLSTATE_OFFERING && p->state != LINECALLSTATE_ACCEPTED) rc = LINEERR_INVALCALLSTATE;
+    else if (lpsUserUserInfo && dwSize > DEV_UUI_SIZE) rc = LINEERR_USERUSERINFOTOOBIG;
+    else {
+        req_t *r = req_new(l->app, l->h, REQ_ANSWER);
+        if (!r) rc = LINEERR_OPERATIONFAILED;
+        else {
+            p->epoch++;
+            r->hcall = h->h;
+            rc = accept_request(r);
+        }
+    }
+out:
+    pthread_mutex_unlock(&g_mu);
+    return rc;
+}
+
+EXPORT int32_t lineDeallocateCall(uint32_t hCall) {
+    pthread_once(&g_once, init_once);
+    pthread_mutex_lock(&g_mu);
+    hcall_t *h;
+    line_t *l;
+    pcall_t *p;
+    int32_t rc = owned_call(hCall, &h, &l, &p), fa;
+    if (rc) goto out;
+    if (take_fail("lineDeallocateCall", &rc, &fa)) goto out;
+    if (l->ver < TAPI_V2_0 && h->priv == LINECALLPRIVILEGE_OWNER && p->state != LINECALLSTATE_IDLE) {
+        rc = LINEERR_INVALCALLSTATE;
+        goto out;
+    }
+    {
+        int pc = h->pc;
+        h->used = 0; /* 2.0+: a sole owner leaves a live call ownerless; it is not dropped */
+        pcall_free_if_orphan(pc);
+    }
+out:
+    pthread_mutex_unlock(&g_mu);
+    return rc;
+}
+
+EXPORT int32_t lineGetMessage(uint32_t hLineApp, LINEMESSAGE *lpMessage, uint32_t dwTimeout) {
+    pthread_once(&g_once, init_once);
+    pthread_mutex_lock(&g_mu);
+    app_t *a = find_app(hLineApp);
+    if (!a) {
+        pthread_mutex_unlock(&g_mu);
+        return LINEERR_INVALAPPHANDLE;
+    }
+    if (!lpMessage) {
+        misuse();
+        pthread_mutex_unlock(&g_mu);
+        return LINEERR_INVALPOINTER;
+    }
+    if (a->readers > 0) misuse(); /* §8.1: exactly one reader per hLineApp */
+    a->readers++;
+    struct timespec deadline;
+    if (dwTimeout != 0 && dwTimeout != INFINITE_TIMEOUT) {
+        uint64_t due = now_ns() + (uint64_t)dwTimeout * 1000000ull;
+        deadline.tv_sec = (time_t)(due / 1000000000ull);
+        deadline.tv_nsec = (long)(due % 1000000000ull);
+    }
+    int32_t rc = 0;
+    while (a->alive && a->q.count == 0) {
+        if (dwTimeout == 0) break;
+        if (dwTimeout == INFINITE_TIMEOUT) {
+            pthread_cond_wait(&a->cv, &g_mu);
+        } else if (pthread_cond_timedwait(&a->cv, &g_mu, &deadline) == ETIMEDOUT) {
+            break;
+        }
+    }
+    a->readers--;
+    if (!a->alive) {
+        rc = LINEERR_INVALAPPHANDLE;
+        app_release_slot_if_idle(a);
+    } else if (!q_pop(a, lpMessage)) {
+        rc = LINEERR_OPERATIONFAILED;
+    }
+    pthread_mutex_unlock(&g_mu);
+    return rc;
+}
+
+static void to_systemtime(const struct timespec *ts, SYSTEMTIME *st) {
+    struct tm tm;
+    time_t t = ts->tv_sec;
+    gmtime_r(&t, &tm);
+    st->wYear = (uint16_t)(tm.tm_year + 1900);
+    st->wMonth = (uint16_t)(tm.tm_mon + 1);
+    st->wDayOfWeek = (uint16_t)tm.tm_wday;
+    st->wDay = (uint16_t)tm.tm_mday;
+    st->wHour = (uint16_t)tm.tm_hour;
+    st->wMinute = (uint16_t)tm.tm_min;
+    st->wSecond = (uint16_t)tm.tm_sec;
+    st->wMilliseconds = (uint16_t)(ts->tv_nsec / 1000000);
+}
+
+static uint32_t party_flags(const text_t *number, const text_t *name) {
+    uint32_t f = 0;
+    if (number->len) f |= LINECALLPARTYID_ADDRESS;
+    if (name->len) f |= LINECALLPARTYID_NAME;
+    return f ? f : LINECALLPARTYID_UNKNOWN;
+}
+
+EXPORT int32_t lineGetCallInfoW(uint32_t hCall, LINECALLINFO *lpCallInfo) {
+    pthread_once(&g_once, init_once);
+    pthread_mutex_lock(&g_mu);
+    hcall_t *h;
+    line_t *l;
+    pcall_t *p;
+    int32_t rc = owned_call(hCall, &h, &l, &p), fa;
+    if (rc) goto out;
+    if (!lpCallInfo) {
+        misuse();
+        rc = LINEERR_INVALPOINTER;
+        goto out;
+    }
+    if (take_fail("lineGetCallInfoW", &rc, &fa)) goto out;
+    {
+        uint8_t *b = (uint8_t *)lpCallInfo;
+        uint32_t fixed = callinfo_fixed(l->ver), total = get32(b, 0);
+        if (total < fixed) {
+            misuse();
+            if (total >= 12) {
+                put32(b, 4, fixed);
+                put32(b, 8, fixed);
+            }
+            rc = LINEERR_STRUCTURETOOSMALL;
+            goto out;
+        }
+        memset(b + 4, 0, fixed - 4);
+        varpack_t vp = {b, total, fixed, fixed};
+        int owners = 0, monitors = 0;
+        for (int i = 0; i < MAX_HCALLS; i++) {
+            if (!g_hcalls[i].used || g_hcalls[i].pc != h->pc) continue;
+            if (g_hcalls[i].priv == LINECALLPRIVILEGE_OWNER) owners++;
+            else monitors++;
+        }
+        put32(b, offsetof(LINECALLINFO, hLine), l->h);
+        put32(b, offsetof(LINECALLINFO, dwLineDeviceID), l->dev);
+        put32(b, offsetof(LINECALLINFO, dwAddressID), p->address_id);
+        put32(b, offsetof(LINECALLINFO, dwBearerMode), p->bearer ? p->bearer : LINEBEARERMODE_VOICE);
+        put32(b, offsetof(LINECALLINFO, dwRate), p->rate);
+        put32(b, offsetof(LINECALLINFO, dwMediaMode), p->media ? p->media : LINEMEDIAMODE_INTERACTIVEVOICE);
+        put32(b, offsetof(LINECALLINFO, dwCallID), p->id);
+        put32(b, offsetof(LINECALLINFO, dwCallParamFlags), p->param_flags);
+        put32(b, offsetof(LINECALLINFO, dwCallStates), 0xC3FFu);
+        put32(b, offsetof(LINECALLINFO, dwMonitorDigitModes), h->monitor_modes);
+        memcpy(b + offsetof(LINECALLINFO, DialParams), &p->dial, 16);
+        put32(b, offsetof(LINECALLINFO, dwOrigin), p->outbound ? LINECALLORIGIN_OUTBOUND : LINECALLORIGIN_EXTERNAL);
+        put32(b, offsetof(LINECALLINFO, dwReason), LINECALLREASON_DIRECT);
+        put32(b, offsetof(LINECALLINFO, dwNumOwners), (uint32_t)owners);
+        put32(b, offsetof(LINECALLINFO, dwNumMonitors), (uint32_t)monitors);
+        put32(b, offsetof(LINECALLINFO, dwCountryCode), p->country);
+        put32(b, offsetof(LINECALLINFO, dwTrunk), 0xFFFFFFFFu);
+        put32(b, offsetof(LINECALLINFO, dwCallerIDFlags), party_flags(&p->caller, &p->caller_name));
+        var_add_text(&vp, offsetof(LINECALLINFO, dwCallerIDSize), &p->caller);
+        var_add_text(&vp, offsetof(LINECALLINFO, dwCallerIDNameSize), &p->caller_name);
+        put32(b, offsetof(LINECALLINFO, dwCalledIDFlags), party_flags(&p->called, &p->called_name));
+        var_add_text(&vp, offsetof(LINECALLINFO, dwCalledIDSize), &p->called);
+        var_add_text(&vp, offsetof(LINECALLINFO, dwCalledIDNameSize), &p->called_name);
+        int connected = p->state == LINECALLSTATE_CONNECTED;
+        const text_t *cn = p->outbound ? &p->called : &p->caller;
+        const text_t *cnn = p->outbound ? &p->called_name : &p->caller_name;
+        text_t empty = {{0}, 0};
+        put32(b, offsetof(LINECALLINFO, dwConnectedIDFlags), connected ? party_flags(cn, cnn) : LINECALLPARTYID_UNKNOWN);
+        var_add_text(&vp, offsetof(LINECALLINFO, dwConnectedIDSize), connected ? cn : &empty);
+        var_add_text(&vp, offsetof(LINECALLINFO, dwConnectedIDNameSize), connected ? cnn : &empty);
+        put32(b, offsetof(LINECALLINFO, dwRedirectionIDFlags), LINECALLPARTYID_UNKNOWN);
+        put32(b, offsetof(LINECALLINFO, dwRedirectingIDFlags), LINECALLPARTYID_UNKNOWN);
+        var_add_text(&vp, offsetof(LINECALLINFO, dwAppNameSize), &p->app_name);
+        var_add_text(&vp, offsetof(LINECALLINFO, dwDisplayableAddressSize), &p->displayable);
+        var_add_text(&vp, offsetof(LINECALLINFO, dwCalledPartySize), &p->called_party);
+        var_add_text(&vp, offsetof(LINECALLINFO, dwCommentSize), &p->comment);
+        put32(b, 4, vp.needed);
+        put32(b, 8, vp.used);
+    }
+out:
+    pthread_mutex_unlock(&g_mu);
+    return rc;
+}
+
+static uint32_t call_features(const pcall_t *p, const hcall_t *h) {
+    if (h->priv != LINECALLPRIVILEGE_OWNER) return 0;
+    switch (p->state) {
+    case LINECALLSTATE_IDLE:
+        return 0;
+    case LINECALLSTATE_OFFERING:
+    case LINECALLSTATE_ACCEPTED:
+        return LINECALLFEATURE_ANSWER | LINECALLFEATURE_DROP;
+    case LINECALLSTATE_DIALTONE:
+    case LINECALLSTATE_DIALING:
+        return LINECALLFEATURE_DIAL | LINECALLFEATURE_DROP;
+    case LINECALLSTATE_CONNECTED:
+        return LINECALLFEATURE_DROP | LINECALLFEATURE_GENERATEDIGITS | LINECALLFEATURE_MONITORDIGITS;
+    default:
+        return LINECALLFEATURE_DROP;
+    }
+}
+
+EXPORT int32_t lineGetCallStatus(uint32_t hCall, LINECALLSTATUS *lpCallStatus) {
+    pthread_once(&g_once, init_once);
+    pthread_mutex_lock(&g_mu);
+    hcall_t *h;
+    line_t *l;
+    pcall_t *p;
+    int32_t rc = owned_call(hCall, &h, &l, &p), fa;
+    if (rc) goto out;
+    if (!lpCallStatus) {
+        misuse();
+        rc = LINEERR_INVALPOINTER;
+        goto out;
+    }
+    if (take_fail("lineGetCallStatus", &rc, &fa)) goto out;
+    {
+        uint8_t *b = (uint8_t *)lpCallStatus;
+        uint32_t fixed = callstatus_fixed(l->ver), total = get32(b, 0);
+        if (total < fixed) {
+            misuse();
+            if (total >= 12) {
+                put32(b, 4, fixed);
+                put32(b, 8, fixed);
+            }
+            rc = LINEERR_STRUCTURETOOSMALL;
+            goto out;
+        }
+        memset(b + 4, 0, fixed - 4);
+        put32(b, 4, fixed);
+        put32(b, 8, fixed);
+        put32(b, offsetof(LINECALLSTATUS, dwCallState), p->state ? p->state : LINECALLSTATE_UNKNOWN);
+        put32(b, offsetof(LINECALLSTATUS, dwCallStateMode), p->mode);
+        put32(b, offsetof(LINECALLSTATUS, dwCallPrivilege), h->priv);
+        put32(b, offsetof(LINECALLSTATUS, dwCallFeatures), call_features(p, h));
+        if (l->ver >= TAPI_V2_0) {
+            SYSTEMTIME st;
+            to_systemtime(&p->entered, &st);
+            memcpy(b + offsetof(LINECALLSTATUS, tStateEntryTime), &st, 16);
+        }
+    }
+out:
+    pthread_mutex_unlock(&g_mu);
+    return rc;
+}
+
+EXPORT int32_t lineGenerateDigitsW(uint32_t hCall, uint32_t dwDigitMode, const char16_t *lpszDigits, uint32_t dwDuration) {
+    pthread_once(&g_once, init_once);
+    pthread_mutex_lock(&g_mu);
+    hcall_t *h;
+    line_t *l;
+    pcall_t *p;
+    int32_t rc = owned_call(hCall, &h, &l, &p), fa;
+    size_t n = 0;
+    if (rc) goto out;
+    if (h->priv != LINECALLPRIVILEGE_OWNER) rc = LINEERR_NOTOWNER;
+    else if (dwDigitMode != LINEDIGITMODE_DTMF) rc = LINEERR_INVALDIGITMODE; /* exactly one mode, and the device does DTMF only */
+    else if (lpszDigits && (rc = read_wstr(lpszDigits, &n, LINEERR_INVALPARAM)) != 0) {
+    } else if (take_fail("lineGenerateDigitsW", &rc, &fa)) {
+    } else if (p->state != LINECALLSTATE_CONNECTED) rc = LINEERR_INVALCALLSTATE;
+    else {
+        if (h->generating) post(l->app, h->h, LINE_GENERATE, l->cbinst, LINEGENERATETERM_CANCEL, 0, tick_ms());
+        h->generating = 0;
+        if (lpszDigits) {
+            static uint32_t gen_seq;
+            h->generating = (int)(++gen_seq & 0x7FFFFFFF);
+            if (!h->generating) h->generating = (int)(++gen_seq & 0x7FFFFFFF);
+            event_t e = call_event(EV_GENERATE_DONE, h->pc);
+            e.a = h->h;
+            e.b = (uint32_t)h->generating;
+            uint32_t dur = dwDuration ? dwDuration : 100;
+            schedule(e, (double)n * (dur + 100) / 1000.0);
+        }
+    }
+out:
+    pthread_mutex_unlock(&g_mu);
+    return rc;
+}
+
+EXPORT int32_t lineMonitorDigits(uint32_t hCall, uint32_t dwDigitModes) {
+    pthread_once(&g_once, init_once);
+    pthread_mutex_lock(&g_mu);
+    hcall_t *h;
+    line_t *l;
+    pcall_t *p;
+    int32_t rc = owned_call(hCall, &h, &l, &p), fa;
+    if (rc) goto out;
+    if (dwDigitModes & ~(LINEDIGITMODE_DTMF | LINEDIGITMODE_DTMFEND)) rc = LINEERR_INVALDIGITMODE;
+    else if (take_fail("lineMonitorDigits", &rc, &fa)) {
+    } else if (p->state == LINECALLSTATE_IDLE) rc = LINEERR_INVALCALLSTATE;
+    else h->monitor_modes = dwDigitModes;
+out:
+    pthread_mutex_unlock(&g_mu);
+    return rc;
+}
+
+/* ANSI entry points: this package must never call them (tapi-reference.md §1.3, §10.13). */
+#define ANSI_STUB(name)                                                                                                \
+    EXPORT int32_t name(void) {                                                                                        \
+        pthread_once(&g_once, init_once);                                                                              \
+        pthread_mutex_lock(&g_mu);                                                                                     \
+        misuse();                                                                                                      \
+        pthread_mutex_unlock(&g_mu);                                                                                   \
+        return LINEERR_OPERATIONUNAVAIL;                                                                               \
+    }
+ANSI_STUB(lineMakeCall)
+ANSI_STUB(lineMakeCallA)
+ANSI_STUB(lineInitializeExA)
+ANSI_STUB(lineGetDevCaps)
+ANSI_STUB(lineGetDevCapsA)
+ANSI_STUB(lineOpen)
+ANSI_STUB(lineOpenA)
+ANSI_STUB(lineDial)
+ANSI_STUB(lineDialA)
+ANSI_STUB(lineGetCallInfo)
+ANSI_STUB(lineGetCallInfoA)
+ANSI_STUB(lineGenerateDigits)
+ANSI_STUB(lineGenerateDigitsA)
+
+/* ------------------------------------------------------------------------------------------------ */
+/* test controls                                                                                      */
+
+EXPORT void fake_set_time_scale(double scale) {
+    pthread_once(&g_once, init_once);
+    pthread_mutex_lock(&g_mu);
+    g_time_scale = scale >= 0 ? scale : 0;
+    pthread_mutex_unlock(&g_mu);
+}
+
+EXPORT uint32_t fake_present_incoming_call(uint32_t deviceId, const char16_t *callerId, const char16_t *callerName, const char16_t *calledId) {
+    pthread_once(&g_once, init_once);
+    pthread_mutex_lock(&g_mu);
+    uint32_t owner = 0;
+    int ok;
+    int pc = deviceId < NUM_DEVS ? pcall_new(deviceId) : -1;
+    if (pc < 0) goto out;
+    pcall_t *p = &g_pcalls[pc];
+    p->bearer = LINEBEARERMODE_VOICE;
+    p->media = LINEMEDIAMODE_INTERACTIVEVOICE;
+    p->rate = 64000;
+    if (callerId) text_set(&p->caller, callerId, u16len_bounded(callerId, MAX_TEXT, &ok));
+    if (callerName) text_set(&p->caller_name, callerName, u16len_bounded(callerName, MAX_TEXT, &ok));
+    if (calledId) text_set(&p->called, calledId, u16len_bounded(calledId, MAX_TEXT, &ok));
+    /* Handles in the order the lines were opened: the first OWNER candidate owns it, MONITORs watch. */
+    line_t *order[MAX_LINES];
+    int nl = 0;
+    for (int i = 0; i < MAX_LINES; i++)
+        if (g_lines[i].used && g_lines[i].dev == deviceId && find_app(g_lines[i].app)) order[nl++] = &g_lines[i];
+    for (int i = 1; i < nl; i++)
+        for (int j = i; j > 0 && order[j]->h < order[j - 1]->h; j--) {
+            line_t *t = order[j];
+            order[j] = order[j - 1];
+            order[j - 1] = t;
+        }
+    for (int i = 0; i < nl; i++) {
+        line_t *l = order[i];
+        uint32_t priv = 0;
+        if (!owner && (l->priv & LINECALLPRIVILEGE_OWNER) && (l->media & LINEMEDIAMODE_INTERACTIVEVOICE)) priv = LINECALLPRIVILEGE_OWNER;
+        else if (l->priv & LINECALLPRIVILEGE_MONITOR) priv = LINECALLPRIVILEGE_MONITOR;
+        if (!priv) continue;
+        hcall_t *h = hcall_new(pc, l->h, priv);
+        if (!h) continue;
+        app_t *a = find_app(l->app);
+        if (a && !p->app_name.len) text_set(&p->app_name, a->name, a->name_len);
+        if (priv == LINECALLPRIVILEGE_OWNER) owner = h->h;
+    }
+    if (pcall_handle_count(pc) == 0) {
+        p->used = 0;
+        goto out;
+    }
+    p->state = 0;
+    schedule(call_event(EV_INCOMING, pc), 0);
+out:
+    pthread_mutex_unlock(&g_mu);
+    return owner;
+}
+
+EXPORT int32_t fake_remote_hangup(uint32_t hCall, uint32_t disconnectMode) {
+    pthread_once(&g_once, init_once);
+    pthread_mutex_lock(&g_mu);
+    int32_t rc = 0;
+    hcall_t *h = find_hcall(hCall);
+    pcall_t *p = h ? pc_at(h->pc) : NULL;
+    if (!p) rc = LINEERR_INVALCALLHANDLE;
+    else if (p->state == LINECALLSTATE_IDLE || p->state == LINECALLSTATE_DISCONNECTED) rc = LINEERR_INVALCALLSTATE;
+    else {
+        p->epoch++;
+        schedule_state(h->pc, LINECALLSTATE_DISCONNECTED, disconnectMode ? disconnectMode : LINEDISCONNECTMODE_NORMAL, 0);
+    }
+    pthread_mutex_unlock(&g_mu);
+    return rc;
+}
+
+EXPORT int32_t fake_remote_digits(uint32_t hCall, const char16_t *digits) {
+    pthread_once(&g_once, init_once);
+    pthread_mutex_lock(&g_mu);
+    int32_t rc = 0;
+    int ok;
+    hcall_t *h0 = find_hcall(hCall);
+    if (!h0 || !digits) rc = LINEERR_INVALCALLHANDLE;
+    else {
+        size_t n = u16len_bounded(digits, 256, &ok);
+        for (size_t k = 0; k < n; k++)
+            for (int i = 0; i < MAX_HCALLS; i++) {
+                hcall_t *h = &g_hcalls[i];
+                if (!h->used || h->pc != h0->pc || !(h->monitor_modes & LINEDIGITMODE_DTMF)) continue;
+                line_t *l = find_line(h->line);
+                if (!l) continue;
+                event_t e;
+                memset(&e, 0, sizeof e);
+                e.kind = EV_POST;
+                e.a = l->app;
+                LINEMESSAGE m = {h->h, LINE_MONITORDIGITS, l->cbinst, (uintptr_t)(digits[k] & 0xFF), LINEDIGITMODE_DTMF, tick_ms()};
+                e.msg = m;
+                schedule(e, 0.1 * (double)k);
+            }
+    }
+    pthread_mutex_unlock(&g_mu);
+    return rc;
+}
+
+EXPORT void fake_trigger_reinit(void) {
+    pthread_once(&g_once, init_once);
+    pthread_mutex_lock(&g_mu);
+    for (int i = 0; i < MAX_APPS; i++) {
+        if (!g_apps[i].used || !g_apps[i].alive) continue;
+        event_t e;
+        memset(&e, 0, sizeof e);
+        e.kind = EV_POST;
+        e.a = g_apps[i].h;
+        LINEMESSAGE m = {0, LINE_LINEDEVSTATE, 0, LINEDEVSTATE_REINIT, 0, 0};
+        e.msg = m;
+        schedule(e, 0);
+    }
+    pthread_mutex_unlock(&g_mu);
+}
+
+EXPORT int32_t fake_force_line_close(uint32_t hLine) {
+    pthread_once(&g_once, init_once);
+    pthread_mutex_lock(&g_mu);
+    int32_t rc = 0;
+    line_t *l = find_line(hLine);
+    if (!l) rc = LINEERR_INVALLINEHANDLE;
+    else close_line_locked(l, 1);
+    pthread_mutex_unlock(&g_mu);
+    return rc;
+}
+
+EXPORT void fake_fail_next(const char *functionName, int32_t lineErr, int32_t async) {
+    pthread_once(&g_once, init_once);
+    pthread_mutex_lock(&g_mu);
+    for (size_t i = 0; functionName && i < sizeof g_fail / sizeof g_fail[0]; i++) {
+        if (g_fail[i].name[0]) continue;
+        strncpy(g_fail[i].name, functionName, sizeof g_fail[i].name - 1);
+        g_fail[i].name[sizeof g_fail[i].name - 1] = 0;
+        g_fail[i].err = lineErr;
+        g_fail[i].async = async != 0;
+        break;
+    }
+    pthread_mutex_unlock(&g_mu);
+}
+
+EXPORT void fake_reply_before_return(int32_t on) {
+    pthread_once(&g_once, init_once);
+    pthread_mutex_lock(&g_mu);
+    g_reply_before_return = on != 0;
+    pthread_mutex_unlock(&g_mu);
+}
+
+EXPORT void fake_reply_sign_extend(int32_t on) {
+    pthread_once(&g_once, init_once);
+    pthread_mutex_lock(&g_mu);
+    g_sign_extend = on != 0;
+    pthread_mutex_unlock(&g_mu);
+}
+
+EXPORT void fake_outstanding(fake_outstanding_t *out) {
+    pthread_once(&g_once, init_once);
+    if (!out) return;
+    pthread_mutex_lock(&g_mu);
+    memset(out, 0, sizeof *out);
+    for (int i = 0; i < MAX_APPS; i++)
+        if (g_apps[i].used && g_apps[i].alive) {
+            out->apps++;
+            out->messages += (uint32_t)g_apps[i].q.count;
+        }
+    for (int i = 0; i < MAX_LINES; i++) out->lines += g_lines[i].used ? 1u : 0u;
+    for (int i = 0; i < MAX_HCALLS; i++) out->calls += g_hcalls[i].used ? 1u : 0u;
+    for (int i = 0; i < MAX_REQS; i++) out->requests += g_reqs[i].used ? 1u : 0u;
+    out->misuse = g_misuse;
+    pthread_mutex_unlock(&g_mu);
+}
+
+EXPORT uint32_t fake_last_call_params(uint8_t *buf, uint32_t size) {
+    pthread_once(&g_once, init_once);
+    pthread_mutex_lock(&g_mu);
+    uint32_t n = g_last_params_len;
+    if (buf) memcpy(buf, g_last_params, n < size ? n : size);
+    pthread_mutex_unlock(&g_mu);
+    return n;
+}
+
+EXPORT int32_t fake_last_dest_address(char16_t *buf, uint32_t units) {
+    pthread_once(&g_once, init_once);
+    pthread_mutex_lock(&g_mu);
+    int32_t n = g_last_dest_len;
+    if (buf && units > 0) {
+        uint32_t k = n < 0 ? 0 : ((uint32_t)n < units - 1 ? (uint32_t)n : units - 1);
+        memcpy(buf, g_last_dest, k * 2);
+        buf[k] = 0;
+    }
+    pthread_mutex_unlock(&g_mu);
+    return n;
+}
+
+EXPORT int32_t fake_set_line_name(uint32_t deviceId, const char16_t *name) {
+    pthread_once(&g_once, init_once);
+    pthread_mutex_lock(&g_mu);
+    int32_t rc = 0;
+    int ok;
+    if (deviceId >= NUM_DEVS) rc = LINEERR_BADDEVICEID;
+    else if (!name) {
+        size_t n = 0;
+        while (k_default_names[deviceId][n]) n++;
+        text_set(&g_line_names[deviceId], k_default_names[deviceId], n);
+    } else {
+        size_t n = u16len_bounded(name, MAX_TEXT, &ok);
+        if (!ok || !u16_valid(name, n)) rc = LINEERR_INVALPARAM;
+        else text_set(&g_line_names[deviceId], name, n);
+    }
+    pthread_mutex_unlock(&g_mu);
+    return rc;
+}
+
+EXPORT int32_t fake_post_burst(uint32_t hLineApp, uint32_t count) {
+    pthread_once(&g_once, init_once);
+    pthread_mutex_lock(&g_mu);
+    int32_t rc = 0;
+    app_t *a = find_app(hLineApp);
+    if (!a) rc = LINEERR_INVALAPPHANDLE;
+    else
+        for (uint32_t i = 0; i < count; i++) {
+            LINEMESSAGE m = {CALL_HANDLE_BASE, LINE_CALLSTATE, 0, LINECALLSTATE_CONNECTED, LINECONNECTEDMODE_ACTIVE, 0};
+            q_push(a, &m);
+        }
+    pthread_mutex_unlock(&g_mu);
+    return rc;
+}
+
+EXPORT void fake_reset(void) {
+    pthread_once(&g_once, init_once);
+    pthread_mutex_lock(&g_mu);
+    for (int i = 0; i < MAX_APPS; i++) {
+        app_t *a = &g_apps[i];
+        if (!a->used) continue;
+        a->alive = 0;
+        a->q.count = 0;
+        pthread_cond_broadcast(&a->cv);
+        app_release_slot_if_idle(a);
+    }
+    memset(g_lines, 0, sizeof g_lines);
+    memset(g_pcalls, 0, sizeof g_pcalls);
+    memset(g_hcalls, 0, sizeof g_hcalls);
+    memset(g_reqs, 0, sizeof g_reqs);
+    g_heap_len = 0;
+    reset_config_locked();
+    pthread_mutex_unlock(&g_mu);
+}
