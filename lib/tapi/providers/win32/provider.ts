@@ -1,0 +1,339 @@
+// Win32Provider: the line-device seam over Tapi32.dll (or the ABI-exact fake in tests) through koffi.
+// Thin, mechanical marshalling: W exports, int32 returns -> TapiError, pack(1) structures, stable
+// native memory for what TAPI writes later, one ordered message stream from the pump.
+import { LINE_MESSAGE, LINEERR, LINEINITIALIZEEXOPTION, TAPI_VERSION } from '../../constants';
+import { check, TapiError } from '../../errors';
+import type { InitializeResult, LineCallInfo, LineCallParams, LineCallStatus, LineDevCaps, LineMessage, LineProvider, MessageHandler } from '../../provider';
+import { loadTapi32, type Tapi32 } from './bindings';
+import { encodeCallParams } from './callparams';
+import { NativeMemory } from './memory';
+import { MessagePump, type PumpOptions, type RawMessage } from './pump';
+import { utf16z } from './strings';
+import { FIXED_SIZE, LINEINITIALIZEEXPARAMS_SIZE } from './structs';
+import { parseCallInfo, parseCallStatus, parseDevCaps, readVariable } from './varstruct';
+
+export interface Win32ProviderOptions {
+  /** The Tapi32 library to load. Default 'Tapi32.dll' on Windows; required elsewhere (tests give the fake). */
+  libraryPath?: string;
+  /** Friendly application name for lineInitializeExW when initialize() gets none. */
+  appName?: string;
+  /** The highest TAPI version this app supports, given to lineInitializeExW (default 2.2). */
+  apiVersion?: number;
+  /** Message pump tuning (timeout of each blocking read, drain bound, back-off). */
+  pump?: PumpOptions;
+}
+
+interface Pending {
+  kind: 'lineMakeCall' | 'lineDial' | 'lineDrop' | 'lineAnswer';
+  hLine: number | undefined;
+  /** lphCall of lineMakeCallW. */
+  slot?: bigint;
+  /** Everything to free once TAPI is done with the request. */
+  buffers: bigint[];
+}
+
+/** Spare room for the variable part on the first try of a variably sized structure. */
+const VARIABLE_ROOM = 1024;
+
+export class Win32Provider implements LineProvider {
+  readonly kind = 'win32' as const;
+
+  private readonly api: Tapi32;
+  private readonly memory: NativeMemory;
+  private readonly appVersion: number;
+  private hLineApp = 0;
+  private pump: MessagePump | undefined;
+  private handler: MessageHandler | undefined;
+  private down = false;
+  /** hLine -> negotiated API version it was opened with. */
+  private readonly lineVersions = new Map<number, number>();
+  /** hCall -> hLine, as far as the messages told us. */
+  private readonly callLines = new Map<number, number>();
+  /** Async requests that hold native memory, by request id, until their LINE_REPLY. */
+  private readonly pending = new Map<number, Pending>();
+  /** Requests cancelled by lineClose / LINE_CLOSE / lineShutdown: freed on a late reply or after lineShutdown. */
+  private readonly orphans = new Map<number, Pending>();
+
+  constructor(private readonly options: Win32ProviderOptions = {}) {
+    const libraryPath = options.libraryPath ?? (process.platform === 'win32' ? 'Tapi32.dll' : undefined);
+    if (!libraryPath) {
+      throw new TapiError(
+        LINEERR.NODRIVER,
+        'lineInitializeEx',
+        `TAPI is only available on Windows; give libraryPath (a Tapi32-compatible library) to use the win32 provider on ${process.platform}, or use the simulator`,
+      );
+    }
+    this.api = loadTapi32(libraryPath);
+    this.memory = new NativeMemory(this.api.koffi);
+    this.appVersion = options.apiVersion ?? TAPI_VERSION.V2_2;
+  }
+
+  /** Native allocations not yet released (message buffer, lphCall slots and their inputs). */
+  outstandingBuffers(): number {
+    return this.memory.count;
+  }
+
+  /** Requests still waiting for their LINE_REPLY with memory attached (orphans included). */
+  outstandingRequests(): { pending: number; orphans: number } {
+    return { pending: this.pending.size, orphans: this.orphans.size };
+  }
+
+  /** Resolves once the message pump has stopped and every buffer is released (after shutdown()). */
+  whenReleased(): Promise<void> {
+    return new Promise((resolve) => {
+      if (!this.pump) return resolve();
+      this.pump.whenIdle(resolve);
+    });
+  }
+
+  // ---- seam -----------------------------------------------------------------------------------
+
+  initialize(appName: string, onMessage: MessageHandler): InitializeResult {
+    if (this.down) throw TapiError.of('INVALAPPHANDLE', 'lineInitializeEx', 'this provider was shut down');
+    if (this.hLineApp) throw TapiError.of('OPERATIONFAILED', 'lineInitializeEx', 'already initialised');
+    const name = appName || this.options.appName || 'node-red-contrib-tapi';
+    utf16z(name, 'INVALAPPNAME', 'lineInitializeEx', 'the application name');
+    const hApp = new Uint32Array(1);
+    const numDevs = new Uint32Array(1);
+    const version = new Uint32Array([this.appVersion]);
+    const params = {
+      dwTotalSize: LINEINITIALIZEEXPARAMS_SIZE,
+      dwNeededSize: 0,
+      dwUsedSize: 0,
+      dwOptions: LINEINITIALIZEEXOPTION.USEEVENT,
+      hEvent: null,
+      dwCompletionKey: 0,
+    };
+    check(this.api.lineInitializeExW(hApp, null, null, name, numDevs, version, params) | 0, 'lineInitializeEx');
+    this.hLineApp = hApp[0];
+    this.handler = onMessage;
+    this.pump = new MessagePump(this.api, this.memory, this.hLineApp, (m) => this.onRaw(m), this.options.pump);
+    this.pump.start();
+    return { numDevs: numDevs[0], apiVersion: version[0] };
+  }
+
+  negotiateApiVersion(deviceId: number, low: number, high: number): number {
+    const version = new Uint32Array(1);
+    const extensionId = new Uint8Array(16);
+    check(this.api.lineNegotiateAPIVersion(this.hLineApp, deviceId >>> 0, low >>> 0, high >>> 0, version, extensionId) | 0, 'lineNegotiateAPIVersion');
+    return version[0];
+  }
+
+  getDevCaps(deviceId: number, apiVersion: number): LineDevCaps {
+    const fixed = FIXED_SIZE.LINEDEVCAPS(apiVersion);
+    const { buf, used } = readVariable(fixed, fixed + VARIABLE_ROOM, 'lineGetDevCaps', (b) =>
+      this.api.lineGetDevCapsW(this.hLineApp, deviceId >>> 0, apiVersion >>> 0, 0, b),
+    );
+    return parseDevCaps(buf, used, fixed, deviceId, apiVersion);
+  }
+
+  open(deviceId: number, apiVersion: number, callbackInstance: number, privileges: number, mediaModes: number): number {
+    const hLine = new Uint32Array(1);
+    check(
+      this.api.lineOpenW(this.hLineApp, deviceId >>> 0, hLine, apiVersion >>> 0, 0, callbackInstance >>> 0, privileges >>> 0, mediaModes >>> 0, null) | 0,
+      'lineOpen',
+    );
+    this.lineVersions.set(hLine[0], apiVersion);
+    return hLine[0];
+  }
+
+  setStatusMessages(hLine: number, lineStates: number, addressStates: number): void {
+    check(this.api.lineSetStatusMessages(hLine >>> 0, lineStates >>> 0, addressStates >>> 0) | 0, 'lineSetStatusMessages');
+  }
+
+  makeCall(hLine: number, destAddress: string | null, countryCode: number, params: LineCallParams | null): number {
+    const operation = 'lineMakeCall';
+    const version = this.lineVersions.get(hLine) ?? this.appVersion;
+    // Everything is encoded before any native memory is taken, so a bad input leaks nothing.
+    const dest = destAddress === null ? null : utf16z(destAddress, 'INVALADDRESS', operation, 'the destination address');
+    const callParams = params ? encodeCallParams(params, version) : null;
+    const slot = this.memory.alloc(4);
+    const destPtr = dest ? this.memory.copy(dest) : null;
+    const paramsPtr = callParams ? this.memory.copy(callParams) : null;
+    const buffers = [slot, destPtr, paramsPtr].filter((p): p is bigint => p !== null);
+    let rc: number;
+    try {
+      rc = this.api.lineMakeCallW(hLine >>> 0, slot, destPtr, countryCode >>> 0, paramsPtr) | 0;
+    } catch (error) {
+      for (const b of buffers) this.memory.free(b);
+      throw error;
+    }
+    if (rc <= 0) {
+      // Refused synchronously: TAPI keeps no reference.
+      for (const b of buffers) this.memory.free(b);
+      if (rc === 0) throw TapiError.of('OPERATIONFAILED', operation, 'an async function returned 0');
+      throw new TapiError(rc, operation);
+    }
+    this.pending.set(rc, { kind: operation, hLine, slot, buffers });
+    return rc;
+  }
+
+  dial(hCall: number, destAddress: string, countryCode: number): number {
+    const operation = 'lineDial';
+    const dest = utf16z(destAddress, 'INVALADDRESS', operation, 'the destination address');
+    const destPtr = this.memory.copy(dest);
+    return this.async(operation, hCall, [destPtr], () => this.api.lineDialW(hCall >>> 0, destPtr, countryCode >>> 0));
+  }
+
+  drop(hCall: number, userUserInfo?: Uint8Array): number {
+    const uui = userUserInfo && userUserInfo.length ? this.memory.copy(userUserInfo) : null;
+    return this.async('lineDrop', hCall, uui ? [uui] : [], () => this.api.lineDrop(hCall >>> 0, uui, userUserInfo?.length ?? 0));
+  }
+
+  answer(hCall: number, userUserInfo?: Uint8Array): number {
+    const uui = userUserInfo && userUserInfo.length ? this.memory.copy(userUserInfo) : null;
+    return this.async('lineAnswer', hCall, uui ? [uui] : [], () => this.api.lineAnswer(hCall >>> 0, uui, userUserInfo?.length ?? 0));
+  }
+
+  deallocateCall(hCall: number): void {
+    check(this.api.lineDeallocateCall(hCall >>> 0) | 0, 'lineDeallocateCall');
+    this.callLines.delete(hCall >>> 0);
+  }
+
+  getCallInfo(hCall: number): LineCallInfo {
+    // The version decides the fixed part; LINECALLINFO.hLine (offset 12, every version) tells us the line.
+    const guess = this.callVersion(hCall);
+    const { buf, used } = readVariable(FIXED_SIZE.LINECALLINFO(guess), FIXED_SIZE.LINECALLINFO(TAPI_VERSION.V3_1) + VARIABLE_ROOM, 'lineGetCallInfo', (b) =>
+      this.api.lineGetCallInfoW(hCall >>> 0, b),
+    );
+    const hLine = new DataView(buf.buffer).getUint32(12, true);
+    const version = this.lineVersions.get(hLine) ?? guess;
+    if (this.lineVersions.has(hLine)) this.callLines.set(hCall >>> 0, hLine);
+    return parseCallInfo(buf, used, FIXED_SIZE.LINECALLINFO(version));
+  }
+
+  getCallStatus(hCall: number): LineCallStatus {
+    const version = this.callVersion(hCall);
+    const fixed = FIXED_SIZE.LINECALLSTATUS(version);
+    const { buf, used } = readVariable(fixed, FIXED_SIZE.LINECALLSTATUS(TAPI_VERSION.V3_1) + 64, 'lineGetCallStatus', (b) =>
+      this.api.lineGetCallStatus(hCall >>> 0, b),
+    );
+    return parseCallStatus(buf, used, fixed);
+  }
+
+  /** lineGenerateDigitsW (not on the seam yet): completion arrives as LINE_GENERATE. */
+  generateDigits(hCall: number, digitMode: number, digits: string | null, duration = 0): void {
+    if (digits !== null) utf16z(digits, 'INVALPARAM', 'lineGenerateDigits', 'the digits');
+    check(this.api.lineGenerateDigitsW(hCall >>> 0, digitMode >>> 0, digits, duration >>> 0) | 0, 'lineGenerateDigits');
+  }
+
+  /** lineMonitorDigits (not on the seam yet): digits arrive as LINE_MONITORDIGITS. */
+  monitorDigits(hCall: number, digitModes: number): void {
+    check(this.api.lineMonitorDigits(hCall >>> 0, digitModes >>> 0) | 0, 'lineMonitorDigits');
+  }
+
+  close(hLine: number): void {
+    const h = hLine >>> 0;
+    try {
+      check(this.api.lineClose(h) | 0, 'lineClose');
+    } finally {
+      // Whether or not TAPI still knew the line, its outstanding replies are suppressed now.
+      this.forgetLine(h);
+    }
+  }
+
+  shutdown(): void {
+    if (this.down) return;
+    this.down = true;
+    this.handler = undefined;
+    const pump = this.pump;
+    pump?.stop();
+    if (this.hLineApp) {
+      // Wakes the pending lineGetMessage with LINEERR_INVALAPPHANDLE; cancels every request.
+      this.api.lineShutdown(this.hLineApp);
+    }
+    for (const [id, entry] of this.pending) this.orphans.set(id, entry);
+    this.pending.clear();
+    this.lineVersions.clear();
+    this.callLines.clear();
+    // TAPI no longer writes anywhere once lineShutdown has returned; the message buffer is released
+    // by the pump when its in-flight read has come back.
+    const release = () => {
+      for (const entry of this.orphans.values()) for (const b of entry.buffers) this.memory.free(b);
+      this.orphans.clear();
+    };
+    if (pump) pump.whenIdle(release);
+    else release();
+  }
+
+  // ---- internals --------------------------------------------------------------------------------
+
+  private async(operation: Pending['kind'], hCall: number, buffers: bigint[], call: () => number): number {
+    let rc: number;
+    try {
+      rc = call() | 0;
+    } catch (error) {
+      for (const b of buffers) this.memory.free(b);
+      throw error;
+    }
+    if (rc <= 0) {
+      for (const b of buffers) this.memory.free(b);
+      if (rc === 0) throw TapiError.of('OPERATIONFAILED', operation, 'an async function returned 0');
+      throw new TapiError(rc, operation);
+    }
+    if (buffers.length) this.pending.set(rc, { kind: operation, hLine: this.callLines.get(hCall >>> 0), buffers });
+    return rc;
+  }
+
+  private callVersion(hCall: number): number {
+    const hLine = this.callLines.get(hCall >>> 0);
+    const version = hLine === undefined ? undefined : this.lineVersions.get(hLine);
+    // Unknown: assume the oldest layout, so nothing beyond a real fixed part is ever interpreted.
+    return version ?? TAPI_VERSION.V1_3;
+  }
+
+  private forgetLine(hLine: number): void {
+    for (const [id, entry] of this.pending) {
+      if (entry.hLine === hLine) {
+        this.pending.delete(id);
+        this.orphans.set(id, entry);
+      }
+    }
+    for (const [hCall, line] of this.callLines) if (line === hLine) this.callLines.delete(hCall);
+    this.lineVersions.delete(hLine);
+  }
+
+  private onRaw(raw: RawMessage): void {
+    const handler = this.handler;
+    if (this.down || !handler) return;
+    const message: LineMessage = { ...raw };
+    switch (raw.messageId) {
+      case LINE_MESSAGE.LINE_REPLY: {
+        const id = raw.param1;
+        const entry = this.pending.get(id);
+        if (entry) {
+          this.pending.delete(id);
+          if (entry.slot !== undefined && (raw.param2 | 0) === 0) {
+            // TAPI wrote the HCALL into the slot before queuing this reply.
+            const hCall = this.memory.readU32(entry.slot);
+            message.newCall = hCall;
+            if (entry.hLine !== undefined) this.callLines.set(hCall, entry.hLine);
+          }
+          for (const b of entry.buffers) this.memory.free(b);
+        } else {
+          const orphan = this.orphans.get(id);
+          if (orphan) {
+            // Cancelled by lineClose / LINE_CLOSE: TAPI is done with it now; nobody waits for it.
+            this.orphans.delete(id);
+            for (const b of orphan.buffers) this.memory.free(b);
+            return;
+          }
+        }
+        break;
+      }
+      case LINE_MESSAGE.LINE_APPNEWCALL:
+        if (this.lineVersions.has(raw.hDevice)) this.callLines.set(raw.param2, raw.hDevice);
+        break;
+      case LINE_MESSAGE.LINE_CLOSE:
+        this.forgetLine(raw.hDevice);
+        break;
+      default:
+        break;
+    }
+    try {
+      handler(message);
+    } catch {
+      // The handler (lib/tapi) reports its own errors; the pump must keep going in order.
+    }
+  }
+}
