@@ -1,0 +1,214 @@
+/**
+ * Dial policy: which numbers a line may dial.
+ *
+ * A flow dials whatever arrives in `msg.payload`, so every line checks the number against its policy before
+ * any digit leaves the machine. A refused number fails with `LINEERR_ADDRESSBLOCKED`.
+ *
+ * ```
+ * { allow: ['555XXXX', '+1NXXNXXXXXX'], deny: ['1900.', '+1900.', '00.', '/^\\*6[79]/'] }
+ * ```
+ *
+ * What is matched: the number's digits, after formatting and dialling modifiers are removed — `0-9 * # A-D`
+ * and a leading `+` (`"+1 (206) 555-0100"` is matched as `+12065550100`, `"9,W555-0100"` as `95550100`).
+ * A string with several destinations (CRLF) is allowed only if every destination is. The match is always
+ * anchored: the pattern must describe the whole number, not a part of it.
+ *
+ * Pattern syntax (Asterisk-style):
+ *
+ * | in a pattern | matches |
+ * |---|---|
+ * | `0`-`9` `*` `#` `+` `A`-`D` | that character (`+` literally: `+49.` is "everything to Germany") |
+ * | `X` | any digit 0-9 |
+ * | `Z` | any digit 1-9 |
+ * | `N` | any digit 2-9 |
+ * | `[1-5,7]` | one character of the class: digits, ranges `a-b`, `* # + A-D`; commas separate |
+ * | `.` | one or more characters of anything — only as the last character |
+ * | `!` | zero or more characters of anything — only as the last character |
+ * | `-` and spaces | ignored (write `555-XXXX` if you like) |
+ * | a leading `_` | ignored (Asterisk writes patterns as `_NXXXXXX`) |
+ * | `/regexp/` | a JavaScript regular expression on the digits, anchored at both ends |
+ *
+ * `X Z N` may also be written in lower case. International calls are written with the prefix they are
+ * dialled with: `00.` (or `011.` in North America) for numbers dialled with an access code, `+.` for
+ * numbers written with a `+`; deny both to block international calls.
+ *
+ * Rules:
+ * - `deny` wins: a number that matches any deny pattern is refused.
+ * - If `allow` is not empty, a number must also match at least one allow pattern.
+ * - With both empty every number is allowed.
+ * - An invalid pattern is refused when the policy is created (a TapiValidationError naming the pattern).
+ * - A null or empty address dials nothing and is always allowed.
+ *
+ * Partial dialling (`555;` then `lineDial`): while the number is incomplete only the deny list can be
+ * judged. `checkPartial(accumulated)` refuses as soon as a deny pattern matches the digits so far, or the
+ * fixed part of a deny pattern ending in `.` or `!` matches a prefix of them (`1900.` refuses `1900;` and
+ * `19001;`). The complete number is checked against both lists when dialling ends (`check`).
+ */
+import { TapiError, TapiValidationError } from './errors';
+import { digitsOf, parseAddress } from './address';
+import type { DialPolicyOptions } from './types';
+
+interface CompiledPattern {
+  source: string;
+  /** Whole-number match. */
+  full: RegExp;
+  /** For patterns ending in `.` or `!`: the fixed part, matched at the start of the digits. */
+  stem?: RegExp;
+}
+
+const CLASS_CHARS = /^[0-9*#+A-D]$/;
+
+function fail(pattern: unknown, why: string): TapiValidationError {
+  return new TapiValidationError(`invalid dial policy pattern ${JSON.stringify(pattern)}: ${why}`);
+}
+
+function escape(c: string): string {
+  return /[*+#]/.test(c) ? `\\${c}` : c;
+}
+
+function compileClass(body: string, pattern: string): string {
+  const items: string[] = [];
+  for (const part of body.split(',')) {
+    const item = part.replace(/ /g, '');
+    if (item === '') continue;
+    let i = 0;
+    while (i < item.length) {
+      const c = item[i].toUpperCase();
+      if (!CLASS_CHARS.test(c)) throw fail(pattern, `'${item[i]}' is not allowed in a [...] class`);
+      if (item[i + 1] === '-') {
+        const hi = item[i + 2]?.toUpperCase();
+        if (hi === undefined) throw fail(pattern, 'unfinished range in a [...] class');
+        if (!/[0-9]/.test(c) || !/[0-9]/.test(hi)) throw fail(pattern, 'ranges in a [...] class are digit ranges');
+        if (c > hi) throw fail(pattern, `empty range ${c}-${hi}`);
+        items.push(`${c}-${hi}`);
+        i += 3;
+      } else {
+        items.push(escape(c));
+        i += 1;
+      }
+    }
+  }
+  if (items.length === 0) throw fail(pattern, 'empty [...] class');
+  return `[${items.join('')}]`;
+}
+
+function compile(pattern: unknown): CompiledPattern {
+  if (typeof pattern !== 'string') throw fail(pattern, 'a pattern is a string');
+  const source = pattern;
+  const trimmed = pattern.trim();
+  if (trimmed.length >= 2 && trimmed.startsWith('/') && trimmed.endsWith('/')) {
+    const body = trimmed.slice(1, -1);
+    if (body === '') throw fail(pattern, 'empty regular expression');
+    try {
+      return { source, full: new RegExp(`^(?:${body})$`) };
+    } catch (error) {
+      throw fail(pattern, `not a valid regular expression (${(error as Error).message})`);
+    }
+  }
+  let text = trimmed.startsWith('_') ? trimmed.slice(1) : trimmed;
+  text = text.replace(/[ -](?![^[]*\])/g, '');
+  if (text === '') throw fail(pattern, 'empty pattern');
+  let regex = '';
+  let tail: '.' | '!' | undefined;
+  for (let i = 0; i < text.length; i++) {
+    const c = text[i];
+    const upper = c.toUpperCase();
+    if (c === '.' || c === '!') {
+      if (i !== text.length - 1) throw fail(pattern, `'${c}' is only allowed as the last character`);
+      tail = c;
+    } else if (c === '[') {
+      const end = text.indexOf(']', i + 1);
+      if (end < 0) throw fail(pattern, "'[' without ']'");
+      regex += compileClass(text.slice(i + 1, end), pattern);
+      i = end;
+    } else if (c === ']') {
+      throw fail(pattern, "']' without '['");
+    } else if (upper === 'X') {
+      regex += '[0-9]';
+    } else if (upper === 'Z') {
+      regex += '[1-9]';
+    } else if (upper === 'N') {
+      regex += '[2-9]';
+    } else if (/^[0-9*#+A-D]$/.test(upper)) {
+      regex += escape(upper);
+    } else {
+      throw fail(pattern, `'${c}' is not a pattern character`);
+    }
+  }
+  if (tail === '.') return { source, full: new RegExp(`^${regex}.+$`, 's'), stem: new RegExp(`^${regex}`) };
+  if (tail === '!') return { source, full: new RegExp(`^${regex}.*$`, 's'), stem: new RegExp(`^${regex}`) };
+  return { source, full: new RegExp(`^${regex}$`) };
+}
+
+function compileList(list: unknown, name: string): CompiledPattern[] {
+  if (list === undefined || list === null) return [];
+  if (!Array.isArray(list)) throw new TapiValidationError(`dial policy ${name} must be an array of patterns`);
+  return list.map(compile);
+}
+
+export class DialPolicy {
+  private readonly allow: CompiledPattern[];
+  private readonly deny: CompiledPattern[];
+
+  constructor(options: DialPolicyOptions = {}) {
+    if (options === null || typeof options !== 'object') throw new TapiValidationError('dial policy options must be an object');
+    this.allow = compileList(options.allow, 'allow');
+    this.deny = compileList(options.deny, 'deny');
+  }
+
+  /** True when the policy restricts nothing. */
+  get unrestricted(): boolean {
+    return this.allow.length === 0 && this.deny.length === 0;
+  }
+
+  /**
+   * Throws TapiError LINEERR_ADDRESSBLOCKED (for `operation`) unless every destination of `address` may be
+   * dialled; LINEERR_INVALADDRESS when `address` is not a dialable address. An address ending in `;` is
+   * still incomplete and gets checkPartial's treatment; check the complete number when dialling ends.
+   */
+  check(address: string | null, operation = 'lineMakeCall'): void {
+    if (address === null || address === '') return;
+    const parsed = parseAddress(address, operation);
+    if (parsed.partial) {
+      this.checkPartial(address, operation);
+      return;
+    }
+    for (const destination of parsed.destinations) {
+      const digits = digitsOf(destination.number);
+      if (!this.allowsDigits(digits)) throw blocked(operation);
+    }
+  }
+
+  /** check() as a boolean: false for blocked and for invalid addresses. */
+  isAllowed(address: string | null): boolean {
+    try {
+      this.check(address);
+      return true;
+    } catch (error) {
+      if (error instanceof TapiError) return false;
+      throw error;
+    }
+  }
+
+  /**
+   * For an incomplete number (partial dialling): throws LINEERR_ADDRESSBLOCKED when a deny pattern already
+   * matches the digits dialled so far, or the fixed part of a deny pattern ending in `.`/`!` matches a prefix
+   * of them. The allow list cannot be judged before the number is complete: call check() then.
+   */
+  checkPartial(accumulated: string, operation = 'lineDial'): void {
+    const digits = digitsOf(String(accumulated ?? ''));
+    for (const pattern of this.deny) {
+      if (pattern.full.test(digits) || (pattern.stem && pattern.stem.test(digits))) throw blocked(operation);
+    }
+  }
+
+  /** The policy applied to digits as digitsOf() returns them. */
+  allowsDigits(digits: string): boolean {
+    if (this.deny.some((p) => p.full.test(digits))) return false;
+    return this.allow.length === 0 || this.allow.some((p) => p.full.test(digits));
+  }
+}
+
+function blocked(operation: string): TapiError {
+  return TapiError.of('ADDRESSBLOCKED', operation, 'the number is not allowed by the dial policy of this line');
+}

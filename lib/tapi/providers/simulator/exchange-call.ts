@@ -1,0 +1,234 @@
+// One call at the simulated exchange, the app's handles to it, and what lineGetCallInfo / lineGetCallStatus
+// report about it.
+import {
+  LINECALLFEATURE,
+  LINECALLORIGIN,
+  LINECALLPARAMFLAGS,
+  LINECALLPARTYID,
+  LINECALLPRIVILEGE,
+  LINECALLREASON,
+  LINECALLSTATE,
+} from '../../constants';
+import type { LineCallInfo, LineCallStatus } from '../../provider';
+import type { Scenario } from './scenarios';
+import type { SimDevice } from './devices';
+import type { EffectiveCallParams } from './params';
+
+/** An open line (one lineOpen). */
+export interface SimLine {
+  hLine: number;
+  device: SimDevice;
+  apiVersion: number;
+  callbackInstance: number;
+  privileges: number;
+  /** Media modes the line wants to own (only meaningful with OWNER). */
+  mediaModes: number;
+  /** lineSetStatusMessages masks. */
+  lineStates: number;
+  addressStates: number;
+  /** Opening order: the first OWNER line gets unsolicited ownership of incoming calls. */
+  openSeq: number;
+}
+
+/** An app's handle to a call (owner or monitor). */
+export interface SimCallHandle {
+  hCall: number;
+  line: SimLine;
+  privilege: number;
+  call: ExchangeCall;
+  /** The first LINE_CALLSTATE for this handle carries the privilege; later ones 0. */
+  announced: boolean;
+}
+
+/** The states the simulator can put a call in (LINECALLINFO.dwCallStates). */
+export const REPORTED_CALL_STATES =
+  LINECALLSTATE.IDLE |
+  LINECALLSTATE.OFFERING |
+  LINECALLSTATE.ACCEPTED |
+  LINECALLSTATE.DIALTONE |
+  LINECALLSTATE.DIALING |
+  LINECALLSTATE.RINGBACK |
+  LINECALLSTATE.BUSY |
+  LINECALLSTATE.SPECIALINFO |
+  LINECALLSTATE.CONNECTED |
+  LINECALLSTATE.PROCEEDING |
+  LINECALLSTATE.DISCONNECTED |
+  LINECALLSTATE.UNKNOWN;
+
+export interface ExchangeCallInit {
+  callId: number;
+  device: SimDevice;
+  origin: number;
+  params: EffectiveCallParams;
+  countryCode: number;
+  appName: string;
+  /** Incoming calls: what the caller presents. */
+  callerId?: string;
+  callerIdName?: string;
+  calledId?: string;
+  blocked?: boolean;
+}
+
+export class ExchangeCall {
+  readonly callId: number;
+  readonly device: SimDevice;
+  readonly origin: number;
+  readonly params: EffectiveCallParams;
+  readonly countryCode: number;
+  readonly handles = new Map<number, SimCallHandle>();
+  state = 0;
+  mode = 0;
+  stateEntered = new Date();
+  /** Name of the app that placed or answered the call ('' until then). */
+  appName: string;
+
+  // Outgoing calls.
+  /** The number dialled so far (makeCall + every lineDial), as written, without `;`. */
+  dialled = '';
+  calledIdName = '';
+  /** Dialling is complete (no trailing `;`): lineDial is no longer accepted. */
+  dialComplete = false;
+  scenario: Scenario | undefined;
+  noAnswerTimer: number | undefined;
+
+  // Incoming calls.
+  readonly callerId: string | undefined;
+  readonly callerIdName: string | undefined;
+  readonly calledId: string | undefined;
+  readonly blocked: boolean;
+  ringCount = 0;
+
+  everConnected = false;
+
+  constructor(init: ExchangeCallInit) {
+    this.callId = init.callId;
+    this.device = init.device;
+    this.origin = init.origin;
+    this.params = init.params;
+    this.countryCode = init.countryCode;
+    this.appName = init.appName;
+    this.callerId = init.callerId;
+    this.callerIdName = init.callerIdName;
+    this.calledId = init.calledId;
+    this.blocked = init.blocked === true;
+  }
+
+  get outbound(): boolean {
+    return this.origin === LINECALLORIGIN.OUTBOUND;
+  }
+
+  count(privilege: number): number {
+    let n = 0;
+    for (const h of this.handles.values()) if (h.privilege === privilege) n++;
+    return n;
+  }
+
+  get hasOwner(): boolean {
+    return this.count(LINECALLPRIVILEGE.OWNER) > 0;
+  }
+
+  callInfo(handle: SimCallHandle): LineCallInfo {
+    const UNKNOWN = LINECALLPARTYID.UNKNOWN;
+    const UNAVAIL = LINECALLPARTYID.UNAVAIL;
+    let callerIdFlags: number;
+    let callerId = '';
+    let callerIdName = '';
+    let calledIdFlags: number;
+    let calledId = '';
+    let calledIdName = '';
+    if (this.outbound) {
+      if (this.params.callParamFlags & LINECALLPARAMFLAGS.BLOCKID) {
+        callerIdFlags = LINECALLPARTYID.BLOCKED;
+      } else {
+        callerIdFlags = LINECALLPARTYID.ADDRESS | LINECALLPARTYID.NAME;
+        callerId = this.device.address;
+        callerIdName = this.device.name;
+      }
+      calledId = this.dialled;
+      calledIdName = this.calledIdName;
+      calledIdFlags = (calledId ? LINECALLPARTYID.ADDRESS | (this.dialComplete ? 0 : LINECALLPARTYID.PARTIAL) : UNKNOWN) |
+        (calledIdName ? LINECALLPARTYID.NAME : 0);
+    } else {
+      if (this.blocked) {
+        callerIdFlags = LINECALLPARTYID.BLOCKED;
+      } else {
+        callerId = this.callerId ?? '';
+        callerIdName = this.callerIdName ?? '';
+        callerIdFlags = (callerId ? LINECALLPARTYID.ADDRESS : 0) | (callerIdName ? LINECALLPARTYID.NAME : 0);
+        if (callerIdFlags === 0) callerIdFlags = UNAVAIL;
+      }
+      calledId = this.calledId ?? this.device.address;
+      calledIdFlags = LINECALLPARTYID.ADDRESS;
+    }
+    let connectedIdFlags: number = UNKNOWN;
+    let connectedId = '';
+    let connectedIdName = '';
+    if (this.everConnected) {
+      if (this.outbound) {
+        connectedId = calledId;
+        connectedIdName = calledIdName;
+        connectedIdFlags = LINECALLPARTYID.ADDRESS | (calledIdName ? LINECALLPARTYID.NAME : 0);
+      } else {
+        connectedId = callerId;
+        connectedIdName = callerIdName;
+        connectedIdFlags = callerIdFlags;
+      }
+    }
+    return {
+      hLine: handle.line.hLine,
+      lineDeviceId: this.device.deviceId,
+      addressId: this.params.addressId,
+      bearerMode: this.params.bearerMode,
+      rate: this.params.rate,
+      mediaMode: this.params.mediaMode,
+      callId: this.callId,
+      relatedCallId: 0,
+      callParamFlags: this.params.callParamFlags,
+      callStates: REPORTED_CALL_STATES,
+      origin: this.origin,
+      reason: LINECALLREASON.DIRECT,
+      numOwners: this.count(LINECALLPRIVILEGE.OWNER),
+      numMonitors: this.count(LINECALLPRIVILEGE.MONITOR),
+      countryCode: this.countryCode,
+      trunk: 0xffffffff,
+      callerIdFlags,
+      callerId,
+      callerIdName,
+      calledIdFlags,
+      calledId,
+      calledIdName,
+      connectedIdFlags,
+      connectedId,
+      connectedIdName,
+      redirectionIdFlags: UNAVAIL,
+      redirectionId: '',
+      redirectionIdName: '',
+      redirectingIdFlags: UNAVAIL,
+      redirectingId: '',
+      redirectingIdName: '',
+      appName: this.appName,
+      displayableAddress: this.params.displayableAddress,
+      calledParty: this.params.calledParty,
+      comment: this.params.comment,
+    };
+  }
+
+  callStatus(handle: SimCallHandle): LineCallStatus {
+    let features = 0;
+    if (handle.privilege === LINECALLPRIVILEGE.OWNER) {
+      if (this.state !== LINECALLSTATE.IDLE) features |= LINECALLFEATURE.DROP;
+      if ((this.state === LINECALLSTATE.DIALTONE || this.state === LINECALLSTATE.DIALING) && !this.dialComplete) {
+        features |= LINECALLFEATURE.DIAL;
+      }
+      if (this.state === LINECALLSTATE.OFFERING || this.state === LINECALLSTATE.ACCEPTED) features |= LINECALLFEATURE.ANSWER;
+    }
+    return {
+      callState: this.state,
+      callStateMode: this.mode,
+      callPrivilege: handle.privilege,
+      callFeatures: features,
+      callFeatures2: 0,
+      stateEntryTime: new Date(this.stateEntered.getTime()),
+    };
+  }
+}
