@@ -95,6 +95,7 @@ typedef struct {
     size_t ndigits;
     int dial_complete;
     int noanswer_armed;
+    int significant; /* the number has something to dial (not only formatting / ';') */
     int dialing_scheduled, proceeding_scheduled;
     uint32_t noanswer_secs;
     const fake_scenario_t *scenario;
@@ -129,6 +130,7 @@ typedef struct {
     char digits[MAX_DIGITS];
     size_t ndigits;
     int complete;
+    int significant;
 } req_t;
 
 enum { EV_REPLY = 1, EV_STAGE, EV_STATE, EV_NOANSWER, EV_POST, EV_INCOMING, EV_GENERATE_DONE };
@@ -623,7 +625,7 @@ static void run_stage(int pc, uint32_t stage, uint32_t step) {
     switch (stage) {
     case STAGE_DIALTONE:
         set_state(pc, LINECALLSTATE_DIALTONE, LINEDIALTONEMODE_NORMAL);
-        if ((p->ndigits || p->dial_complete) && !p->dialing_scheduled) {
+        if (p->significant && !p->dialing_scheduled) {
             p->dialing_scheduled = 1;
             schedule_stage(pc, STAGE_DIALING, 0, FAKE_DIAL_TIMING_DIALTONE);
         }
@@ -662,7 +664,8 @@ static void run_stage(int pc, uint32_t stage, uint32_t step) {
 }
 
 /* Append the digits of a validated dial string to the call; `complete` = no trailing ';'. */
-static void pcall_add_digits(pcall_t *p, const char *digits, size_t n, int complete) {
+static void pcall_add_digits(pcall_t *p, const char *digits, size_t n, int complete, int significant) {
+    if (significant) p->significant = 1;
     for (size_t i = 0; i < n && p->ndigits < MAX_DIGITS - 1; i++) p->digits[p->ndigits++] = digits[i];
     p->digits[p->ndigits] = 0;
     p->dial_complete = complete;
@@ -704,6 +707,7 @@ static void complete_request(req_t *r) {
     size_t nd = r->ndigits;
     memcpy(digits, r->digits, nd);
     int complete = r->complete;
+    int significant = r->significant;
     r->used = 0;
     pcall_t *p = pc_at(pc);
     if (result != 0 || !p) return;
@@ -713,10 +717,10 @@ static void complete_request(req_t *r) {
         break;
     case REQ_DIAL: {
         int was_waiting = p->state == LINECALLSTATE_DIALTONE || (p->state == LINECALLSTATE_DIALING && !p->dial_complete);
-        pcall_add_digits(p, digits, nd, complete);
+        pcall_add_digits(p, digits, nd, complete, significant);
         if (!was_waiting) break;
         if (p->state == LINECALLSTATE_DIALTONE) {
-            if ((nd || complete) && !p->dialing_scheduled) {
+            if (p->significant && !p->dialing_scheduled) {
                 p->dialing_scheduled = 1;
                 schedule_stage(pc, STAGE_DIALING, 0, 0);
             }
@@ -804,6 +808,11 @@ static void run_event(event_t *e) {
             post(l->app, l->h, LINE_APPNEWCALL, l->cbinst, 0, h->h, h->priv);
         }
         set_state(e->pc, LINECALLSTATE_OFFERING, LINEOFFERINGMODE_ACTIVE);
+        for (int i = 0; i < MAX_LINES; i++) {
+            line_t *l = &g_lines[i];
+            if (l->used && l->dev == p->dev && (l->line_states & 0x2u /* LINEDEVSTATE_RINGING */))
+                post(l->app, l->h, LINE_LINEDEVSTATE, l->cbinst, 0x2u, 1, 0);
+        }
         break;
     case EV_GENERATE_DONE: {
         hcall_t *h = find_hcall(e->a);
@@ -823,8 +832,9 @@ static void run_event(event_t *e) {
 
 /* Validates `s` for a device with `caps`; collects the digits of the first destination's
  * DialableNumber (0-9 * # A-D) and whether it ends with ';'. The first offending character wins. */
-static int32_t parse_dial(const char16_t *s, size_t n, uint32_t caps, char *digits, size_t *nd, int *partial) {
+static int32_t parse_dial(const char16_t *s, size_t n, uint32_t caps, char *digits, size_t *nd, int *partial, int *significant) {
     enum { NUMBER, SUB, NAME } part = NUMBER;
+    *significant = 0;
     int first_dest = 1;
     size_t count = 0;
     *partial = 0;
@@ -856,6 +866,7 @@ static int32_t parse_dial(const char16_t *s, size_t n, uint32_t caps, char *digi
             part = NAME;
             continue;
         }
+        if (first_dest && c != ';' && c != ' ' && c != '.' && c != '-' && c != '(' && c != ')') *significant = 1;
         if ((c >= '0' && c <= '9') || c == '*' || c == '#' || (c >= 'A' && c <= 'D') || (c >= 'a' && c <= 'd')) {
             if (first_dest && count < MAX_DIGITS - 1) digits[count++] = (char)(c >= 'a' ? c - 32 : c);
             continue;
@@ -866,6 +877,8 @@ static int32_t parse_dial(const char16_t *s, size_t n, uint32_t caps, char *digi
             continue;
         case '?':
             return LINEERR_DIALPROMPT;
+        case ':':
+            return LINEERR_DIALVOICEDETECT;
         case '$':
             if (!(caps & LINEDEVCAPFLAGS_DIALBILLING)) return LINEERR_DIALBILLING;
             continue;
@@ -892,9 +905,18 @@ static uint32_t dev_capflags(uint32_t dev) {
     return dev == 0 ? (LINEDEVCAPFLAGS_DIALBILLING | LINEDEVCAPFLAGS_DIALQUIET | LINEDEVCAPFLAGS_DIALDIALTONE | LINEDEVCAPFLAGS_CLOSEDROP)
                     : LINEDEVCAPFLAGS_CLOSEDROP;
 }
-#define DEV_BEARER_MODES (LINEBEARERMODE_VOICE | LINEBEARERMODE_SPEECH)
-#define DEV_MEDIA_MODES (LINEMEDIAMODE_UNKNOWN | LINEMEDIAMODE_INTERACTIVEVOICE | LINEMEDIAMODE_AUTOMATEDVOICE)
-#define DEV_UUI_SIZE 0u
+/* The same two devices as lib/tapi/providers/simulator/devices.ts. */
+typedef struct {
+    uint32_t bearer, media, max_rate, max_calls, uui, permanent_id;
+} devinfo_t;
+static const devinfo_t k_devs[NUM_DEVS] = {
+    {LINEBEARERMODE_VOICE | LINEBEARERMODE_SPEECH | 0x08u /* DATA */,
+     LINEMEDIAMODE_INTERACTIVEVOICE | LINEMEDIAMODE_AUTOMATEDVOICE | 0x10u /* DATAMODEM */ | 0x20u /* G3FAX */, 64000, 4, 128, 0x51a10000u},
+    {LINEBEARERMODE_VOICE, LINEMEDIAMODE_INTERACTIVEVOICE | 0x10u /* DATAMODEM */, 33600, 1, 0, 0x51a10001u},
+};
+#define DEV_BEARER_MODES(d) (k_devs[d].bearer)
+#define DEV_MEDIA_MODES(d) (k_devs[d].media)
+#define DEV_UUI_SIZE(d) (k_devs[d].uui)
 
 /* Reads a NUL-terminated LPCWSTR argument; 0 with *n set, or a LINEERR (misuse counted). */
 static int32_t read_wstr(const char16_t *s, size_t *n, int32_t bad_text_err) {
@@ -1061,27 +1083,27 @@ EXPORT int32_t lineGetDevCapsW(uint32_t hLineApp, uint32_t dwDeviceID, uint32_t 
             memset(b + 4, 0, fixed - 4);
             varpack_t vp = {b, total, fixed, fixed};
             text_t provider, sw;
-            text_set_ascii(&provider, "Fake TAPI32 service provider (node-red-contrib-tapi tests)");
-            text_set_ascii(&sw, dwDeviceID == 0 ? "Simulated exchange" : "Simulated exchange (analog)");
+            text_set_ascii(&provider, "node-red-contrib-tapi simulator");
+            text_set_ascii(&sw, "simulated exchange");
             var_add_text(&vp, offsetof(LINEDEVCAPS, dwProviderInfoSize), &provider);
             var_add_text(&vp, offsetof(LINEDEVCAPS, dwSwitchInfoSize), &sw);
-            put32(b, offsetof(LINEDEVCAPS, dwPermanentLineID), 0x1000u + dwDeviceID);
+            put32(b, offsetof(LINEDEVCAPS, dwPermanentLineID), k_devs[dwDeviceID].permanent_id);
             var_add_text(&vp, offsetof(LINEDEVCAPS, dwLineNameSize), &g_line_names[dwDeviceID]);
             put32(b, offsetof(LINEDEVCAPS, dwStringFormat), STRINGFORMAT_UNICODE);
             put32(b, offsetof(LINEDEVCAPS, dwAddressModes), LINEADDRESSMODE_ADDRESSID);
             put32(b, offsetof(LINEDEVCAPS, dwNumAddresses), 1);
-            put32(b, offsetof(LINEDEVCAPS, dwBearerModes), DEV_BEARER_MODES);
-            put32(b, offsetof(LINEDEVCAPS, dwMaxRate), 64000);
-            put32(b, offsetof(LINEDEVCAPS, dwMediaModes), DEV_MEDIA_MODES);
+            put32(b, offsetof(LINEDEVCAPS, dwBearerModes), DEV_BEARER_MODES(dwDeviceID));
+            put32(b, offsetof(LINEDEVCAPS, dwMaxRate), k_devs[dwDeviceID].max_rate);
+            put32(b, offsetof(LINEDEVCAPS, dwMediaModes), DEV_MEDIA_MODES(dwDeviceID));
             put32(b, offsetof(LINEDEVCAPS, dwGenerateDigitModes), LINEDIGITMODE_DTMF);
             put32(b, offsetof(LINEDEVCAPS, dwMonitorDigitModes), LINEDIGITMODE_DTMF | LINEDIGITMODE_DTMFEND);
             put32(b, offsetof(LINEDEVCAPS, dwDevCapFlags), dev_capflags(dwDeviceID));
-            put32(b, offsetof(LINEDEVCAPS, dwMaxNumActiveCalls), 4);
+            put32(b, offsetof(LINEDEVCAPS, dwMaxNumActiveCalls), k_devs[dwDeviceID].max_calls);
             put32(b, offsetof(LINEDEVCAPS, dwAnswerMode), LINEANSWERMODE_DROP);
             put32(b, offsetof(LINEDEVCAPS, dwRingModes), 1);
-            put32(b, offsetof(LINEDEVCAPS, dwLineStates), 0x01FFFFFFu);
-            put32(b, offsetof(LINEDEVCAPS, dwUUIMakeCallSize), DEV_UUI_SIZE);
-            put32(b, offsetof(LINEDEVCAPS, dwUUIDropSize), DEV_UUI_SIZE);
+            put32(b, offsetof(LINEDEVCAPS, dwLineStates), 0x2u | LINEDEVSTATE_REINIT | 0x1u); /* RINGING | REINIT | OTHER */
+            put32(b, offsetof(LINEDEVCAPS, dwUUIMakeCallSize), DEV_UUI_SIZE(dwDeviceID));
+            put32(b, offsetof(LINEDEVCAPS, dwUUIDropSize), DEV_UUI_SIZE(dwDeviceID));
             LINEDIALPARAMS mn = {0, 50, 50, 0}, mx = {5000, 1000, 1000, 60000}, df = {2000, 100, 100, 30000};
             memcpy(b + offsetof(LINEDEVCAPS, MinDialParams), &mn, 16);
             memcpy(b + offsetof(LINEDEVCAPS, MaxDialParams), &mx, 16);
@@ -1121,7 +1143,7 @@ EXPORT int32_t lineOpenW(uint32_t hLineApp, uint32_t dwDeviceID, uint32_t *lphLi
     else if (base != LINECALLPRIVILEGE_NONE && base != LINECALLPRIVILEGE_MONITOR && base != LINECALLPRIVILEGE_OWNER &&
              base != (LINECALLPRIVILEGE_OWNER | LINECALLPRIVILEGE_MONITOR))
         rc = LINEERR_INVALPRIVSELECT;
-    else if ((base & LINECALLPRIVILEGE_OWNER) && (dwMediaModes == 0 || (dwMediaModes & ~DEV_MEDIA_MODES)))
+    else if ((base & LINECALLPRIVILEGE_OWNER) && (dwMediaModes == 0 || (dwMediaModes & ~DEV_MEDIA_MODES(dwDeviceID))))
         rc = LINEERR_INVALMEDIAMODE;
     else if (take_fail("lineOpenW", &rc, &fa)) {
     } else {
@@ -1278,12 +1300,11 @@ static int32_t check_call_params(const uint8_t *b, uint32_t ver, uint32_t dev) {
     uint32_t bearer = get32(b, offsetof(LINECALLPARAMS, dwBearerMode));
     uint32_t media = get32(b, offsetof(LINECALLPARAMS, dwMediaMode));
     uint32_t amode = get32(b, offsetof(LINECALLPARAMS, dwAddressMode));
-    if (bearer && (bearer & (bearer - 1) || !(bearer & DEV_BEARER_MODES))) return LINEERR_INVALBEARERMODE;
-    if (media && (media & ~DEV_MEDIA_MODES)) return LINEERR_INVALMEDIAMODE;
+    if (bearer && (bearer & (bearer - 1) || !(bearer & DEV_BEARER_MODES(dev)))) return LINEERR_INVALBEARERMODE;
+    if (media && (media & ~DEV_MEDIA_MODES(dev))) return LINEERR_INVALMEDIAMODE;
     if (amode && amode != LINEADDRESSMODE_ADDRESSID && amode != LINEADDRESSMODE_DIALABLEADDR) return LINEERR_INVALADDRESSMODE;
     if ((amode == 0 || amode == LINEADDRESSMODE_ADDRESSID) && get32(b, offsetof(LINECALLPARAMS, dwAddressID)) >= 1) return LINEERR_INVALADDRESSID;
-    if (get32(b, offsetof(LINECALLPARAMS, dwUserUserInfoSize)) > DEV_UUI_SIZE) return LINEERR_USERUSERINFOTOOBIG;
-    (void)dev;
+    if (get32(b, offsetof(LINECALLPARAMS, dwUserUserInfoSize)) > DEV_UUI_SIZE(dev)) return LINEERR_USERUSERINFOTOOBIG;
     return 0;
 }
 
@@ -1310,7 +1331,7 @@ EXPORT int32_t lineMakeCallW(uint32_t hLine, uint32_t *lphCall, const char16_t *
     size_t dlen = 0;
     char digits[MAX_DIGITS];
     size_t nd = 0;
-    int partial = 0;
+    int partial = 0, significant = 0;
     const uint8_t *pb = (const uint8_t *)lpCallParams;
     if (!l || !find_app(l->app)) {
         rc = LINEERR_INVALLINEHANDLE;
@@ -1343,7 +1364,7 @@ EXPORT int32_t lineMakeCallW(uint32_t hLine, uint32_t *lphCall, const char16_t *
         goto out;
     }
     if (pb && (rc = check_call_params(pb, l->ver, l->dev)) != 0) goto out;
-    if (lpszDestAddress && (rc = parse_dial(lpszDestAddress, dlen, dev_capflags(l->dev), digits, &nd, &partial)) != 0) goto out;
+    if (lpszDestAddress && (rc = parse_dial(lpszDestAddress, dlen, dev_capflags(l->dev), digits, &nd, &partial, &significant)) != 0) goto out;
     {
         int pc = pcall_new(l->dev);
         if (pc < 0) {
@@ -1363,9 +1384,9 @@ EXPORT int32_t lineMakeCallW(uint32_t hLine, uint32_t *lphCall, const char16_t *
         p->country = dwCountryCode;
         p->bearer = LINEBEARERMODE_VOICE;
         p->media = LINEMEDIAMODE_INTERACTIVEVOICE;
-        p->rate = 64000;
+        p->rate = k_devs[l->dev].max_rate;
         /* NULL, "" or "...;" wait for lineDial; otherwise the number is complete. */
-        pcall_add_digits(p, digits, nd, lpszDestAddress && dlen > 0 && !partial);
+        pcall_add_digits(p, digits, nd, lpszDestAddress && dlen > 0 && !partial, significant);
         text_set(&p->called, lpszDestAddress, dlen);
         for (size_t i = 0; i < p->called.len; i++) /* the called id is the number part only */
             if (p->called.s[i] == '|' || p->called.s[i] == '^' || p->called.s[i] == '\r') {
@@ -1419,7 +1440,7 @@ EXPORT int32_t lineDialW(uint32_t hCall, const char16_t *lpszDestAddress, uint32
     pcall_t *p;
     int32_t rc = owned_call(hCall, &h, &l, &p), fa;
     size_t dlen = 0, nd = 0;
-    int partial = 0;
+    int partial = 0, significant = 0;
     char digits[MAX_DIGITS];
     if (rc) goto out;
     if (!lpszDestAddress) {
@@ -1440,7 +1461,7 @@ EXPORT int32_t lineDialW(uint32_t hCall, const char16_t *lpszDestAddress, uint32
         rc = LINEERR_INVALCALLSTATE;
         goto out;
     }
-    if ((rc = parse_dial(lpszDestAddress, dlen, dev_capflags(l->dev), digits, &nd, &partial)) != 0) goto out;
+    if ((rc = parse_dial(lpszDestAddress, dlen, dev_capflags(l->dev), digits, &nd, &partial, &significant)) != 0) goto out;
     {
         req_t *r = req_new(l->app, l->h, REQ_DIAL);
         if (!r) {
@@ -1451,6 +1472,7 @@ EXPORT int32_t lineDialW(uint32_t hCall, const char16_t *lpszDestAddress, uint32
         memcpy(r->digits, digits, nd);
         r->ndigits = nd;
         r->complete = !partial;
+        r->significant = significant;
         rc = accept_request(r);
     }
 out:
@@ -1470,7 +1492,7 @@ EXPORT int32_t lineDrop(uint32_t hCall, const char *lpsUserUserInfo, uint32_t dw
     else if (take_fail("lineDrop", &rc, &fa)) {
         if (fa) rc = async_failure(l->app, l->h, rc);
     } else if (p->state == LINECALLSTATE_IDLE) rc = LINEERR_INVALCALLSTATE;
-    else if (lpsUserUserInfo && dwSize > DEV_UUI_SIZE) rc = LINEERR_USERUSERINFOTOOBIG;
+    else if (lpsUserUserInfo && dwSize > DEV_UUI_SIZE(l->dev)) rc = LINEERR_USERUSERINFOTOOBIG;
     else {
         req_t *r = req_new(l->app, l->h, REQ_DROP);
         if (!r) rc = LINEERR_OPERATIONFAILED;
@@ -1497,7 +1519,7 @@ EXPORT int32_t lineAnswer(uint32_t hCall, const char *lpsUserUserInfo, uint32_t 
     else if (take_fail("lineAnswer", &rc, &fa)) {
         if (fa) rc = async_failure(l->app, l->h, rc);
     } else if (p->state != LINECALLSTATE_OFFERING && p->state != LINECALLSTATE_ACCEPTED) rc = LINEERR_INVALCALLSTATE;
-    else if (lpsUserUserInfo && dwSize > DEV_UUI_SIZE) rc = LINEERR_USERUSERINFOTOOBIG;
+    else if (lpsUserUserInfo && dwSize > DEV_UUI_SIZE(l->dev)) rc = LINEERR_USERUSERINFOTOOBIG;
     else {
         req_t *r = req_new(l->app, l->h, REQ_ANSWER);
         if (!r) rc = LINEERR_OPERATIONFAILED;

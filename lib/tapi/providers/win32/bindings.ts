@@ -64,7 +64,8 @@ export function loadTapi32(libraryPath: string): Tapi32 {
   const types = packedTypes(koffi);
   const u32 = 'uint32_t';
   const ret = 'int32_t';
-  const fn = (name: string, params: unknown[]) => lib.func('__stdcall', name, ret, params as Koffi.TypeSpec[]) as unknown;
+  const declare = lib.func as unknown as (convention: string, name: string, result: string, params: unknown[]) => unknown;
+  const fn = (name: string, params: unknown[]) => declare("__stdcall", name, ret, params);
   return {
     koffi,
     types,
