@@ -1,0 +1,133 @@
+// Every layout of tapi-reference.md §3 as the win32 provider declares it: koffi.pack sizes/offsets of
+// the pointer-bearing structures, the offsets tables of the DWORD structures (checked against a
+// koffi.pack built from them and against values copied from the reference), per-version fixed sizes,
+// and the LINECALLPARAMS encoder's shape.
+import assert from 'node:assert/strict';
+import * as S from '../lib/tapi/providers/win32/structs';
+import { encodeCallParams } from '../lib/tapi/providers/win32/callparams';
+import { TAPI_VERSION } from '../lib/tapi/constants';
+import { TapiError } from '../lib/tapi/errors';
+
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const koffi = require('koffi') as typeof import('koffi');
+const T = S.packedTypes(koffi);
+
+/** A koffi.pack() of a DWORD structure from its offsets table (16-byte members as byte arrays). */
+function packOf(table: Record<string, number>, total: number) {
+  const entries = Object.entries(table).sort((a, b) => a[1] - b[1]);
+  const def: Record<string, unknown> = {};
+  entries.forEach(([name, offset], i) => {
+    const next = i + 1 < entries.length ? entries[i + 1][1] : total;
+    const size = next - offset;
+    def[name] = size === 4 ? 'uint32_t' : koffi.array('uint8_t', size);
+  });
+  return koffi.pack(def as Record<string, string>);
+}
+
+describe('win32 struct layouts (tapi-reference.md §3)', function () {
+  it('LINEINITIALIZEEXPARAMS: pack(1), 28 bytes on x64, handle at 16, completion key at 24', function () {
+    assert.equal(koffi.sizeof(T.LINEINITIALIZEEXPARAMS), 28);
+    assert.equal(S.LINEINITIALIZEEXPARAMS_SIZE, 28);
+    for (const [name, offset] of Object.entries(S.LINEINITIALIZEEXPARAMS)) {
+      assert.equal(koffi.offsetof(T.LINEINITIALIZEEXPARAMS, name), offset, name);
+    }
+    assert.deepEqual(S.LINEINITIALIZEEXPARAMS, { dwTotalSize: 0, dwNeededSize: 4, dwUsedSize: 8, dwOptions: 12, hEvent: 16, dwCompletionKey: 24 });
+  });
+
+  it('LINEMESSAGE: 40 bytes on x64, DWORD hDevice/dwMessageID then four DWORD_PTRs', function () {
+    assert.equal(koffi.sizeof(T.LINEMESSAGE), 40);
+    assert.equal(S.LINEMESSAGE_SIZE, 40);
+    assert.deepEqual(S.LINEMESSAGE, { hDevice: 0, dwMessageID: 4, dwCallbackInstance: 8, dwParam1: 16, dwParam2: 24, dwParam3: 32 });
+    for (const [name, offset] of Object.entries(S.LINEMESSAGE)) assert.equal(koffi.offsetof(T.LINEMESSAGE, name), offset, name);
+  });
+
+  it('LINEDIALPARAMS and LINEEXTENSIONID: 16 bytes', function () {
+    assert.equal(koffi.sizeof(T.LINEDIALPARAMS), 16);
+    assert.equal(koffi.sizeof(T.LINEEXTENSIONID), 16);
+    for (const [name, offset] of Object.entries(S.LINEDIALPARAMS)) assert.equal(koffi.offsetof(T.LINEDIALPARAMS, name), offset, name);
+    for (const [name, offset] of Object.entries(S.LINEEXTENSIONID)) assert.equal(koffi.offsetof(T.LINEEXTENSIONID, name), offset, name);
+  });
+
+  const full: [string, Record<string, number>, number][] = [
+    ['LINEDIALPARAMS', S.LINEDIALPARAMS, 16],
+    ['LINEEXTENSIONID', S.LINEEXTENSIONID, 16],
+    ['VARSTRING', S.VARSTRING, 24],
+    ['LINECALLPARAMS', S.LINECALLPARAMS, 180],
+    ['LINECALLSTATUS', S.LINECALLSTATUS, 56],
+    ['LINEDEVCAPS', S.LINEDEVCAPS, 292],
+    ['LINECALLINFO', S.LINECALLINFO, 344],
+    ['LINEDEVSTATUS', S.LINEDEVSTATUS, 88],
+    ['LINETRANSLATEOUTPUT', S.LINETRANSLATEOUTPUT, 40],
+  ];
+  for (const [name, table, total] of full) {
+    it(`${name}: ${Object.keys(table).length} fields, contiguous, sizeof ${total}; koffi.pack agrees`, function () {
+      assert.equal((S.FULL_SIZE as Record<string, number>)[name], total);
+      const packed = packOf(table, total);
+      assert.equal(koffi.sizeof(packed), total);
+      for (const [field, offset] of Object.entries(table)) assert.equal(koffi.offsetof(packed, field), offset, `${name}.${field}`);
+      assert.equal(table.dwTotalSize ?? 0, 0);
+    });
+  }
+
+  it('spot values copied from the reference', function () {
+    assert.equal(S.LINECALLPARAMS.DialParams, 32);
+    assert.equal(S.LINECALLPARAMS.dwOrigAddressSize, 48);
+    assert.equal(S.LINECALLPARAMS.dwDevSpecificOffset, 108);
+    assert.equal(S.LINECALLPARAMS.dwPredictiveAutoTransferStates, 112);
+    assert.equal(S.LINECALLPARAMS.dwNoAnswerTimeout, 164);
+    assert.equal(S.LINECALLPARAMS.dwCallingPartyIDOffset, 172);
+    assert.equal(S.LINECALLPARAMS.dwAddressType, 176);
+    assert.equal(S.LINECALLSTATUS.dwCallFeatures2, 36);
+    assert.equal(S.LINECALLSTATUS.tStateEntryTime, 40);
+    assert.equal(S.LINEDEVCAPS.dwLineNameSize, 32);
+    assert.equal(S.LINEDEVCAPS.dwDevCapFlags, 112);
+    assert.equal(S.LINEDEVCAPS.DefaultDialParams, 188);
+    assert.equal(S.LINEDEVCAPS.dwLineFeatures, 236);
+    assert.equal(S.LINEDEVCAPS.PermanentLineGuid, 252);
+    assert.equal(S.LINEDEVCAPS.dwAddressTypes, 268);
+    assert.equal(S.LINECALLINFO.hLine, 12);
+    assert.equal(S.LINECALLINFO.DialParams, 64);
+    assert.equal(S.LINECALLINFO.dwCallerIDSize, 112);
+    assert.equal(S.LINECALLINFO.dwAppNameSize, 208);
+    assert.equal(S.LINECALLINFO.dwDevSpecificOffset, 292);
+    assert.equal(S.LINECALLINFO.dwCallTreatment, 296);
+    assert.equal(S.LINECALLINFO.dwReceivingFlowspecOffset, 320);
+    assert.equal(S.LINECALLINFO.dwCallerIDAddressType, 324);
+    assert.equal(S.LINEDEVSTATUS.dwAvailableMediaModes, 76);
+    assert.equal(S.SYSTEMTIME.wMilliseconds, 14);
+  });
+
+  it('fixed-part sizes by negotiated version (§3.1)', function () {
+    const V = TAPI_VERSION;
+    const rows: [keyof typeof S.FIXED_SIZE, number[]][] = [
+      ['LINEDEVCAPS', [236, 240, 252, 252, 268, 292, 292]],
+      ['LINECALLINFO', [296, 296, 324, 324, 324, 344, 344]],
+      ['LINECALLPARAMS', [112, 112, 176, 176, 176, 180, 180]],
+      ['LINECALLSTATUS', [36, 36, 56, 56, 56, 56, 56]],
+      ['LINEDEVSTATUS', [76, 76, 88, 88, 88, 88, 88]],
+      ['VARSTRING', [24, 24, 24, 24, 24, 24, 24]],
+      ['LINETRANSLATEOUTPUT', [40, 40, 40, 40, 40, 40, 40]],
+    ];
+    const versions = [V.V1_3, V.V1_4, V.V2_0, V.V2_1, V.V2_2, V.V3_0, V.V3_1];
+    for (const [name, sizes] of rows) {
+      assert.deepEqual(versions.map((v) => S.FIXED_SIZE[name](v)), sizes, name);
+    }
+  });
+
+  it('LINECALLPARAMS encoder: the fixed part of the version, dwTotalSize, strings UTF-16LE with NUL after it', function () {
+    assert.equal(encodeCallParams({}, TAPI_VERSION.V2_2).length, 176);
+    assert.equal(encodeCallParams({}, TAPI_VERSION.V1_4).length, 112);
+    assert.equal(encodeCallParams({}, TAPI_VERSION.V3_1).length, 180);
+    const bytes = encodeCallParams({ comment: 'é', userUserInfo: new Uint8Array([1, 2, 3]), noAnswerTimeout: 9 }, TAPI_VERSION.V2_2);
+    const view = new DataView(bytes.buffer);
+    assert.equal(view.getUint32(0, true), bytes.length);
+    assert.equal(view.getUint32(S.LINECALLPARAMS.dwCommentSize, true), 4);
+    assert.equal(view.getUint32(S.LINECALLPARAMS.dwCommentOffset, true), 176);
+    assert.deepEqual([...bytes.subarray(176, 180)], [0xe9, 0x00, 0x00, 0x00]);
+    assert.equal(view.getUint32(S.LINECALLPARAMS.dwUserUserInfoSize, true), 3);
+    assert.equal(view.getUint32(S.LINECALLPARAMS.dwUserUserInfoOffset, true), 180);
+    assert.equal(view.getUint32(S.LINECALLPARAMS.dwNoAnswerTimeout, true), 9);
+    assert.throws(() => encodeCallParams({ noAnswerTimeout: 5 }, TAPI_VERSION.V1_4), (e: unknown) => e instanceof TapiError && e.code === 'LINEERR_INVALCALLPARAMS');
+    assert.throws(() => encodeCallParams({ comment: 'a\uD800b' }, TAPI_VERSION.V2_2), (e: unknown) => e instanceof TapiError && e.code === 'LINEERR_INVALCALLPARAMS');
+  });
+});
