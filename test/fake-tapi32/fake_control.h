@@ -23,6 +23,8 @@ int32_t fake_force_line_close(uint32_t hLine);
 void fake_fail_next(const char *functionName, int32_t lineErr, int32_t async);
 void fake_reply_before_return(int32_t on);
 void fake_reply_sign_extend(int32_t on);
+/* While on, accepted async requests get no LINE_REPLY (they stay pending); off releases them. */
+void fake_hold_replies(int32_t on);
 void fake_outstanding(fake_outstanding_t *out);
 uint32_t fake_last_call_params(uint8_t *buf, uint32_t size);
 int32_t fake_last_dest_address(char16_t *buf, uint32_t units);

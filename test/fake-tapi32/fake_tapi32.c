@@ -172,6 +172,7 @@ static uint32_t g_next_pcall_id = 1;
 static double g_time_scale;
 static uint32_t g_misuse;
 static int g_reply_before_return;
+static int g_hold_replies; /* fake_hold_replies: accepted requests stay pending */
 static int g_sign_extend = 1;
 
 typedef struct {
@@ -456,6 +457,7 @@ static double env_time_scale(void) {
 static void reset_config_locked(void) {
     g_time_scale = env_time_scale();
     g_reply_before_return = 0;
+    g_hold_replies = 0;
     g_sign_extend = 1;
     memset(g_fail, 0, sizeof g_fail);
     g_misuse = 0;
@@ -744,7 +746,9 @@ static void complete_request(req_t *r) {
 /* Accept an async request: returns its id; the reply is queued by the scheduler (or now). */
 static int32_t accept_request(req_t *r) {
     int32_t id = (int32_t)r->id;
-    if (g_reply_before_return) {
+    if (g_hold_replies) {
+        /* stays pending until fake_hold_replies(0) */
+    } else if (g_reply_before_return) {
         g_reply_before_return = 0;
         complete_request(r);
     } else {
@@ -1979,6 +1983,22 @@ EXPORT void fake_reply_before_return(int32_t on) {
     pthread_once(&g_once, init_once);
     pthread_mutex_lock(&g_mu);
     g_reply_before_return = on != 0;
+    pthread_mutex_unlock(&g_mu);
+}
+
+EXPORT void fake_hold_replies(int32_t on) {
+    pthread_once(&g_once, init_once);
+    pthread_mutex_lock(&g_mu);
+    g_hold_replies = on != 0;
+    if (!g_hold_replies)
+        for (int i = 0; i < MAX_REQS; i++) {
+            if (!g_reqs[i].used) continue;
+            event_t e;
+            memset(&e, 0, sizeof e);
+            e.kind = EV_REPLY;
+            e.a = g_reqs[i].id;
+            schedule(e, 0);
+        }
     pthread_mutex_unlock(&g_mu);
 }
 

@@ -33,6 +33,8 @@ export interface FakeControl {
   failNext(functionName: string, lineErr: string | number, async: boolean): void;
   replyBeforeReturn(on?: boolean): void;
   replySignExtend(on: boolean): void;
+  /** While on, accepted async requests stay pending (no LINE_REPLY); off releases them. */
+  holdReplies(on: boolean): void;
   outstanding(): FakeOutstanding;
   /** The raw LINECALLPARAMS bytes received by the last lineMakeCallW (empty when it had none). */
   lastCallParams(): Uint8Array;
@@ -77,6 +79,7 @@ export function loadFakeControl(): FakeControl {
     failNext: lib.func('void fake_fail_next(str, int32_t, int32_t)'),
     replyBefore: lib.func('void fake_reply_before_return(int32_t)'),
     signExtend: lib.func('void fake_reply_sign_extend(int32_t)'),
+    hold: lib.func('void fake_hold_replies(int32_t)'),
     outstanding: lib.func('fake_outstanding', 'void', [koffi.out(koffi.pointer(Outstanding))]),
     lastParams: lib.func('uint32_t fake_last_call_params(_Out_ uint8_t *buf, uint32_t size)'),
     lastDest: lib.func('int32_t fake_last_dest_address(void *buf, uint32_t units)'),
@@ -98,6 +101,7 @@ export function loadFakeControl(): FakeControl {
     failNext: (fn, lineErr, async) => f.failNext(fn, lineErrValue(lineErr), async ? 1 : 0),
     replyBeforeReturn: (on = true) => f.replyBefore(on ? 1 : 0),
     replySignExtend: (on) => f.signExtend(on ? 1 : 0),
+    holdReplies: (on) => f.hold(on ? 1 : 0),
     outstanding: () => {
       const out: Record<string, number> = {};
       f.outstanding(out);

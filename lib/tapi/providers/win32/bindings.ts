@@ -64,7 +64,7 @@ export function loadTapi32(libraryPath: string): Tapi32 {
   const types = packedTypes(koffi);
   const u32 = 'uint32_t';
   const ret = 'int32_t';
-  const declare = lib.func as unknown as (convention: string, name: string, result: string, params: unknown[]) => unknown;
+  const declare = lib.func.bind(lib) as unknown as (convention: string, name: string, result: string, params: unknown[]) => unknown;
   const fn = (name: string, params: unknown[]) => declare("__stdcall", name, ret, params);
   return {
     koffi,
