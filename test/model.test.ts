@@ -158,11 +158,11 @@ describe('model: cleanup and lifecycle', function () {
     const placing = line.makeCall('5550100');
     p.deliver(p.reply(p.sent[0].id, 0, 0x700));
     const call = await placing;
-    const pendingDrop = call.drop();
+    const pendingDrop = call.drop().catch((e: unknown) => e);
     const closed = new Promise((r) => line.once('close', r));
     p.deliver({ messageId: LINE_MESSAGE.LINE_CLOSE, hDevice: 0x100 });
     assert.equal(await closed, 'provider');
-    assert.equal(errorCode(await pendingDrop.catch((e) => e)), 'LINEERR_INVALLINEHANDLE');
+    assert.equal(errorCode(await pendingDrop), 'LINEERR_INVALLINEHANDLE');
     assert.equal(call.deallocated, true);
     assert.equal(line.isOpen, false);
     assert.deepEqual(p.deallocated, []);
@@ -173,6 +173,7 @@ describe('model: cleanup and lifecycle', function () {
 
   it('close() drops an owned live call, waits for idle, deallocates, then closes the line', async function () {
     const { tapi, p } = await start();
+    p.autoDrop = false;
     const line = await tapi.openLine(0);
     const placing = line.makeCall('5550100');
     p.deliver(p.reply(p.sent[0].id, 0, 0x800), p.state(0x800, 'CONNECTED', 1, LINECALLPRIVILEGE.OWNER));

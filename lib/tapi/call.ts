@@ -129,12 +129,18 @@ export class Call extends EventEmitter {
   async release(): Promise<void> {
     if (this.deallocated) return;
     if (this.state !== 'idle' && this.privilege === 'owner') {
-      try {
+      let timer: NodeJS.Timeout | undefined;
+      const dropped = (async () => {
         await this.drop();
-        await this.waitFor(['idle'], ENDED_WAIT_MS);
-      } catch {
-        // Dropping can fail legitimately (already idle, line closed, no reply): deallocating still frees the handle.
-      }
+        await this.waitFor(['idle']);
+      })();
+      const bounded = new Promise<void>((resolve) => {
+        timer = setTimeout(resolve, ENDED_WAIT_MS);
+      });
+      // Dropping can fail legitimately (already idle, line closed) or never be answered by a broken provider:
+      // either way, deallocating below still frees the handle, so release never hangs or rejects.
+      await Promise.race([dropped.catch(() => undefined), bounded]);
+      clearTimeout(timer);
     }
     if (!this.deallocated) {
       try {

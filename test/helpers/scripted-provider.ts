@@ -48,8 +48,15 @@ export class ScriptedProvider implements LineProvider {
   dial(...args: unknown[]) {
     return this.request('lineDial', args);
   }
+  /** Answer every lineDrop as an exchange would (reply, then IDLE), on a later turn. */
+  autoDrop = true;
   drop(...args: unknown[]) {
-    return this.request('lineDrop', args);
+    const id = this.request('lineDrop', args);
+    if (this.autoDrop) {
+      const hCall = args[0] as number;
+      setImmediate(() => this.handler && this.deliver(this.reply(id), this.state(hCall, 'IDLE')));
+    }
+    return id;
   }
   answer(...args: unknown[]) {
     return this.request('lineAnswer', args);
