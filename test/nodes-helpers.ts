@@ -15,6 +15,13 @@ export const allNodes = [tapiLineNode, makeCallNode, callStateNode];
 
 export type Msg = Record<string, any>;
 
+/** Unhandled rejections and listener warnings seen while the node tests run: there must be none. */
+export const problems: unknown[] = [];
+process.on('unhandledRejection', (reason) => problems.push(reason));
+process.on('warning', (warning) => {
+  if (warning.name === 'TapiListenerWarning') problems.push(warning);
+});
+
 /** A flow node collecting what it receives. */
 export function collector(node: any): Msg[] {
   const received: Msg[] = [];
@@ -56,6 +63,8 @@ export function outstanding(): { tapis: number; lines: number; calls: number; re
 export async function unloadAndCheckClean(): Promise<void> {
   await helper.unload();
   await settled();
+  await new Promise((r) => setImmediate(r));
+  assert.deepEqual(problems.splice(0), [], 'no unhandled rejection, no listener error');
   assert.deepEqual(registrySnapshot(), [], 'every Tapi was released');
 }
 

@@ -89,10 +89,7 @@ describe('tapi-line config node', function () {
     await waitFor(() => l1.shared.state === 'open', 3000, 'open');
     const sim = l1.shared.tapi.simulator;
     const hLine = l1.shared.line.hLine;
-    if (typeof sim.closeLine !== 'function' && typeof sim.forceClose !== 'function' && typeof sim.providerCloseLine !== 'function') {
-      this.skip();
-    }
-    (sim.closeLine ?? sim.forceClose ?? sim.providerCloseLine).call(sim, hLine);
+    sim.forceClose(hLine);
     await waitFor(() => l1.shared.state === 'error', 3000, 'error after LINE_CLOSE');
     const node = helper.getNode('a');
     await waitFor(() => statusesOf(node).some((s) => s.fill === 'red'), 3000, 'red status on the user');
