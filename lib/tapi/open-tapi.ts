@@ -14,7 +14,7 @@ export function resolveProvider(provider: OpenTapiOptions['provider'] = 'auto'):
   return provider;
 }
 
-function providerFactory(kind: 'simulator' | 'win32', options: OpenTapiOptions): () => LineProvider {
+function providerFactory(kind: 'simulator' | 'win32', options: OpenTapiOptions, apiHigh: number): () => LineProvider {
   if (kind === 'simulator') {
     const simulator = options.simulator ?? {};
     if (simulator.timeScale !== undefined && !(typeof simulator.timeScale === 'number' && simulator.timeScale >= 0)) {
@@ -25,7 +25,8 @@ function providerFactory(kind: 'simulator' | 'win32', options: OpenTapiOptions):
     return () => new SimulatorProvider(simulator);
   }
   const { Win32Provider } = require('./providers/win32') as typeof import('./providers/win32');
-  return () => new Win32Provider({ libraryPath: options.libraryPath, appName: options.appName });
+  // lineInitializeEx is told the highest version we really support (TAPI down-converts to it).
+  return () => new Win32Provider({ libraryPath: options.libraryPath, appName: options.appName, apiVersion: apiHigh });
 }
 
 /**
@@ -34,10 +35,10 @@ function providerFactory(kind: 'simulator' | 'win32', options: OpenTapiOptions):
  */
 export async function openTapi(options: OpenTapiOptions = {}): Promise<Tapi> {
   const kind = resolveProvider(options.provider);
-  const createProvider = providerFactory(kind, options);
   const low = options.apiVersions?.low ?? DEFAULT_API_VERSIONS.low;
   const high = options.apiVersions?.high ?? DEFAULT_API_VERSIONS.high;
   if (!(low <= high)) throw new TapiValidationError('apiVersions.low must not exceed apiVersions.high');
+  const createProvider = providerFactory(kind, options, high);
   const tapi = new Tapi({ kind, createProvider, appName: options.appName ?? 'node-red-contrib-tapi', apiLow: low, apiHigh: high });
   try {
     await tapi.start();
