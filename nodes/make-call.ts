@@ -7,7 +7,7 @@ import { callRef, numberProp, parseDestination, type Destination } from './lib/m
 import type { DoneFn, NodeAPI, NodeDef, NodeMessage, SendFn } from './lib/node-red';
 import type { LineStatusEvent } from './lib/shared-line';
 import { withTimeout } from './lib/shared-line';
-import { callEndedStatus, callProgressStatus, failMessage, lineStatus, noLineStatus } from './lib/status';
+import { callEndedStatus, callProgressStatus, failMessage, lineStatus, noLineStatus, placingStatus } from './lib/status';
 
 /** Editor defaults; the runtime uses exactly these for properties a flow leaves out. */
 const MAKE_CALL_DEFAULTS = {
@@ -91,7 +91,7 @@ export = function (RED: NodeAPI): void {
       if (Object.keys(params).length > 0) options.params = params;
 
       const startedAt = new Date();
-      node.status(callProgressStatus(_, 'dialtone'));
+      node.status(placingStatus(_));
       const call = await node.lineNode.shared.makeCall(dest.address, options);
       const address = dest.address ?? '';
       if (closing) {

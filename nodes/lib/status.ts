@@ -47,6 +47,11 @@ const KNOWN_STATES = new Set([
   'proceeding', 'onhold', 'conferenced', 'onholdpendconf', 'onholdpendtransfer', 'disconnected', 'unknown',
 ]);
 
+/** make-call's status while TAPI has the request (before LINE_REPLY). */
+export function placingStatus(_: Translate): NodeStatus {
+  return { fill: 'yellow', shape: 'ring', text: _(NS.makeCall + 'status.placing') };
+}
+
 /** make-call's status while a call progresses: yellow ring, green dot once connected. */
 export function callProgressStatus(_: Translate, state: string): NodeStatus {
   const text = KNOWN_STATES.has(state) ? _(NS.makeCall + 'state.' + state) : state.slice(0, 19);
