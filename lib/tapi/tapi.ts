@@ -23,6 +23,15 @@ import type { LineCallInfo, LineCallStatus, LineMessage, LineProvider } from './
 import type { MakeCallOptions, OpenLineOptions, PrivilegeName } from './types';
 
 const MAX_STRAY_HANDLES = 1024;
+const STATUS_MESSAGES =
+  LINEDEVSTATE.RINGING |
+  LINEDEVSTATE.CONNECTED |
+  LINEDEVSTATE.DISCONNECTED |
+  LINEDEVSTATE.INSERVICE |
+  LINEDEVSTATE.OUTOFSERVICE |
+  LINEDEVSTATE.MAINTENANCE |
+  LINEDEVSTATE.CLOSE |
+  LINEDEVSTATE.REMOVED;
 const MAX_STRAY_PER_HANDLE = 64;
 const REINIT_BACKOFF_MS = [250, 500, 1000, 2000, 5000, 10000];
 
@@ -112,6 +121,7 @@ export class Tapi extends EventEmitter implements LineHost, CallHost {
     checkCountryCode(countryCode, 'lineOpen');
     const instance = this.nextInstance++;
     const hLine = this.impl.open(device.deviceId, device.apiVersion, instance, mask, mediaModes);
+    this.enableStatusMessages(hLine, device);
     const line = new Line(this, { device, instance, hLine, privileges: names, privilegeMask: mask, mediaModes, policy, countryCode });
     this.registerLine(line);
     return line;
@@ -428,6 +438,20 @@ export class Tapi extends EventEmitter implements LineHost, CallHost {
     for (const call of line.calls) this.forgetCall(call);
   }
 
+  /**
+   * Line status messages are off until asked for (only REINIT, LINE_CALLSTATE and LINE_REPLY always flow).
+   * Ask for the ones users see, limited to what the device says it can report (other bits: INVALLINESTATE).
+   */
+  private enableStatusMessages(hLine: number, device: LineDevice): void {
+    const wanted = STATUS_MESSAGES & device.caps.lineStates;
+    if (!wanted) return;
+    try {
+      this.impl.setStatusMessages(hLine, wanted, 0);
+    } catch {
+      // A provider that cannot report them still places and follows calls.
+    }
+  }
+
   private checkDialString(line: Line, address: string, accumulated: string, operation: string): boolean {
     const parsed = validateDialable(address, line.device.capabilities, operation);
     if (parsed.partial) line.policy.checkPartial(accumulated, operation);
@@ -565,6 +589,7 @@ export class Tapi extends EventEmitter implements LineHost, CallHost {
       try {
         line.device = device;
         line.hLine = this.impl.open(device.deviceId, device.apiVersion, line.instance, line.privilegeMask, line.mediaModes);
+        this.enableStatusMessages(line.hLine, device);
         this.registerLine(line);
         this.closing.delete(line);
         this.post(() => line.emit('reopen'));
