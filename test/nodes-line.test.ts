@@ -100,6 +100,41 @@ describe('tapi-line config node', function () {
     assert.equal(out[0].payload.outcome, 'congestion');
   });
 
+  it('follows a TAPI re-initialisation (REINIT): the line comes back and places calls', async () => {
+    await helper.load(allNodes, [
+      lineDef('line1'),
+      { id: 'a', type: 'tapi-make-call', line: 'line1', wires: [['out']] },
+      { id: 'out', type: 'helper' },
+    ]);
+    const l1 = helper.getNode('line1');
+    await waitFor(() => l1.shared.state === 'open', 3000, 'open');
+    const states: string[] = [];
+    l1.shared.on('status', (e: Msg) => states.push(e.state));
+    l1.shared.tapi.simulator.reinit();
+    await waitFor(() => states.includes('connecting') && l1.shared.state === 'open', 8000, 'reopened after REINIT');
+    const out = collector(helper.getNode('out'));
+    helper.getNode('a').receive({ payload: '5550104' });
+    await waitFor(() => out.length > 0, 5000, 'a call after REINIT');
+    assert.equal(out[0].payload.outcome, 'unreachable');
+    assert.equal(outstanding().lines, 1);
+  });
+
+  it('finishes incoming calls nobody answers: the owner drops, every handle is deallocated', async () => {
+    await helper.load(allNodes, [
+      lineDef('line1', { privileges: 'owner,monitor' }),
+      { id: 's', type: 'tapi-call-state', line: 'line1', wires: [['states']] },
+      { id: 'states', type: 'helper' },
+    ]);
+    const states = collector(helper.getNode('states'));
+    const l1 = helper.getNode('line1');
+    await waitFor(() => l1.shared.state === 'open', 3000, 'open');
+    l1.shared.tapi.simulator.presentIncomingCall({ deviceId: 0, callerId: '5559876', ringSeconds: 0.2 });
+    await waitFor(() => states.some((m) => m.topic === 'idle'), 5000, 'the unanswered call ends');
+    assert.deepEqual(states.map((m) => m.topic), ['offering', 'disconnected', 'idle']);
+    assert.ok(states.every((m) => m.payload.origin === 'inbound' && m.payload.callerId === '5559876'));
+    await waitFor(() => outstanding().calls === 0 && outstanding().modelCalls === 0, 3000, 'handle deallocated');
+  });
+
   it('repeated full redeploys with calls in progress leave no line, call or Tapi behind', async () => {
     const base = [
       lineDef('line1', { simulatorTimeScale: 1 }),

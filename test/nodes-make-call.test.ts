@@ -141,6 +141,22 @@ describe('make-call node', function () {
     });
   });
 
+  describe('several calls at once', () => {
+    it('sends one message per call, each with its own call id and outcome', async () => {
+      await helper.load(allNodes, flow());
+      const out = collector(helper.getNode('out'));
+      const node = helper.getNode('call1');
+      for (const n of ['5550101', '5550103', '5550107']) node.receive({ payload: n, topic: n });
+      await waitFor(() => out.length === 3, 8000, 'three results');
+      const byTopic = Object.fromEntries(out.map((m) => [m.topic, m.payload]));
+      assert.equal(byTopic['5550101'].outcome, 'busy');
+      assert.equal(byTopic['5550103'].outcome, 'reject');
+      assert.equal(byTopic['5550107'].outcome, 'congestion');
+      assert.equal(new Set(out.map((m) => m.payload.callId)).size, 3);
+      await waitFor(() => outstanding().calls === 0, 3000, 'all released');
+    });
+  });
+
   describe('timers', () => {
     it('noAnswerTimeout drops a ringing call: outcome noanswer, reason noanswertimeout', async () => {
       const msg = await callOnce('5550102', { noAnswerTimeout: 0.3 }, { simulatorTimeScale: 0.05 });
