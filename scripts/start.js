@@ -75,6 +75,7 @@ module.exports = {
   flowFilePretty: true,
   credentialSecret: false,
   editorTheme: { tours: false, projects: { enabled: false } },
+  telemetry: { enabled: false, updateNotification: false },
   logging: { console: { level: 'info', metrics: false, audit: false } },
 };
 `;
