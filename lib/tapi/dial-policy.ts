@@ -5,7 +5,7 @@
  * any digit leaves the machine. A refused number fails with `LINEERR_ADDRESSBLOCKED`.
  *
  * ```
- * { allow: ['555XXXX', '+1NXXNXXXXXX'], deny: ['1900.', '+1900.', '00.', '/^\\*6[79]/'] }
+ * { allow: ['555XXXX', '+1NXXNXXXXXX'], deny: ['1900.', '+1900.', '00.', '/1900[0-9]{7}/'] }
  * ```
  *
  * What is matched: the number's digits, after formatting and dialling modifiers are removed — `0-9 * # A-D`
