@@ -199,6 +199,14 @@ describe('make-call node', function () {
       assert.equal(m.error.code, 'LINEERR_ADDRESSBLOCKED');
     });
 
+    it('an invalid dial policy pattern -> ERR_TAPI_VALIDATION naming the pattern, red status', async () => {
+      const m = await errorFor('5550101', {}, { dialPolicyDeny: '12.3' });
+      assert.equal(m.error.code, 'ERR_TAPI_VALIDATION');
+      assert.match(m.error.message, /12\.3/);
+      const statuses = statusesOf(helper.getNode('call1'));
+      assert.equal(statuses[statuses.length - 1].fill, 'red');
+    });
+
     it('no number -> LINEERR_INVALADDRESS', async () => {
       const m = await errorFor({ nothing: true });
       assert.equal(m.error.code, 'LINEERR_INVALADDRESS');

@@ -41,6 +41,11 @@ export function isUnavailableError(err: unknown): boolean {
   return typeof code === 'string' && UNAVAILABLE_CODES.has(code);
 }
 
+/** Errors in the node's own configuration (TapiValidationError): retrying cannot help. */
+export function isConfigError(err: unknown): boolean {
+  return (err as { code?: unknown } | undefined)?.code === 'ERR_TAPI_VALIDATION';
+}
+
 /** Back-off between reopen attempts, in ms: 1 s doubling up to 60 s. */
 export const REOPEN_BACKOFF_MS = [1000, 2000, 4000, 8000, 16000, 30000, 60000];
 const CLOSE_WAIT_MS = 8000;
@@ -167,7 +172,8 @@ export class SharedLine extends EventEmitter {
         if (!this.closed) {
           this.setState(isUnavailableError(err) ? 'unavailable' : 'error', err);
           this.log(`line "${this.config.line || '(first)'}" (${this.config.provider}): ${err.message}`);
-          this.scheduleReopen();
+          // A configuration mistake (a bad dial policy pattern, say) will not mend itself: no retry until redeployed.
+          if (!isConfigError(err)) this.scheduleReopen();
         }
         throw err;
       },
