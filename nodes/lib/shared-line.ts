@@ -76,6 +76,8 @@ export class SharedLine extends EventEmitter {
 
   constructor(config: SharedLineConfig, log: (message: string) => void = () => undefined) {
     super();
+    // Every call-state node on the line listens here: many are normal, not a leak.
+    this.setMaxListeners(0);
     this.config = config;
     this.log = log;
   }
@@ -131,7 +133,6 @@ export class SharedLine extends EventEmitter {
     const call = await line.makeCall(address, options);
     this.placed.add(call);
     call.once('deallocated', () => this.placed.delete(call));
-    if (call.ended && call.handle === 0) this.placed.delete(call);
     return call;
   }
 
