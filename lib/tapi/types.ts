@@ -16,6 +16,8 @@ export interface SimulatorLineConfig {
   partialDial?: boolean;
   /** Own number, reported as the called id of incoming calls. */
   address?: string;
+  /** Call appearances (LINEDEVCAPS.dwMaxNumActiveCalls); more calls at once fail with LINEERR_CALLUNAVAIL. Default 4. */
+  maxActiveCalls?: number;
 }
 
 export interface SimulatorOptions {

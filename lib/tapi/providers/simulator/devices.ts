@@ -62,7 +62,7 @@ export function defaultDevices(): SimDevice[] {
       bearerModes: LINEBEARERMODE.VOICE | LINEBEARERMODE.SPEECH | LINEBEARERMODE.DATA,
       mediaModes: FULL_MEDIA,
       maxRate: 64000,
-      maxNumActiveCalls: 4,
+      maxNumActiveCalls: maxCalls,
       numAddresses: 1,
       uuiMakeCallSize: 128,
       uuiDropSize: 128,
@@ -94,6 +94,10 @@ export function devicesFromConfig(lines: readonly SimulatorLineConfig[]): SimDev
   return lines.map((line, deviceId) => {
     if (!line || typeof line.name !== 'string' || line.name.trim() === '') {
       throw new TapiValidationError(`simulator.lines[${deviceId}].name must be a non-empty string`);
+    }
+    const maxCalls = line.maxActiveCalls ?? 4;
+    if (!Number.isInteger(maxCalls) || maxCalls < 1) {
+      throw new TapiValidationError(`simulator.lines[${deviceId}].maxActiveCalls must be an integer >= 1`);
     }
     return {
       deviceId,
