@@ -480,6 +480,15 @@ describe('simulator provider', function () {
       assert.ok(r.p.makeCall(analog, '5550101', 0, null) > 0, 'an idle call frees the appearance');
     });
 
+    it('gives a configured line its own number of call appearances (maxActiveCalls)', async function () {
+      const r = track(rig({ lines: [{ name: 'Trunk', maxActiveCalls: 3 }] }));
+      const h = openLine(r.p, 0);
+      for (let i = 0; i < 3; i++) await place(r, h, '5550100');
+      throwsCode(() => r.p.makeCall(h, '5550100', 0, null), 'LINEERR_CALLUNAVAIL');
+      assert.equal(r.p.getDevCaps(0, V2_2).maxNumActiveCalls, 3);
+      assert.throws(() => new SimulatorProvider({ lines: [{ name: 'x', maxActiveCalls: 0 }] }), TapiValidationError);
+    });
+
     it('queues nothing for a refused request', async function () {
       const r = track(rig());
       const h = openLine(r.p);
