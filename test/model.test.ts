@@ -210,6 +210,22 @@ describe('model: cleanup and lifecycle', function () {
     await tapi.shutdown();
   });
 
+  it('tells a line that could not be reopened after REINIT why', async function () {
+    const second = new ScriptedProvider();
+    second.openErrors.push(TapiError.of('RESOURCEUNAVAIL', 'lineOpen'));
+    const { tapi, p } = await start([new ScriptedProvider(), second]);
+    const line = await tapi.openLine(0);
+    const closes: Array<[string, unknown]> = [];
+    line.on('close', (why: string, error?: unknown) => closes.push([why, error]));
+    const reinit = new Promise((r) => tapi.once('reinit', r));
+    p.deliver({ messageId: LINE_MESSAGE.LINE_LINEDEVSTATE, hDevice: 0, callbackInstance: 0, param1: LINEDEVSTATE.REINIT, param2: 0 });
+    await reinit;
+    assert.deepEqual(closes.map(([why]) => why), ['reinit', 'reopen-failed']);
+    assert.equal(errorCode(closes[1][1]), 'LINEERR_RESOURCEUNAVAIL');
+    assert.equal(line.isOpen, false);
+    await tapi.shutdown();
+  });
+
   it('ignores a translated REINIT (param2 names the original message)', async function () {
     const { tapi, p, made } = await start();
     p.deliver({ messageId: LINE_MESSAGE.LINE_LINEDEVSTATE, hDevice: 0, param1: LINEDEVSTATE.REINIT, param2: LINE_MESSAGE.LINE_CREATE, param3: 3 });

@@ -12,3 +12,4 @@ export type { ParsedAddress, DialableDestination, DialCapabilities } from './add
 export { DialPolicy } from './dial-policy';
 export { stateName, modeName } from './state-event';
 export type { LineProvider, LineMessage, LineDevCaps, LineCallInfo, LineCallStatus, DialParams } from './provider';
+export type { SimulatorProvider } from './providers/simulator';

@@ -13,8 +13,10 @@ export interface LineHost {
 
 /**
  * Events: 'callstate' (call, event) for every state of every call on the line; 'call' (call) for calls the
- * app did not place (incoming, monitored); 'devstate' ({ states, param2, param3 }); 'close' (reason) when
- * the line is closed by the provider or by TAPI re-initialisation; 'reopen' after re-initialisation.
+ * app did not place (incoming, monitored); 'devstate' ({ states, param2, param3 }); 'close' (reason, error?)
+ * when the line is closed by the provider ('provider'), by TAPI re-initialisation ('reinit'), or could not
+ * come back after it ('removed': the device is gone; 'reopen-failed': lineOpen refused, with the TapiError);
+ * 'reopen' after re-initialisation reopened it.
  */
 export class Line extends EventEmitter {
   /** The device as last read (re-read after TAPI re-initialisation). */

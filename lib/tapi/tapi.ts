@@ -21,6 +21,7 @@ import { RequestTable } from './requests';
 import { makeStateEvent, privilegeName } from './state-event';
 import type { LineCallInfo, LineCallStatus, LineMessage, LineProvider } from './provider';
 import type { MakeCallOptions, OpenLineOptions, PrivilegeName } from './types';
+import type { SimulatorProvider } from './providers/simulator';
 
 const MAX_STRAY_HANDLES = 1024;
 const STATUS_MESSAGES =
@@ -78,8 +79,8 @@ export class Tapi extends EventEmitter implements LineHost, CallHost {
   }
 
   /** The simulated exchange (presentIncomingCall, remoteHangup, ...) when provider is 'simulator'. */
-  get simulator(): any {
-    return this.impl.kind === 'simulator' ? this.impl : undefined;
+  get simulator(): SimulatorProvider | undefined {
+    return this.impl.kind === 'simulator' ? (this.impl as SimulatorProvider) : undefined;
   }
 
   /** The provider behind the seam (for diagnostics and tests). */
@@ -580,12 +581,15 @@ export class Tapi extends EventEmitter implements LineHost, CallHost {
     try {
       await this.initializeWithBackoff(REINIT_BACKOFF_MS.length + 1);
     } catch (error) {
-      this.report(error);
+      for (const line of lines) this.post(() => line.emit('close', 'reopen-failed', error));
       return;
     }
     for (const line of lines) {
       const device = this.lines.find((d) => d.deviceId === line.device.deviceId && d.name === line.device.name);
-      if (!device) continue;
+      if (!device) {
+        this.post(() => line.emit('close', 'removed'));
+        continue;
+      }
       try {
         line.device = device;
         line.hLine = this.impl.open(device.deviceId, device.apiVersion, line.instance, line.privilegeMask, line.mediaModes);
@@ -594,7 +598,7 @@ export class Tapi extends EventEmitter implements LineHost, CallHost {
         this.closing.delete(line);
         this.post(() => line.emit('reopen'));
       } catch (error) {
-        this.report(error);
+        this.post(() => line.emit('close', 'reopen-failed', error));
       }
     }
     this.post(() => this.emit('reinit'));

@@ -33,7 +33,10 @@ export class ScriptedProvider implements LineProvider {
       partialDial: true,
     };
   }
+  openErrors: TapiError[] = [];
   open() {
+    const e = this.openErrors.shift();
+    if (e) throw e;
     return 0x100;
   }
   setStatusMessages() {}
