@@ -377,13 +377,7 @@ export class Tapi extends EventEmitter implements LineHost, CallHost {
 
   private adoptCall(line: Line, hCall: number, privilege: PrivilegeName, info: Call['info']): Call {
     const call = new Call(this, line, hCall, privilege, info);
-    this.calls.set(hCall, call);
-    line.callsByHandle.set(hCall, call);
-    const stray = this.stray.get(hCall);
-    if (stray) {
-      this.stray.delete(hCall);
-      for (const m of stray.messages) this.applyState(call, m);
-    }
+    this.registerCall(call);
     return call;
   }
 
@@ -394,17 +388,22 @@ export class Tapi extends EventEmitter implements LineHost, CallHost {
     } catch {
       // Info may not be ready yet; LINE_CALLINFO will refresh it.
     }
-    // Announce before replaying any stray state, so 'call' always precedes the call's first 'callstate'.
     const call = new Call(this, line, hCall, privilege, info);
+    // Announced before any stray state is replayed, so 'call' always precedes the call's first 'callstate'.
     this.post(() => line.emit('call', call));
-    this.calls.set(hCall, call);
-    line.callsByHandle.set(hCall, call);
-    const stray = this.stray.get(hCall);
+    this.registerCall(call);
+    return call;
+  }
+
+  /** Maps the handle to the call, then replays the states that arrived before the handle was known. */
+  private registerCall(call: Call): void {
+    this.calls.set(call.handle, call);
+    call.line.callsByHandle.set(call.handle, call);
+    const stray = this.stray.get(call.handle);
     if (stray) {
-      this.stray.delete(hCall);
+      this.stray.delete(call.handle);
       for (const m of stray.messages) this.applyState(call, m);
     }
-    return call;
   }
 
   private keepStray(m: LineMessage): void {
