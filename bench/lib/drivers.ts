@@ -15,9 +15,14 @@ export type ProviderKind = 'simulator' | 'win32';
 /** The number every call dials: the simulator's (and the fake's) "rings, answers, stays connected". */
 export const ADDRESS = '5550100';
 
-/** `count` simulated line devices (4 call appearances each), for 10,000 calls up at once. */
-export function benchLines(count: number): SimulatorLineConfig[] {
-  return Array.from({ length: count }, (_, i) => ({ name: `Bench Line ${i}` }));
+/** Simulated line devices for many calls up at once: `count` devices with `appearances` call appearances each. */
+export interface BenchLines {
+  devices: number;
+  appearances: number;
+}
+
+export function benchLines({ devices, appearances }: BenchLines): SimulatorLineConfig[] {
+  return Array.from({ length: devices }, (_, i) => ({ name: `Bench Trunk ${i + 1}`, maxActiveCalls: appearances }));
 }
 
 // ---- through lib/tapi -------------------------------------------------------------------------------
@@ -27,15 +32,16 @@ export interface LibSetup {
   lines: Line[];
 }
 
-export async function libSetup(kind: ProviderKind, devices?: number): Promise<LibSetup> {
+/** lib/tapi on `kind`; the simulator's default lines unless `lines` is given; every line opened as owner. */
+export async function libSetup(kind: ProviderKind, lines?: BenchLines): Promise<LibSetup> {
   const tapi =
     kind === 'simulator'
-      ? await openTapi({ provider: 'simulator', simulator: { timeScale: 0, ...(devices ? { lines: benchLines(devices) } : {}) } })
+      ? await openTapi({ provider: 'simulator', simulator: { timeScale: 0, ...(lines ? { lines: benchLines(lines) } : {}) } })
       : await openTapi({ provider: 'win32', libraryPath: fakeLibraryPath, appName: 'bench' });
-  const n = devices ?? 1;
-  const lines: Line[] = [];
-  for (let d = 0; d < n; d++) lines.push(await tapi.openLine(d, { privileges: 'owner' }));
-  return { tapi, lines };
+  const n = lines?.devices ?? 1;
+  const opened: Line[] = [];
+  for (let d = 0; d < n; d++) opened.push(await tapi.openLine(d, { privileges: 'owner' }));
+  return { tapi, lines: opened };
 }
 
 /** One complete call through the model. */
@@ -78,18 +84,18 @@ export class RawDriver {
     this.provider = provider;
   }
 
-  static async create(kind: ProviderKind, devices?: number): Promise<RawDriver> {
+  static async create(kind: ProviderKind, lines?: BenchLines): Promise<RawDriver> {
     let provider: LineProvider;
     if (kind === 'simulator') {
       const { SimulatorProvider } = require('../../lib/tapi/providers/simulator') as typeof import('../../lib/tapi/providers/simulator');
-      provider = new SimulatorProvider({ timeScale: 0, ...(devices ? { lines: benchLines(devices) } : {}) });
+      provider = new SimulatorProvider({ timeScale: 0, ...(lines ? { lines: benchLines(lines) } : {}) });
     } else {
       const { Win32Provider } = require('../../lib/tapi/providers/win32') as typeof import('../../lib/tapi/providers/win32');
       provider = new Win32Provider({ libraryPath: fakeLibraryPath, appName: 'bench-raw' });
     }
     const driver = new RawDriver(provider);
     provider.initialize('bench-raw', driver.onMessage);
-    const n = devices ?? 1;
+    const n = lines?.devices ?? 1;
     for (let d = 0; d < n; d++) {
       const version = provider.negotiateApiVersion(d, DEFAULT_API_VERSIONS.low, DEFAULT_API_VERSIONS.high);
       driver.hLines.push(provider.open(d, version, d + 1, LINECALLPRIVILEGE.OWNER, LINEMEDIAMODE.INTERACTIVEVOICE));

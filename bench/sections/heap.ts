@@ -1,5 +1,5 @@
 // Section 2b, heap per concurrent call: `calls` calls brought up to connected at once on the simulator
-// (timeScale 0; 2,500 devices x 4 call appearances), heap after a full GC before and after, divided by
+// (timeScale 0; one simulated line with 10,000 call appearances), heap after a full GC before and after, divided by
 // the number of calls. --mode=lib goes through lib/tapi (Tapi, Line, Call with its history); --mode=raw
 // is the baseline, the provider's own per-call state plus the smallest record an app can keep at the
 // seam. Run with node --expose-gc.
@@ -30,18 +30,19 @@ async function fullGc(): Promise<number> {
 section(async (args): Promise<HeapResult> => {
   const mode = (args.mode ?? 'lib') as 'lib' | 'raw';
   const calls = Number(args.calls ?? 10_000);
-  const devices = Number(args.devices ?? 2500);
+  const devices = Number(args.devices ?? 1);
+  const shape = { devices, appearances: Number(args.appearances ?? Math.ceil(calls / devices)) };
   let before: number;
   let after: number;
   if (mode === 'lib') {
-    const { tapi, lines } = await libSetup('simulator', devices);
+    const { tapi, lines } = await libSetup('simulator', shape);
     await burst(Math.min(1000, calls), (i) => libCall(lines[i % devices])); // warm-up, fully released
     before = await fullGc();
     const held: Call[] = await Promise.all(Array.from({ length: calls }, (_, i) => libCallUp(lines[i % devices])));
     after = await fullGc();
     if (tapi.callCount !== calls || held.length !== calls) throw new Error(`expected ${calls} calls up, lib/tapi holds ${tapi.callCount}`);
   } else {
-    const raw = await RawDriver.create('simulator', devices);
+    const raw = await RawDriver.create('simulator', shape);
     await burst(Math.min(1000, calls), (i) => raw.call(raw.hLines[i % devices]));
     before = await fullGc();
     await Promise.all(Array.from({ length: calls }, (_, i) => raw.call(raw.hLines[i % devices], true)));

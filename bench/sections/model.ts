@@ -1,8 +1,8 @@
 // Section 2a, the model: complete calls per second (make -> connected -> drop -> idle -> deallocate)
 // through lib/tapi, against a raw loop at the provider seam doing the same sequence (so the ratio is the
 // model's overhead). --kind=simulator (timeScale 0) or win32 (over the fake Tapi32, time scale 0).
-// --growth: time per call with 100 ... 10,000 calls up at once (simulator, 2,500 devices x 4 call
-// appearances, the same devices open for every size), through lib/tapi and raw.
+// --growth: time per call with 100 ... 10,000 calls up at once (simulator, one line with 10,000 call
+// appearances, the same line for every size), through lib/tapi and raw.
 import { burst, closedLoop, libCall, libSetup, RawDriver, type ProviderKind } from '../lib/drivers';
 import { loadFakeControl } from '../../test/helpers/fake-tapi32';
 import { log, section } from '../lib/section';
@@ -58,8 +58,9 @@ async function throughput(kind: ProviderKind, runs: number, calls: number, concu
 }
 
 async function growth(runs: number, sizes: number[], devices: number, total: number, only?: string): Promise<GrowthResult> {
-  const lib = await libSetup('simulator', devices);
-  const raw = await RawDriver.create('simulator', devices);
+  const shape = { devices, appearances: Math.ceil(Math.max(...sizes) / devices) };
+  const lib = await libSetup('simulator', shape);
+  const raw = await RawDriver.create('simulator', shape);
   const result: GrowthResult = { devices, sizes, lib: {}, raw: {} };
   const largest = Math.max(...sizes);
   // Every size does the same number of calls (`total`), in rounds of `size` calls up at once.
@@ -108,7 +109,7 @@ section(async (args) => {
   const runs = Number(args.runs ?? 5);
   if (args.growth) {
     const sizes = (args.sizes ?? '100,1000,10000').split(',').map(Number);
-    return growth(runs, sizes, Number(args.devices ?? 2500), Number(args.total ?? 10_000), args.only);
+    return growth(runs, sizes, Number(args.devices ?? 1), Number(args.total ?? 10_000), args.only);
   }
   const kind = (args.kind ?? 'simulator') as ProviderKind;
   return throughput(kind, runs, Number(args.calls ?? 5000), Number(args.concurrency ?? 4));
