@@ -202,7 +202,8 @@ function main(): void {
     notes.push(
       `node-red: the same calls on lib/tapi alone (no Node-RED) make ${Math.round(alone).toLocaleString('en-US')} call states/s; ` +
         `per message: model + simulator ${(1e6 / alone).toFixed(1)} µs, call-state path in all ${(1e6 / tapiRate).toFixed(1)} µs, baseline node ${(1e6 / baseRate).toFixed(1)} µs ` +
-        `(${Math.round(median(rs.map((r) => r.messages)))} messages per run, ${median(rs.map((r) => r.meanBatch)).toFixed(2)} per provider batch)`,
+        `(${Math.round(median(rs.map((r) => r.messages)))} messages per run, ${median(rs.map((r) => r.meanBatch)).toFixed(2)} per provider batch); ` +
+        `the baseline node sending in the provider's batches, one batch per event-loop turn: ${Math.round(median(rs.map((r) => r.baselineReplayRate))).toLocaleString('en-US')} msg/s`,
     );
   }
 

@@ -34,6 +34,8 @@ export interface NodeRedRun {
   modelOnlyRate: number;
   tapiLatency: { p50: number; p99: number; max: number; n: number };
   baselineLatency: { p50: number; p99: number; max: number; n: number };
+  /** The baseline node sending in the provider's batches (one batch per event-loop turn): its rate. */
+  baselineReplayRate: number;
   messages: number;
   meanBatch: number;
 }
@@ -191,9 +193,13 @@ section(async (args) => {
     async function baselineLatency(replay: number[]) {
       const total = replay.reduce((a, b) => a + b, 0);
       const lat: number[] = [];
+      let last = 0;
       bench.onInput = (msg) => {
-        if (msg._bench) lat.push((performance.now() - (msg._sent as number)) * 1000);
+        if (!msg._bench) return;
+        last = performance.now();
+        lat.push((last - (msg._sent as number)) * 1000);
       };
+      const t0 = performance.now();
       const source = bench.source!;
       let i = 0;
       for (const b of replay) {
@@ -205,7 +211,7 @@ section(async (args) => {
         await turn();
       }
       await until(() => lat.length === total, 10_000, 'baseline latency messages');
-      return summary(lat);
+      return { ...summary(lat), rate: total / ((last - t0) / 1000) };
     }
 
     // The model alone: the same loop on a Tapi of its own, no Node-RED (diagnostic).
@@ -244,7 +250,8 @@ section(async (args) => {
         baselineRate: baseline,
         modelOnlyRate: m,
         tapiLatency: t.latency,
-        baselineLatency: bl,
+        baselineLatency: { p50: bl.p50, p99: bl.p99, max: bl.max, n: bl.n },
+        baselineReplayRate: bl.rate,
         messages: t.delivered,
         meanBatch: t.delivered / Math.max(1, t.batches.length),
       });
