@@ -142,6 +142,7 @@ function main(): void {
         `reading the same fields through a typed-array view ${d.viewReadNs.toFixed(0)} ns (the C reader: ${(1e9 / c).toFixed(0)} ns per message in all)`,
       `pump idle latency split (p50 / p99): fake post -> lineGetMessage returns on the worker ${d.idleWakeP50Us.toFixed(1)} / ${d.idleWakeP99Us.toFixed(1)} µs, ` +
         `-> koffi callback runs on the JS thread ${d.idleDeliverP50Us.toFixed(1)} / ${d.idleDeliverP99Us.toFixed(1)} µs, koffi.decode ${d.idleDecodeP50Us.toFixed(1)} / ${d.idleDecodeP99Us.toFixed(1)} µs`,
+      `pump: koffi .async floor (a call that returns at once, queued from an idle loop, until its callback runs) p50 ${d.asyncRoundtripP50Us.toFixed(1)} µs, p99 ${d.asyncRoundtripP99Us.toFixed(1)} µs`,
       `pump clocks: fake_now_ns - process.hrtime = ${d.clockSkewUs.toFixed(1)} µs`,
     );
   }

@@ -215,6 +215,19 @@ section(async (args) => {
   });
   api.lineShutdown(hApp[0]); // wakes the pending read
   await new Promise((r) => setTimeout(r, 20));
+
+  // The floor of any reader built on koffi's .async: a call that returns at once (lineGetMessage on a
+  // shut-down app), queued from an idle event loop once per ms; time until its callback runs.
+  const roundtrip = new Float64Array(Math.min(1000, idle.count));
+  for (let i = 0; i < roundtrip.length; i++) {
+    await new Promise((r) => setTimeout(r, 1));
+    const t0 = process.hrtime.bigint();
+    await new Promise<void>((resolve) => api.lineGetMessage.async(hApp[0], msg, 0, () => resolve()));
+    roundtrip[i] = Number(process.hrtime.bigint() - t0) / 1000;
+  }
+  const rt = summary(roundtrip);
+  result.diagnostics.asyncRoundtripP50Us = rt.p50;
+  result.diagnostics.asyncRoundtripP99Us = rt.p99;
   api.koffi.free(msg);
   api.koffi.free(returnedAt);
   return result;
