@@ -419,3 +419,25 @@ export async function resetEditor(page: Page): Promise<void> {
   }).catch(() => undefined);
   await closeNotifications(page);
 }
+
+/** Debug sidebar: show only the messages of the flow on screen ("current flow" in its filter menu). */
+export async function debugFilterCurrentFlow(page: Page): Promise<void> {
+  await page.locator('#red-ui-sidebar-debug-filter').click();
+  const option = page.locator('.red-ui-popover-panel .red-ui-menu li a:visible', { has: page.locator('input[value="filterCurrent"]') }).first();
+  await option.click();
+  await page.locator('#red-ui-sidebar-debug-filter', { hasText: /current flow/i }).waitFor();
+}
+
+/** Make the sidebar wider by dragging its separator to the left. */
+export async function widenSidebar(page: Page, px: number): Promise<void> {
+  const sep = page.locator('#red-ui-sidebar-separator');
+  const box = await sep.boundingBox();
+  if (!box) return;
+  const x = box.x + box.width / 2;
+  const y = box.y + box.height / 2;
+  await page.mouse.move(x, y);
+  await page.mouse.down();
+  await page.mouse.move(x - px, y, { steps: 10 });
+  await page.mouse.up();
+  await sleep(300);
+}
