@@ -204,6 +204,12 @@ static uint32_t tick_ms(void) { return (uint32_t)(now_ns() / 1000000ull); }
 
 static void misuse(void) { g_misuse++; }
 
+/* Counts the misuse and gives back the error to return for it. */
+static int32_t misused(int32_t err) {
+    misuse();
+    return err;
+}
+
 static size_t u16len_bounded(const char16_t *s, size_t max, int *ok) {
     size_t n = 0;
     while (n < max && s[n]) n++;
@@ -267,6 +273,17 @@ static uint32_t get32(const void *base, size_t off) {
     return v;
 }
 
+/* An output structure whose dwTotalSize is below its fixed part: misuse, and dwNeededSize = dwUsedSize
+ * = fixed when the caller's buffer holds those two fields. */
+static int32_t struct_too_small(uint8_t *b, uint32_t total, uint32_t fixed) {
+    misuse();
+    if (total >= 12) {
+        put32(b, 4, fixed);
+        put32(b, 8, fixed);
+    }
+    return LINEERR_STRUCTURETOOSMALL;
+}
+
 /* Variable part writer (§3.1): items contiguous after the fixed part; what does not fit gets Size = Offset = 0. */
 typedef struct {
     uint8_t *base;
@@ -297,6 +314,23 @@ static void var_add_text(varpack_t *vp, size_t size_field_off, const text_t *t) 
         return;
     }
     var_add(vp, size_field_off, t->s, (uint32_t)(t->len + 1) * 2); /* bytes, NUL included */
+}
+
+/* Opens a variable-size output structure of `fixed` bytes: checks dwTotalSize, zeroes the fixed part
+ * after it and starts the packer; varstruct_end writes dwNeededSize / dwUsedSize. */
+static int32_t varstruct_begin(uint8_t *b, uint32_t fixed, varpack_t *vp) {
+    uint32_t total = get32(b, 0);
+    if (total < fixed) return struct_too_small(b, total, fixed);
+    memset(b + 4, 0, fixed - 4);
+    vp->base = b;
+    vp->total = total;
+    vp->used = vp->needed = fixed;
+    return 0;
+}
+
+static void varstruct_end(const varpack_t *vp) {
+    put32(vp->base, 4, vp->needed);
+    put32(vp->base, 8, vp->used);
 }
 
 /* ------------------------------------------------------------------------------------------------ */
@@ -422,6 +456,25 @@ static void schedule(event_t e, double delay) {
     pthread_cond_signal(&g_sched_cv);
 }
 
+/* The LINE_REPLY of request `id`, queued by the scheduler. */
+static void schedule_reply(uint32_t id) {
+    event_t e;
+    memset(&e, 0, sizeof e);
+    e.kind = EV_REPLY;
+    e.a = id;
+    schedule(e, 0);
+}
+
+/* `m` queued for app `happ` by the scheduler, `delay` seconds from now. */
+static void schedule_post(uint32_t happ, LINEMESSAGE m, double delay) {
+    event_t e;
+    memset(&e, 0, sizeof e);
+    e.kind = EV_POST;
+    e.a = happ;
+    e.msg = m;
+    schedule(e, delay);
+}
+
 static void run_event(event_t *e);
 
 static void *scheduler_main(void *arg) {
@@ -454,6 +507,12 @@ static double env_time_scale(void) {
     return (end && *end == 0 && v >= 0) ? v : 0;
 }
 
+static void reset_line_name(uint32_t dev) {
+    size_t n = 0;
+    while (k_default_names[dev][n]) n++;
+    text_set(&g_line_names[dev], k_default_names[dev], n);
+}
+
 static void reset_config_locked(void) {
     g_time_scale = env_time_scale();
     g_reply_before_return = 0;
@@ -463,19 +522,20 @@ static void reset_config_locked(void) {
     g_misuse = 0;
     g_last_params_len = 0;
     g_last_dest_len = -1;
-    for (uint32_t d = 0; d < NUM_DEVS; d++) {
-        size_t n = 0;
-        while (k_default_names[d][n]) n++;
-        text_set(&g_line_names[d], k_default_names[d], n);
-    }
+    for (uint32_t d = 0; d < NUM_DEVS; d++) reset_line_name(d);
 }
 
-static void init_once(void) {
+/* Condition variables wait against CLOCK_MONOTONIC, like the deadlines computed with now_ns(). */
+static void mono_cond_init(pthread_cond_t *cv) {
     pthread_condattr_t ca;
     pthread_condattr_init(&ca);
     pthread_condattr_setclock(&ca, CLOCK_MONOTONIC);
-    pthread_cond_init(&g_sched_cv, &ca);
+    pthread_cond_init(cv, &ca);
     pthread_condattr_destroy(&ca);
+}
+
+static void init_once(void) {
+    mono_cond_init(&g_sched_cv);
     pthread_mutex_lock(&g_mu);
     reset_config_locked();
     pthread_mutex_unlock(&g_mu);
@@ -491,23 +551,15 @@ static void ensure_scheduler_locked(void) {
     pthread_attr_destroy(&at);
 }
 
-/* ------------------------------------------------------------------------------------------------ */
-/* fail_next                                                                                           */
+/* Every export starts with enter() (state set up once, the global lock taken) and ends with leave(). */
+static void enter(void) {
+    pthread_once(&g_once, init_once);
+    pthread_mutex_lock(&g_mu);
+}
 
-static int take_fail(const char *fn, int32_t *err, int *async) {
-    for (size_t i = 0; i < sizeof g_fail / sizeof g_fail[0]; i++) {
-        fail_t *f = &g_fail[i];
-        if (!f->name[0]) continue;
-        size_t n = strlen(f->name);
-        /* "lineMakeCall" matches lineMakeCallW as well. */
-        if (strcmp(f->name, fn) == 0 || (strncmp(f->name, fn, n) == 0 && fn[n] == 'W' && fn[n + 1] == 0)) {
-            *err = f->err;
-            *async = f->async;
-            f->name[0] = 0;
-            return 1;
-        }
-    }
-    return 0;
+static int32_t leave(int32_t rc) {
+    pthread_mutex_unlock(&g_mu);
+    return rc;
 }
 
 /* ------------------------------------------------------------------------------------------------ */
@@ -552,6 +604,9 @@ static int pcall_handle_count(int pc) {
     return n;
 }
 
+/* The line of `h` when it is a live handle of call `pc`; NULL otherwise. */
+static line_t *handle_line(const hcall_t *h, int pc) { return h->used && h->pc == pc ? find_line(h->line) : NULL; }
+
 static void pcall_free_if_orphan(int pc) {
     pcall_t *p = pc_at(pc);
     if (p && pcall_handle_count(pc) == 0) {
@@ -569,8 +624,7 @@ static void set_state(int pc, uint32_t state, uint32_t mode) {
     clock_gettime(CLOCK_REALTIME, &p->entered);
     for (int i = 0; i < MAX_HCALLS; i++) {
         hcall_t *h = &g_hcalls[i];
-        if (!h->used || h->pc != pc) continue;
-        line_t *l = find_line(h->line);
+        line_t *l = handle_line(h, pc);
         if (!l) continue;
         uint32_t priv = h->first_sent ? 0 : h->priv;
         h->first_sent = 1;
@@ -665,6 +719,11 @@ static void run_stage(int pc, uint32_t stage, uint32_t step) {
     }
 }
 
+/* lineDial is allowed (and completes the number) in DIALTONE, or in DIALING before the number is complete. */
+static int awaiting_digits(const pcall_t *p) {
+    return p->state == LINECALLSTATE_DIALTONE || (p->state == LINECALLSTATE_DIALING && !p->dial_complete);
+}
+
 /* Append the digits of a validated dial string to the call; `complete` = no trailing ';'. */
 static void pcall_add_digits(pcall_t *p, const char *digits, size_t n, int complete, int significant) {
     if (significant) p->significant = 1;
@@ -718,7 +777,7 @@ static void complete_request(req_t *r) {
         schedule_stage(pc, STAGE_DIALTONE, 0, 0);
         break;
     case REQ_DIAL: {
-        int was_waiting = p->state == LINECALLSTATE_DIALTONE || (p->state == LINECALLSTATE_DIALING && !p->dial_complete);
+        int was_waiting = awaiting_digits(p);
         pcall_add_digits(p, digits, nd, complete, significant);
         if (!was_waiting) break;
         if (p->state == LINECALLSTATE_DIALTONE) {
@@ -752,11 +811,7 @@ static int32_t accept_request(req_t *r) {
         g_reply_before_return = 0;
         complete_request(r);
     } else {
-        event_t e;
-        memset(&e, 0, sizeof e);
-        e.kind = EV_REPLY;
-        e.a = r->id;
-        schedule(e, 0);
+        schedule_reply(r->id);
     }
     return id;
 }
@@ -766,6 +821,26 @@ static int32_t async_failure(uint32_t app, uint32_t line, int32_t err) {
     if (!r) return LINEERR_OPERATIONFAILED;
     r->result = err;
     return accept_request(r);
+}
+
+/* ------------------------------------------------------------------------------------------------ */
+/* fail_next                                                                                           */
+
+/* Whether fake_fail_next armed a failure of `fn`; *rc is its error. For an async function (`l`, the
+ * line its request belongs to) an async failure becomes a request whose LINE_REPLY carries the error. */
+static int take_fail(const char *fn, int32_t *rc, const line_t *l) {
+    for (size_t i = 0; i < sizeof g_fail / sizeof g_fail[0]; i++) {
+        fail_t *f = &g_fail[i];
+        if (!f->name[0]) continue;
+        size_t n = strlen(f->name);
+        /* "lineMakeCall" matches lineMakeCallW as well. */
+        if (strcmp(f->name, fn) == 0 || (strncmp(f->name, fn, n) == 0 && fn[n] == 'W' && fn[n + 1] == 0)) {
+            f->name[0] = 0;
+            *rc = l && f->async ? async_failure(l->app, l->h, f->err) : f->err;
+            return 1;
+        }
+    }
+    return 0;
 }
 
 /* ------------------------------------------------------------------------------------------------ */
@@ -806,8 +881,7 @@ static void run_event(event_t *e) {
     case EV_INCOMING:
         for (int i = 0; i < MAX_HCALLS; i++) {
             hcall_t *h = &g_hcalls[i];
-            if (!h->used || h->pc != e->pc || h->first_sent) continue;
-            line_t *l = find_line(h->line);
+            line_t *l = h->first_sent ? NULL : handle_line(h, e->pc);
             if (!l) continue;
             post(l->app, l->h, LINE_APPNEWCALL, l->cbinst, 0, h->h, h->priv);
         }
@@ -926,15 +1000,21 @@ static const devinfo_t k_devs[NUM_DEVS] = {
 static int32_t read_wstr(const char16_t *s, size_t *n, int32_t bad_text_err) {
     int ok;
     *n = u16len_bounded(s, MAX_STRING_SCAN, &ok);
-    if (!ok) {
-        misuse();
-        return LINEERR_INVALPOINTER;
-    }
-    if (!u16_valid(s, *n)) {
-        misuse();
-        return bad_text_err;
-    }
+    if (!ok) return misused(LINEERR_INVALPOINTER);
+    if (!u16_valid(s, *n)) return misused(bad_text_err);
     return 0;
+}
+
+/* The start of the lineGet* functions, after their handle checks: the output pointer, fake_fail_next,
+ * then dwTotalSize against the fixed part. 1: fill the structure (`vp` started); 0: return *rc. */
+static int begin_get(void *out, const char *fn, uint32_t fixed, varpack_t *vp, int32_t *rc) {
+    if (!out) {
+        *rc = misused(LINEERR_INVALPOINTER);
+        return 0;
+    }
+    if (take_fail(fn, rc, NULL)) return 0;
+    *rc = varstruct_begin(out, fixed, vp);
+    return *rc == 0;
 }
 
 /* ------------------------------------------------------------------------------------------------ */
@@ -943,29 +1023,19 @@ static int32_t read_wstr(const char16_t *s, size_t *n, int32_t bad_text_err) {
 EXPORT int32_t lineInitializeExW(uint32_t *lphLineApp, void *hInstance, void *lpfnCallback, const char16_t *lpszFriendlyAppName,
                                  uint32_t *lpdwNumDevs, uint32_t *lpdwAPIVersion, LINEINITIALIZEEXPARAMS *lpParams) {
     (void)hInstance;
-    pthread_once(&g_once, init_once);
-    pthread_mutex_lock(&g_mu);
-    int32_t rc = 0, fa;
+    enter();
+    int32_t rc = 0;
     size_t name_len = 0;
-    if (!lphLineApp || !lpdwNumDevs || !lpdwAPIVersion || !lpParams) {
-        misuse();
-        rc = LINEERR_INVALPOINTER;
-    } else if (lpParams->dwTotalSize < sizeof(LINEINITIALIZEEXPARAMS)) {
-        misuse();
-        if (lpParams->dwTotalSize >= 12) {
-            lpParams->dwNeededSize = sizeof(LINEINITIALIZEEXPARAMS);
-            lpParams->dwUsedSize = sizeof(LINEINITIALIZEEXPARAMS);
-        }
-        rc = LINEERR_STRUCTURETOOSMALL;
-    } else if ((lpParams->dwOptions & ~LINEINITIALIZEEXOPTION_CALLHUBTRACKING) != LINEINITIALIZEEXOPTION_USEEVENT || lpfnCallback) {
-        misuse(); /* this fake (and the package) only use the event mechanism */
-        rc = LINEERR_INVALPARAM;
-    } else if (!is_known_version(*lpdwAPIVersion) || *lpdwAPIVersion < TAPI_V2_0) {
-        misuse(); /* must be the app's real highest version; lineInitializeEx needs 2.0+ */
-        rc = LINEERR_INCOMPATIBLEAPIVERSION;
-    } else if (lpszFriendlyAppName && (rc = read_wstr(lpszFriendlyAppName, &name_len, LINEERR_INVALAPPNAME)) != 0) {
+    if (!lphLineApp || !lpdwNumDevs || !lpdwAPIVersion || !lpParams) rc = misused(LINEERR_INVALPOINTER);
+    else if (lpParams->dwTotalSize < sizeof(LINEINITIALIZEEXPARAMS))
+        rc = struct_too_small((uint8_t *)lpParams, lpParams->dwTotalSize, sizeof(LINEINITIALIZEEXPARAMS));
+    else if ((lpParams->dwOptions & ~LINEINITIALIZEEXOPTION_CALLHUBTRACKING) != LINEINITIALIZEEXOPTION_USEEVENT || lpfnCallback)
+        rc = misused(LINEERR_INVALPARAM); /* this fake (and the package) only use the event mechanism */
+    else if (!is_known_version(*lpdwAPIVersion) || *lpdwAPIVersion < TAPI_V2_0)
+        rc = misused(LINEERR_INCOMPATIBLEAPIVERSION); /* must be the app's real highest version; lineInitializeEx needs 2.0+ */
+    else if (lpszFriendlyAppName && (rc = read_wstr(lpszFriendlyAppName, &name_len, LINEERR_INVALAPPNAME)) != 0) {
         /* rc set */
-    } else if (take_fail("lineInitializeExW", &rc, &fa)) {
+    } else if (take_fail("lineInitializeExW", &rc, NULL)) {
         /* sync failure */
     } else {
         app_t *a = NULL;
@@ -983,11 +1053,7 @@ EXPORT int32_t lineInitializeExW(uint32_t *lphLineApp, void *hInstance, void *lp
             if (cv_ready) {
                 a->cv = cv;
             } else {
-                pthread_condattr_t ca;
-                pthread_condattr_init(&ca);
-                pthread_condattr_setclock(&ca, CLOCK_MONOTONIC);
-                pthread_cond_init(&a->cv, &ca);
-                pthread_condattr_destroy(&ca);
+                mono_cond_init(&a->cv);
             }
             a->used = 1;
             a->alive = 1;
@@ -1006,20 +1072,15 @@ EXPORT int32_t lineInitializeExW(uint32_t *lphLineApp, void *hInstance, void *lp
             ensure_scheduler_locked();
         }
     }
-    pthread_mutex_unlock(&g_mu);
-    return rc;
+    return leave(rc);
 }
 
 static void close_line_locked(line_t *l, int post_close);
 
 EXPORT int32_t lineShutdown(uint32_t hLineApp) {
-    pthread_once(&g_once, init_once);
-    pthread_mutex_lock(&g_mu);
+    enter();
     app_t *a = find_app(hLineApp);
-    if (!a) {
-        pthread_mutex_unlock(&g_mu);
-        return LINEERR_INVALAPPHANDLE;
-    }
+    if (!a) return leave(LINEERR_INVALAPPHANDLE);
     for (int i = 0; i < MAX_LINES; i++)
         if (g_lines[i].used && g_lines[i].app == hLineApp) close_line_locked(&g_lines[i], 0);
     for (int i = 0; i < MAX_REQS; i++)
@@ -1028,24 +1089,19 @@ EXPORT int32_t lineShutdown(uint32_t hLineApp) {
     a->q.count = 0;
     pthread_cond_broadcast(&a->cv); /* blocked lineGetMessage returns LINEERR_INVALAPPHANDLE */
     app_release_slot_if_idle(a);
-    pthread_mutex_unlock(&g_mu);
-    return 0;
+    return leave(0);
 }
 
 EXPORT int32_t lineNegotiateAPIVersion(uint32_t hLineApp, uint32_t dwDeviceID, uint32_t dwAPILowVersion, uint32_t dwAPIHighVersion,
                                        uint32_t *lpdwAPIVersion, LINEEXTENSIONID *lpExtensionID) {
-    pthread_once(&g_once, init_once);
-    pthread_mutex_lock(&g_mu);
-    int32_t rc = 0, fa;
+    enter();
+    int32_t rc = 0;
     if (!find_app(hLineApp)) rc = LINEERR_INVALAPPHANDLE;
     else if (dwDeviceID >= NUM_DEVS) rc = LINEERR_BADDEVICEID;
-    else if (!lpdwAPIVersion || !lpExtensionID) {
-        misuse();
-        rc = LINEERR_INVALPOINTER;
-    } else if (dwAPILowVersion == 0 || dwAPIHighVersion == 0xFFFFFFFFu) {
-        misuse(); /* §2.2: never use 0 / 0xFFFFFFFF as bounds */
-        rc = LINEERR_INCOMPATIBLEAPIVERSION;
-    } else if (take_fail("lineNegotiateAPIVersion", &rc, &fa)) {
+    else if (!lpdwAPIVersion || !lpExtensionID) rc = misused(LINEERR_INVALPOINTER);
+    else if (dwAPILowVersion == 0 || dwAPIHighVersion == 0xFFFFFFFFu)
+        rc = misused(LINEERR_INCOMPATIBLEAPIVERSION); /* §2.2: never use 0 / 0xFFFFFFFF as bounds */
+    else if (take_fail("lineNegotiateAPIVersion", &rc, NULL)) {
     } else {
         uint32_t best = 0;
         for (size_t i = 0; i < sizeof k_versions / sizeof k_versions[0]; i++)
@@ -1056,100 +1112,77 @@ EXPORT int32_t lineNegotiateAPIVersion(uint32_t hLineApp, uint32_t dwDeviceID, u
             memset(lpExtensionID, 0, sizeof *lpExtensionID);
         }
     }
-    pthread_mutex_unlock(&g_mu);
-    return rc;
+    return leave(rc);
 }
 
 EXPORT int32_t lineGetDevCapsW(uint32_t hLineApp, uint32_t dwDeviceID, uint32_t dwAPIVersion, uint32_t dwExtVersion, LINEDEVCAPS *lpLineDevCaps) {
-    pthread_once(&g_once, init_once);
-    pthread_mutex_lock(&g_mu);
-    int32_t rc = 0, fa;
+    enter();
+    int32_t rc = 0;
+    varpack_t vp;
     if (!find_app(hLineApp)) rc = LINEERR_INVALAPPHANDLE;
     else if (dwDeviceID >= NUM_DEVS) rc = LINEERR_BADDEVICEID;
     else if (!is_known_version(dwAPIVersion)) rc = LINEERR_INCOMPATIBLEAPIVERSION;
     else if (dwExtVersion != 0) rc = LINEERR_INCOMPATIBLEEXTVERSION;
-    else if (!lpLineDevCaps) {
-        misuse();
-        rc = LINEERR_INVALPOINTER;
-    } else if (take_fail("lineGetDevCapsW", &rc, &fa)) {
-    } else {
-        uint32_t fixed = devcaps_fixed(dwAPIVersion);
-        uint8_t *b = (uint8_t *)lpLineDevCaps;
-        uint32_t total = get32(b, 0);
-        if (total < fixed) {
-            misuse();
-            if (total >= 12) {
-                put32(b, 4, fixed);
-                put32(b, 8, fixed);
-            }
-            rc = LINEERR_STRUCTURETOOSMALL;
-        } else {
-            memset(b + 4, 0, fixed - 4);
-            varpack_t vp = {b, total, fixed, fixed};
-            text_t provider, sw;
-            text_set_ascii(&provider, "node-red-contrib-tapi simulator");
-            text_set_ascii(&sw, "simulated exchange");
-            var_add_text(&vp, offsetof(LINEDEVCAPS, dwProviderInfoSize), &provider);
-            var_add_text(&vp, offsetof(LINEDEVCAPS, dwSwitchInfoSize), &sw);
-            put32(b, offsetof(LINEDEVCAPS, dwPermanentLineID), k_devs[dwDeviceID].permanent_id);
-            var_add_text(&vp, offsetof(LINEDEVCAPS, dwLineNameSize), &g_line_names[dwDeviceID]);
-            put32(b, offsetof(LINEDEVCAPS, dwStringFormat), STRINGFORMAT_UNICODE);
-            put32(b, offsetof(LINEDEVCAPS, dwAddressModes), LINEADDRESSMODE_ADDRESSID);
-            put32(b, offsetof(LINEDEVCAPS, dwNumAddresses), 1);
-            put32(b, offsetof(LINEDEVCAPS, dwBearerModes), DEV_BEARER_MODES(dwDeviceID));
-            put32(b, offsetof(LINEDEVCAPS, dwMaxRate), k_devs[dwDeviceID].max_rate);
-            put32(b, offsetof(LINEDEVCAPS, dwMediaModes), DEV_MEDIA_MODES(dwDeviceID));
-            put32(b, offsetof(LINEDEVCAPS, dwGenerateDigitModes), LINEDIGITMODE_DTMF);
-            put32(b, offsetof(LINEDEVCAPS, dwMonitorDigitModes), LINEDIGITMODE_DTMF | LINEDIGITMODE_DTMFEND);
-            put32(b, offsetof(LINEDEVCAPS, dwDevCapFlags), dev_capflags(dwDeviceID));
-            put32(b, offsetof(LINEDEVCAPS, dwMaxNumActiveCalls), k_devs[dwDeviceID].max_calls);
-            put32(b, offsetof(LINEDEVCAPS, dwAnswerMode), LINEANSWERMODE_DROP);
-            put32(b, offsetof(LINEDEVCAPS, dwRingModes), 1);
-            put32(b, offsetof(LINEDEVCAPS, dwLineStates), 0x2u | LINEDEVSTATE_REINIT | 0x1u); /* RINGING | REINIT | OTHER */
-            put32(b, offsetof(LINEDEVCAPS, dwUUIMakeCallSize), DEV_UUI_SIZE(dwDeviceID));
-            put32(b, offsetof(LINEDEVCAPS, dwUUIDropSize), DEV_UUI_SIZE(dwDeviceID));
-            LINEDIALPARAMS mn = {0, 50, 50, 0}, mx = {5000, 1000, 1000, 60000}, df = {2000, 100, 100, 30000};
-            memcpy(b + offsetof(LINEDEVCAPS, MinDialParams), &mn, 16);
-            memcpy(b + offsetof(LINEDEVCAPS, MaxDialParams), &mx, 16);
-            memcpy(b + offsetof(LINEDEVCAPS, DefaultDialParams), &df, 16);
-            if (dwAPIVersion >= TAPI_V1_4) put32(b, offsetof(LINEDEVCAPS, dwLineFeatures), LINEFEATURE_MAKECALL);
-            if (dwAPIVersion >= TAPI_V2_0) {
-                static const char16_t classes[] = u"tapi/line\0wave/in\0wave/out\0"; /* double NUL at the end */
-                var_add(&vp, offsetof(LINEDEVCAPS, dwDeviceClassesSize), classes, (uint32_t)sizeof classes);
-            }
-            if (dwAPIVersion >= TAPI_V2_2) {
-                GUID g = {0x7a9e0c11u, 0x5d1b, 0x4f6e, {0x9a, 0x20, 0x00, 0x00, 0x00, 0x00, 0x00, (uint8_t)dwDeviceID}};
-                memcpy(b + offsetof(LINEDEVCAPS, PermanentLineGuid), &g, 16);
-            }
-            if (dwAPIVersion >= TAPI_V3_0) put32(b, offsetof(LINEDEVCAPS, dwAddressTypes), LINEADDRESSTYPE_PHONENUMBER);
-            put32(b, 4, vp.needed);
-            put32(b, 8, vp.used);
+    else if (begin_get(lpLineDevCaps, "lineGetDevCapsW", devcaps_fixed(dwAPIVersion), &vp, &rc)) {
+        uint8_t *b = vp.base;
+        text_t provider, sw;
+        text_set_ascii(&provider, "node-red-contrib-tapi simulator");
+        text_set_ascii(&sw, "simulated exchange");
+        var_add_text(&vp, offsetof(LINEDEVCAPS, dwProviderInfoSize), &provider);
+        var_add_text(&vp, offsetof(LINEDEVCAPS, dwSwitchInfoSize), &sw);
+        put32(b, offsetof(LINEDEVCAPS, dwPermanentLineID), k_devs[dwDeviceID].permanent_id);
+        var_add_text(&vp, offsetof(LINEDEVCAPS, dwLineNameSize), &g_line_names[dwDeviceID]);
+        put32(b, offsetof(LINEDEVCAPS, dwStringFormat), STRINGFORMAT_UNICODE);
+        put32(b, offsetof(LINEDEVCAPS, dwAddressModes), LINEADDRESSMODE_ADDRESSID);
+        put32(b, offsetof(LINEDEVCAPS, dwNumAddresses), 1);
+        put32(b, offsetof(LINEDEVCAPS, dwBearerModes), DEV_BEARER_MODES(dwDeviceID));
+        put32(b, offsetof(LINEDEVCAPS, dwMaxRate), k_devs[dwDeviceID].max_rate);
+        put32(b, offsetof(LINEDEVCAPS, dwMediaModes), DEV_MEDIA_MODES(dwDeviceID));
+        put32(b, offsetof(LINEDEVCAPS, dwGenerateDigitModes), LINEDIGITMODE_DTMF);
+        put32(b, offsetof(LINEDEVCAPS, dwMonitorDigitModes), LINEDIGITMODE_DTMF | LINEDIGITMODE_DTMFEND);
+        put32(b, offsetof(LINEDEVCAPS, dwDevCapFlags), dev_capflags(dwDeviceID));
+        put32(b, offsetof(LINEDEVCAPS, dwMaxNumActiveCalls), k_devs[dwDeviceID].max_calls);
+        put32(b, offsetof(LINEDEVCAPS, dwAnswerMode), LINEANSWERMODE_DROP);
+        put32(b, offsetof(LINEDEVCAPS, dwRingModes), 1);
+        put32(b, offsetof(LINEDEVCAPS, dwLineStates), 0x2u | LINEDEVSTATE_REINIT | 0x1u); /* RINGING | REINIT | OTHER */
+        put32(b, offsetof(LINEDEVCAPS, dwUUIMakeCallSize), DEV_UUI_SIZE(dwDeviceID));
+        put32(b, offsetof(LINEDEVCAPS, dwUUIDropSize), DEV_UUI_SIZE(dwDeviceID));
+        LINEDIALPARAMS mn = {0, 50, 50, 0}, mx = {5000, 1000, 1000, 60000}, df = {2000, 100, 100, 30000};
+        memcpy(b + offsetof(LINEDEVCAPS, MinDialParams), &mn, 16);
+        memcpy(b + offsetof(LINEDEVCAPS, MaxDialParams), &mx, 16);
+        memcpy(b + offsetof(LINEDEVCAPS, DefaultDialParams), &df, 16);
+        if (dwAPIVersion >= TAPI_V1_4) put32(b, offsetof(LINEDEVCAPS, dwLineFeatures), LINEFEATURE_MAKECALL);
+        if (dwAPIVersion >= TAPI_V2_0) {
+            static const char16_t classes[] = u"tapi/line\0wave/in\0wave/out\0"; /* double NUL at the end */
+            var_add(&vp, offsetof(LINEDEVCAPS, dwDeviceClassesSize), classes, (uint32_t)sizeof classes);
         }
+        if (dwAPIVersion >= TAPI_V2_2) {
+            GUID g = {0x7a9e0c11u, 0x5d1b, 0x4f6e, {0x9a, 0x20, 0x00, 0x00, 0x00, 0x00, 0x00, (uint8_t)dwDeviceID}};
+            memcpy(b + offsetof(LINEDEVCAPS, PermanentLineGuid), &g, 16);
+        }
+        if (dwAPIVersion >= TAPI_V3_0) put32(b, offsetof(LINEDEVCAPS, dwAddressTypes), LINEADDRESSTYPE_PHONENUMBER);
+        varstruct_end(&vp);
     }
-    pthread_mutex_unlock(&g_mu);
-    return rc;
+    return leave(rc);
 }
 
 EXPORT int32_t lineOpenW(uint32_t hLineApp, uint32_t dwDeviceID, uint32_t *lphLine, uint32_t dwAPIVersion, uint32_t dwExtVersion,
                          uintptr_t dwCallbackInstance, uint32_t dwPrivileges, uint32_t dwMediaModes, const LINECALLPARAMS *lpCallParams) {
     (void)lpCallParams;
-    pthread_once(&g_once, init_once);
-    pthread_mutex_lock(&g_mu);
-    int32_t rc = 0, fa;
+    enter();
+    int32_t rc = 0;
     uint32_t base = dwPrivileges;
     if (!find_app(hLineApp)) rc = LINEERR_INVALAPPHANDLE;
     else if (dwDeviceID >= NUM_DEVS) rc = LINEERR_BADDEVICEID;
-    else if (!lphLine) {
-        misuse();
-        rc = LINEERR_INVALPOINTER;
-    } else if (!is_known_version(dwAPIVersion)) rc = LINEERR_INCOMPATIBLEAPIVERSION;
+    else if (!lphLine) rc = misused(LINEERR_INVALPOINTER);
+    else if (!is_known_version(dwAPIVersion)) rc = LINEERR_INCOMPATIBLEAPIVERSION;
     else if (dwExtVersion != 0) rc = LINEERR_INCOMPATIBLEEXTVERSION;
     else if (base != LINECALLPRIVILEGE_NONE && base != LINECALLPRIVILEGE_MONITOR && base != LINECALLPRIVILEGE_OWNER &&
              base != (LINECALLPRIVILEGE_OWNER | LINECALLPRIVILEGE_MONITOR))
         rc = LINEERR_INVALPRIVSELECT;
     else if ((base & LINECALLPRIVILEGE_OWNER) && (dwMediaModes == 0 || (dwMediaModes & ~DEV_MEDIA_MODES(dwDeviceID))))
         rc = LINEERR_INVALMEDIAMODE;
-    else if (take_fail("lineOpenW", &rc, &fa)) {
+    else if (take_fail("lineOpenW", &rc, NULL)) {
     } else {
         line_t *l = NULL;
         for (int i = 0; i < MAX_LINES; i++)
@@ -1171,8 +1204,7 @@ EXPORT int32_t lineOpenW(uint32_t hLineApp, uint32_t dwDeviceID, uint32_t *lphLi
             *lphLine = l->h;
         }
     }
-    pthread_mutex_unlock(&g_mu);
-    return rc;
+    return leave(rc);
 }
 
 /* lineClose / lineShutdown / LINE_CLOSE: suppress the line's outstanding replies, drop its sole-owned
@@ -1200,32 +1232,28 @@ static void close_line_locked(line_t *l, int post_close) {
 }
 
 EXPORT int32_t lineClose(uint32_t hLine) {
-    pthread_once(&g_once, init_once);
-    pthread_mutex_lock(&g_mu);
-    int32_t rc = 0, fa;
+    enter();
+    int32_t rc = 0;
     line_t *l = find_line(hLine);
     if (!l || !find_app(l->app)) rc = LINEERR_INVALLINEHANDLE;
-    else if (take_fail("lineClose", &rc, &fa)) {
+    else if (take_fail("lineClose", &rc, NULL)) {
     } else close_line_locked(l, 0);
-    pthread_mutex_unlock(&g_mu);
-    return rc;
+    return leave(rc);
 }
 
 EXPORT int32_t lineSetStatusMessages(uint32_t hLine, uint32_t dwLineStates, uint32_t dwAddressStates) {
-    pthread_once(&g_once, init_once);
-    pthread_mutex_lock(&g_mu);
-    int32_t rc = 0, fa;
+    enter();
+    int32_t rc = 0;
     line_t *l = find_line(hLine);
     if (!l) rc = LINEERR_INVALLINEHANDLE;
     else if (dwLineStates & ~0x01FFFFFFu) rc = LINEERR_INVALLINESTATE;
     else if (dwAddressStates & ~0x1FFu) rc = LINEERR_INVALADDRESSSTATE;
-    else if (take_fail("lineSetStatusMessages", &rc, &fa)) {
+    else if (take_fail("lineSetStatusMessages", &rc, NULL)) {
     } else {
         l->line_states = dwLineStates;
         l->addr_states = dwAddressStates;
     }
-    pthread_mutex_unlock(&g_mu);
-    return rc;
+    return leave(rc);
 }
 
 typedef struct {
@@ -1257,29 +1285,17 @@ static const cp_item_t k_cp_items[] = {
 static int32_t check_call_params(const uint8_t *b, uint32_t ver, uint32_t dev) {
     uint32_t total = get32(b, 0);
     uint32_t fixed = callparams_fixed(ver);
-    if (total < fixed) {
-        misuse();
-        return LINEERR_STRUCTURETOOSMALL;
-    }
-    if (total > MAX_PARAMS_BYTES) {
-        misuse();
-        return LINEERR_INVALCALLPARAMS;
-    }
+    if (total < fixed) return misused(LINEERR_STRUCTURETOOSMALL);
+    if (total > MAX_PARAMS_BYTES) return misused(LINEERR_INVALCALLPARAMS);
     for (size_t i = 0; i < sizeof k_cp_items / sizeof k_cp_items[0]; i++) {
         const cp_item_t *it = &k_cp_items[i];
         if (ver < it->since) continue;
         uint32_t size = get32(b, it->size_off), off = get32(b, it->size_off + 4);
         if (size == 0) continue;
-        if (off < fixed || (uint64_t)off + size > total) {
-            misuse();
-            return LINEERR_INVALCALLPARAMS;
-        }
+        if (off < fixed || (uint64_t)off + size > total) return misused(LINEERR_INVALCALLPARAMS);
         if (it->text) {
             /* UTF-16LE, NUL counted in the size, no embedded NUL, surrogates paired. */
-            if (size % 2 || size < 2) {
-                misuse();
-                return LINEERR_INVALCALLPARAMS;
-            }
+            if (size % 2 || size < 2) return misused(LINEERR_INVALCALLPARAMS);
             const uint8_t *t = b + off;
             size_t units = size / 2;
             int bad = 0;
@@ -1295,10 +1311,7 @@ static int32_t check_call_params(const uint8_t *b, uint32_t ver, uint32_t dev) {
                     k++;
                 } else if (c >= 0xDC00 && c <= 0xDFFF) bad = 1;
             }
-            if (bad) {
-                misuse();
-                return LINEERR_INVALCALLPARAMS;
-            }
+            if (bad) return misused(LINEERR_INVALCALLPARAMS);
         }
     }
     uint32_t bearer = get32(b, offsetof(LINECALLPARAMS, dwBearerMode));
@@ -1328,9 +1341,8 @@ static void text_from_params(text_t *t, const uint8_t *b, size_t size_off) {
 
 EXPORT int32_t lineMakeCallW(uint32_t hLine, uint32_t *lphCall, const char16_t *lpszDestAddress, uint32_t dwCountryCode,
                              const LINECALLPARAMS *lpCallParams) {
-    pthread_once(&g_once, init_once);
-    pthread_mutex_lock(&g_mu);
-    int32_t rc = 0, fa = 0;
+    enter();
+    int32_t rc = 0;
     line_t *l = find_line(hLine);
     size_t dlen = 0;
     char digits[MAX_DIGITS];
@@ -1342,8 +1354,7 @@ EXPORT int32_t lineMakeCallW(uint32_t hLine, uint32_t *lphCall, const char16_t *
         goto out;
     }
     if (!lphCall) {
-        misuse();
-        rc = LINEERR_INVALPOINTER;
+        rc = misused(LINEERR_INVALPOINTER);
         goto out;
     }
     if (lpszDestAddress) {
@@ -1363,10 +1374,7 @@ EXPORT int32_t lineMakeCallW(uint32_t hLine, uint32_t *lphCall, const char16_t *
         if (copy >= 4) memcpy(g_last_params, pb, copy);
         g_last_params_len = copy;
     }
-    if (take_fail("lineMakeCallW", &rc, &fa)) {
-        if (fa) rc = async_failure(l->app, l->h, rc);
-        goto out;
-    }
+    if (take_fail("lineMakeCallW", &rc, l)) goto out;
     if (pb && (rc = check_call_params(pb, l->ver, l->dev)) != 0) goto out;
     if (lpszDestAddress && (rc = parse_dial(lpszDestAddress, dlen, dev_capflags(l->dev), digits, &nd, &partial, &significant)) != 0) goto out;
     {
@@ -1418,162 +1426,105 @@ EXPORT int32_t lineMakeCallW(uint32_t hLine, uint32_t *lphCall, const char16_t *
         rc = accept_request(r);
     }
 out:
-    pthread_mutex_unlock(&g_mu);
-    return rc;
+    return leave(rc);
 }
 
-/* Owner-only call operations share their checks. */
-static int32_t owned_call(uint32_t hCall, hcall_t **ph, line_t **pl, pcall_t **pp) {
-    hcall_t *h = find_hcall(hCall);
-    if (!h) return LINEERR_INVALCALLHANDLE;
-    line_t *l = find_line(h->line);
-    pcall_t *p = pc_at(h->pc);
-    if (!l || !p || !find_app(l->app)) return LINEERR_INVALCALLHANDLE;
-    *ph = h;
-    *pl = l;
-    *pp = p;
+/* A call handle with its line and call. */
+typedef struct {
+    hcall_t *h;
+    line_t *l;
+    pcall_t *p;
+} call_ref_t;
+
+/* Entry of the call-handle functions: enter(), then hCall resolved (a live handle on an open line of a
+ * live app) or LINEERR_INVALCALLHANDLE. The caller ends with leave() either way. */
+static int32_t enter_call(uint32_t hCall, call_ref_t *c) {
+    enter();
+    c->h = find_hcall(hCall);
+    if (!c->h) return LINEERR_INVALCALLHANDLE;
+    c->l = find_line(c->h->line);
+    c->p = pc_at(c->h->pc);
+    if (!c->l || !c->p || !find_app(c->l->app)) return LINEERR_INVALCALLHANDLE;
     return 0;
+}
+
+/* A new async request on the call's line, for the call. */
+static req_t *call_request(const call_ref_t *c, int kind) {
+    req_t *r = req_new(c->l->app, c->l->h, kind);
+    if (r) r->hcall = c->h->h;
+    return r;
 }
 
 EXPORT int32_t lineDialW(uint32_t hCall, const char16_t *lpszDestAddress, uint32_t dwCountryCode) {
     (void)dwCountryCode;
-    pthread_once(&g_once, init_once);
-    pthread_mutex_lock(&g_mu);
-    hcall_t *h;
-    line_t *l;
-    pcall_t *p;
-    int32_t rc = owned_call(hCall, &h, &l, &p), fa;
+    call_ref_t c;
+    int32_t rc = enter_call(hCall, &c);
     size_t dlen = 0, nd = 0;
     int partial = 0, significant = 0;
     char digits[MAX_DIGITS];
-    if (rc) goto out;
-    if (!lpszDestAddress) {
-        misuse();
-        rc = LINEERR_INVALPOINTER;
-        goto out;
-    }
-    if ((rc = read_wstr(lpszDestAddress, &dlen, LINEERR_INVALADDRESS)) != 0) goto out;
-    if (h->priv != LINECALLPRIVILEGE_OWNER) {
-        rc = LINEERR_NOTOWNER;
-        goto out;
-    }
-    if (take_fail("lineDialW", &rc, &fa)) {
-        if (fa) rc = async_failure(l->app, l->h, rc);
-        goto out;
-    }
-    if (!(p->state == LINECALLSTATE_DIALTONE || (p->state == LINECALLSTATE_DIALING && !p->dial_complete))) {
+    if (rc) return leave(rc);
+    if (!lpszDestAddress) return leave(misused(LINEERR_INVALPOINTER));
+    if ((rc = read_wstr(lpszDestAddress, &dlen, LINEERR_INVALADDRESS)) != 0) return leave(rc);
+    if (c.h->priv != LINECALLPRIVILEGE_OWNER) return leave(LINEERR_NOTOWNER);
+    if (take_fail("lineDialW", &rc, c.l)) return leave(rc);
+    if (!awaiting_digits(c.p)) return leave(LINEERR_INVALCALLSTATE);
+    if ((rc = parse_dial(lpszDestAddress, dlen, dev_capflags(c.l->dev), digits, &nd, &partial, &significant)) != 0) return leave(rc);
+    req_t *r = call_request(&c, REQ_DIAL);
+    if (!r) return leave(LINEERR_OPERATIONFAILED);
+    memcpy(r->digits, digits, nd);
+    r->ndigits = nd;
+    r->complete = !partial;
+    r->significant = significant;
+    return leave(accept_request(r));
+}
+
+/* lineDrop / lineAnswer: owner only, in a state that allows it, user-user info within the device's limit. */
+static int32_t drop_or_answer(uint32_t hCall, const char *lpsUserUserInfo, uint32_t dwSize, const char *fn, int kind) {
+    call_ref_t c;
+    int32_t rc = enter_call(hCall, &c);
+    if (rc) return leave(rc);
+    if (c.h->priv != LINECALLPRIVILEGE_OWNER) rc = LINEERR_NOTOWNER;
+    else if (take_fail(fn, &rc, c.l)) {
+    } else if (kind == REQ_DROP ? c.p->state == LINECALLSTATE_IDLE
+                                : c.p->state != LINECALLSTATE_OFFERING && c.p->state != LINECALLSTATE_ACCEPTED)
         rc = LINEERR_INVALCALLSTATE;
-        goto out;
-    }
-    if ((rc = parse_dial(lpszDestAddress, dlen, dev_capflags(l->dev), digits, &nd, &partial, &significant)) != 0) goto out;
-    {
-        req_t *r = req_new(l->app, l->h, REQ_DIAL);
-        if (!r) {
-            rc = LINEERR_OPERATIONFAILED;
-            goto out;
+    else if (lpsUserUserInfo && dwSize > DEV_UUI_SIZE(c.l->dev)) rc = LINEERR_USERUSERINFOTOOBIG;
+    else {
+        req_t *r = call_request(&c, kind);
+        if (!r) rc = LINEERR_OPERATIONFAILED;
+        else {
+            c.p->epoch++; /* the far end's program stops here */
+            rc = accept_request(r);
         }
-        r->hcall = h->h;
-        memcpy(r->digits, digits, nd);
-        r->ndigits = nd;
-        r->complete = !partial;
-        r->significant = significant;
-        rc = accept_request(r);
     }
-out:
-    pthread_mutex_unlock(&g_mu);
-    return rc;
+    return leave(rc);
 }
 
 EXPORT int32_t lineDrop(uint32_t hCall, const char *lpsUserUserInfo, uint32_t dwSize) {
-    pthread_once(&g_once, init_once);
-    pthread_mutex_lock(&g_mu);
-    hcall_t *h;
-    line_t *l;
-    pcall_t *p;
-    int32_t rc = owned_call(hCall, &h, &l, &p), fa;
-    if (rc) goto out;
-    if (h->priv != LINECALLPRIVILEGE_OWNER) rc = LINEERR_NOTOWNER;
-    else if (take_fail("lineDrop", &rc, &fa)) {
-        if (fa) rc = async_failure(l->app, l->h, rc);
-    } else if (p->state == LINECALLSTATE_IDLE) rc = LINEERR_INVALCALLSTATE;
-    else if (lpsUserUserInfo && dwSize > DEV_UUI_SIZE(l->dev)) rc = LINEERR_USERUSERINFOTOOBIG;
-    else {
-        req_t *r = req_new(l->app, l->h, REQ_DROP);
-        if (!r) rc = LINEERR_OPERATIONFAILED;
-        else {
-            p->epoch++; /* the far end's program stops here */
-            r->hcall = h->h;
-            rc = accept_request(r);
-        }
-    }
-out:
-    pthread_mutex_unlock(&g_mu);
-    return rc;
+    return drop_or_answer(hCall, lpsUserUserInfo, dwSize, "lineDrop", REQ_DROP);
 }
 
 EXPORT int32_t lineAnswer(uint32_t hCall, const char *lpsUserUserInfo, uint32_t dwSize) {
-    pthread_once(&g_once, init_once);
-    pthread_mutex_lock(&g_mu);
-    hcall_t *h;
-    line_t *l;
-    pcall_t *p;
-    int32_t rc = owned_call(hCall, &h, &l, &p), fa;
-    if (rc) goto out;
-    if (h->priv != LINECALLPRIVILEGE_OWNER) rc = LINEERR_NOTOWNER;
-    else if (take_fail("lineAnswer", &rc, &fa)) {
-        if (fa) rc = async_failure(l->app, l->h, rc);
-    } else if (p->state != LINECALLSTATE_OFFERING && p->state != LINECALLSTATE_ACCEPTED) rc = LINEERR_INVALCALLSTATE;
-    else if (lpsUserUserInfo && dwSize > DEV_UUI_SIZE(l->dev)) rc = LINEERR_USERUSERINFOTOOBIG;
-    else {
-        req_t *r = req_new(l->app, l->h, REQ_ANSWER);
-        if (!r) rc = LINEERR_OPERATIONFAILED;
-        else {
-            p->epoch++;
-            r->hcall = h->h;
-            rc = accept_request(r);
-        }
-    }
-out:
-    pthread_mutex_unlock(&g_mu);
-    return rc;
+    return drop_or_answer(hCall, lpsUserUserInfo, dwSize, "lineAnswer", REQ_ANSWER);
 }
 
 EXPORT int32_t lineDeallocateCall(uint32_t hCall) {
-    pthread_once(&g_once, init_once);
-    pthread_mutex_lock(&g_mu);
-    hcall_t *h;
-    line_t *l;
-    pcall_t *p;
-    int32_t rc = owned_call(hCall, &h, &l, &p), fa;
-    if (rc) goto out;
-    if (take_fail("lineDeallocateCall", &rc, &fa)) goto out;
-    if (l->ver < TAPI_V2_0 && h->priv == LINECALLPRIVILEGE_OWNER && p->state != LINECALLSTATE_IDLE) {
-        rc = LINEERR_INVALCALLSTATE;
-        goto out;
-    }
-    {
-        int pc = h->pc;
-        h->used = 0; /* 2.0+: a sole owner leaves a live call ownerless; it is not dropped */
-        pcall_free_if_orphan(pc);
-    }
-out:
-    pthread_mutex_unlock(&g_mu);
-    return rc;
+    call_ref_t c;
+    int32_t rc = enter_call(hCall, &c);
+    if (rc || take_fail("lineDeallocateCall", &rc, NULL)) return leave(rc);
+    if (c.l->ver < TAPI_V2_0 && c.h->priv == LINECALLPRIVILEGE_OWNER && c.p->state != LINECALLSTATE_IDLE)
+        return leave(LINEERR_INVALCALLSTATE);
+    int pc = c.h->pc;
+    c.h->used = 0; /* 2.0+: a sole owner leaves a live call ownerless; it is not dropped */
+    pcall_free_if_orphan(pc);
+    return leave(0);
 }
 
 EXPORT int32_t lineGetMessage(uint32_t hLineApp, LINEMESSAGE *lpMessage, uint32_t dwTimeout) {
-    pthread_once(&g_once, init_once);
-    pthread_mutex_lock(&g_mu);
+    enter();
     app_t *a = find_app(hLineApp);
-    if (!a) {
-        pthread_mutex_unlock(&g_mu);
-        return LINEERR_INVALAPPHANDLE;
-    }
-    if (!lpMessage) {
-        misuse();
-        pthread_mutex_unlock(&g_mu);
-        return LINEERR_INVALPOINTER;
-    }
+    if (!a) return leave(LINEERR_INVALAPPHANDLE);
+    if (!lpMessage) return leave(misused(LINEERR_INVALPOINTER));
     if (a->readers > 0) misuse(); /* §8.1: exactly one reader per hLineApp */
     a->readers++;
     struct timespec deadline;
@@ -1598,8 +1549,7 @@ EXPORT int32_t lineGetMessage(uint32_t hLineApp, LINEMESSAGE *lpMessage, uint32_
     } else if (!q_pop(a, lpMessage)) {
         rc = LINEERR_OPERATIONFAILED;
     }
-    pthread_mutex_unlock(&g_mu);
-    return rc;
+    return leave(rc);
 }
 
 static void to_systemtime(const struct timespec *ts, SYSTEMTIME *st) {
@@ -1623,82 +1573,71 @@ static uint32_t party_flags(const text_t *number, const text_t *name) {
     return f ? f : LINECALLPARTYID_UNKNOWN;
 }
 
+/* lineGetCallInfoW and lineGetCallStatus: the call handle, then begin_get, then `write` fills the
+ * structure (the fixed part for the line's version, `fixed_for`). */
+static int32_t get_call_struct(uint32_t hCall, void *out, const char *fn, uint32_t (*fixed_for)(uint32_t),
+                               void (*write)(varpack_t *, const call_ref_t *)) {
+    call_ref_t c;
+    varpack_t vp;
+    int32_t rc = enter_call(hCall, &c);
+    if (!rc && begin_get(out, fn, fixed_for(c.l->ver), &vp, &rc)) {
+        write(&vp, &c);
+        varstruct_end(&vp);
+    }
+    return leave(rc);
+}
+
+static void write_callinfo(varpack_t *vp, const call_ref_t *c) {
+    uint8_t *b = vp->base;
+    const hcall_t *h = c->h;
+    const line_t *l = c->l;
+    const pcall_t *p = c->p;
+    int owners = 0, monitors = 0;
+    for (int i = 0; i < MAX_HCALLS; i++) {
+        if (!g_hcalls[i].used || g_hcalls[i].pc != h->pc) continue;
+        if (g_hcalls[i].priv == LINECALLPRIVILEGE_OWNER) owners++;
+        else monitors++;
+    }
+    put32(b, offsetof(LINECALLINFO, hLine), l->h);
+    put32(b, offsetof(LINECALLINFO, dwLineDeviceID), l->dev);
+    put32(b, offsetof(LINECALLINFO, dwAddressID), p->address_id);
+    put32(b, offsetof(LINECALLINFO, dwBearerMode), p->bearer ? p->bearer : LINEBEARERMODE_VOICE);
+    put32(b, offsetof(LINECALLINFO, dwRate), p->rate);
+    put32(b, offsetof(LINECALLINFO, dwMediaMode), p->media ? p->media : LINEMEDIAMODE_INTERACTIVEVOICE);
+    put32(b, offsetof(LINECALLINFO, dwCallID), p->id);
+    put32(b, offsetof(LINECALLINFO, dwCallParamFlags), p->param_flags);
+    put32(b, offsetof(LINECALLINFO, dwCallStates), 0xC3FFu);
+    put32(b, offsetof(LINECALLINFO, dwMonitorDigitModes), h->monitor_modes);
+    memcpy(b + offsetof(LINECALLINFO, DialParams), &p->dial, 16);
+    put32(b, offsetof(LINECALLINFO, dwOrigin), p->outbound ? LINECALLORIGIN_OUTBOUND : LINECALLORIGIN_EXTERNAL);
+    put32(b, offsetof(LINECALLINFO, dwReason), LINECALLREASON_DIRECT);
+    put32(b, offsetof(LINECALLINFO, dwNumOwners), (uint32_t)owners);
+    put32(b, offsetof(LINECALLINFO, dwNumMonitors), (uint32_t)monitors);
+    put32(b, offsetof(LINECALLINFO, dwCountryCode), p->country);
+    put32(b, offsetof(LINECALLINFO, dwTrunk), 0xFFFFFFFFu);
+    put32(b, offsetof(LINECALLINFO, dwCallerIDFlags), party_flags(&p->caller, &p->caller_name));
+    var_add_text(vp, offsetof(LINECALLINFO, dwCallerIDSize), &p->caller);
+    var_add_text(vp, offsetof(LINECALLINFO, dwCallerIDNameSize), &p->caller_name);
+    put32(b, offsetof(LINECALLINFO, dwCalledIDFlags), party_flags(&p->called, &p->called_name));
+    var_add_text(vp, offsetof(LINECALLINFO, dwCalledIDSize), &p->called);
+    var_add_text(vp, offsetof(LINECALLINFO, dwCalledIDNameSize), &p->called_name);
+    int connected = p->state == LINECALLSTATE_CONNECTED;
+    const text_t *cn = p->outbound ? &p->called : &p->caller;
+    const text_t *cnn = p->outbound ? &p->called_name : &p->caller_name;
+    text_t empty = {{0}, 0};
+    put32(b, offsetof(LINECALLINFO, dwConnectedIDFlags), connected ? party_flags(cn, cnn) : LINECALLPARTYID_UNKNOWN);
+    var_add_text(vp, offsetof(LINECALLINFO, dwConnectedIDSize), connected ? cn : &empty);
+    var_add_text(vp, offsetof(LINECALLINFO, dwConnectedIDNameSize), connected ? cnn : &empty);
+    put32(b, offsetof(LINECALLINFO, dwRedirectionIDFlags), LINECALLPARTYID_UNKNOWN);
+    put32(b, offsetof(LINECALLINFO, dwRedirectingIDFlags), LINECALLPARTYID_UNKNOWN);
+    var_add_text(vp, offsetof(LINECALLINFO, dwAppNameSize), &p->app_name);
+    var_add_text(vp, offsetof(LINECALLINFO, dwDisplayableAddressSize), &p->displayable);
+    var_add_text(vp, offsetof(LINECALLINFO, dwCalledPartySize), &p->called_party);
+    var_add_text(vp, offsetof(LINECALLINFO, dwCommentSize), &p->comment);
+}
+
 EXPORT int32_t lineGetCallInfoW(uint32_t hCall, LINECALLINFO *lpCallInfo) {
-    pthread_once(&g_once, init_once);
-    pthread_mutex_lock(&g_mu);
-    hcall_t *h;
-    line_t *l;
-    pcall_t *p;
-    int32_t rc = owned_call(hCall, &h, &l, &p), fa;
-    if (rc) goto out;
-    if (!lpCallInfo) {
-        misuse();
-        rc = LINEERR_INVALPOINTER;
-        goto out;
-    }
-    if (take_fail("lineGetCallInfoW", &rc, &fa)) goto out;
-    {
-        uint8_t *b = (uint8_t *)lpCallInfo;
-        uint32_t fixed = callinfo_fixed(l->ver), total = get32(b, 0);
-        if (total < fixed) {
-            misuse();
-            if (total >= 12) {
-                put32(b, 4, fixed);
-                put32(b, 8, fixed);
-            }
-            rc = LINEERR_STRUCTURETOOSMALL;
-            goto out;
-        }
-        memset(b + 4, 0, fixed - 4);
-        varpack_t vp = {b, total, fixed, fixed};
-        int owners = 0, monitors = 0;
-        for (int i = 0; i < MAX_HCALLS; i++) {
-            if (!g_hcalls[i].used || g_hcalls[i].pc != h->pc) continue;
-            if (g_hcalls[i].priv == LINECALLPRIVILEGE_OWNER) owners++;
-            else monitors++;
-        }
-        put32(b, offsetof(LINECALLINFO, hLine), l->h);
-        put32(b, offsetof(LINECALLINFO, dwLineDeviceID), l->dev);
-        put32(b, offsetof(LINECALLINFO, dwAddressID), p->address_id);
-        put32(b, offsetof(LINECALLINFO, dwBearerMode), p->bearer ? p->bearer : LINEBEARERMODE_VOICE);
-        put32(b, offsetof(LINECALLINFO, dwRate), p->rate);
-        put32(b, offsetof(LINECALLINFO, dwMediaMode), p->media ? p->media : LINEMEDIAMODE_INTERACTIVEVOICE);
-        put32(b, offsetof(LINECALLINFO, dwCallID), p->id);
-        put32(b, offsetof(LINECALLINFO, dwCallParamFlags), p->param_flags);
-        put32(b, offsetof(LINECALLINFO, dwCallStates), 0xC3FFu);
-        put32(b, offsetof(LINECALLINFO, dwMonitorDigitModes), h->monitor_modes);
-        memcpy(b + offsetof(LINECALLINFO, DialParams), &p->dial, 16);
-        put32(b, offsetof(LINECALLINFO, dwOrigin), p->outbound ? LINECALLORIGIN_OUTBOUND : LINECALLORIGIN_EXTERNAL);
-        put32(b, offsetof(LINECALLINFO, dwReason), LINECALLREASON_DIRECT);
-        put32(b, offsetof(LINECALLINFO, dwNumOwners), (uint32_t)owners);
-        put32(b, offsetof(LINECALLINFO, dwNumMonitors), (uint32_t)monitors);
-        put32(b, offsetof(LINECALLINFO, dwCountryCode), p->country);
-        put32(b, offsetof(LINECALLINFO, dwTrunk), 0xFFFFFFFFu);
-        put32(b, offsetof(LINECALLINFO, dwCallerIDFlags), party_flags(&p->caller, &p->caller_name));
-        var_add_text(&vp, offsetof(LINECALLINFO, dwCallerIDSize), &p->caller);
-        var_add_text(&vp, offsetof(LINECALLINFO, dwCallerIDNameSize), &p->caller_name);
-        put32(b, offsetof(LINECALLINFO, dwCalledIDFlags), party_flags(&p->called, &p->called_name));
-        var_add_text(&vp, offsetof(LINECALLINFO, dwCalledIDSize), &p->called);
-        var_add_text(&vp, offsetof(LINECALLINFO, dwCalledIDNameSize), &p->called_name);
-        int connected = p->state == LINECALLSTATE_CONNECTED;
-        const text_t *cn = p->outbound ? &p->called : &p->caller;
-        const text_t *cnn = p->outbound ? &p->called_name : &p->caller_name;
-        text_t empty = {{0}, 0};
-        put32(b, offsetof(LINECALLINFO, dwConnectedIDFlags), connected ? party_flags(cn, cnn) : LINECALLPARTYID_UNKNOWN);
-        var_add_text(&vp, offsetof(LINECALLINFO, dwConnectedIDSize), connected ? cn : &empty);
-        var_add_text(&vp, offsetof(LINECALLINFO, dwConnectedIDNameSize), connected ? cnn : &empty);
-        put32(b, offsetof(LINECALLINFO, dwRedirectionIDFlags), LINECALLPARTYID_UNKNOWN);
-        put32(b, offsetof(LINECALLINFO, dwRedirectingIDFlags), LINECALLPARTYID_UNKNOWN);
-        var_add_text(&vp, offsetof(LINECALLINFO, dwAppNameSize), &p->app_name);
-        var_add_text(&vp, offsetof(LINECALLINFO, dwDisplayableAddressSize), &p->displayable);
-        var_add_text(&vp, offsetof(LINECALLINFO, dwCalledPartySize), &p->called_party);
-        var_add_text(&vp, offsetof(LINECALLINFO, dwCommentSize), &p->comment);
-        put32(b, 4, vp.needed);
-        put32(b, 8, vp.used);
-    }
-out:
-    pthread_mutex_unlock(&g_mu);
-    return rc;
+    return get_call_struct(hCall, lpCallInfo, "lineGetCallInfoW", callinfo_fixed, write_callinfo);
 }
 
 static uint32_t call_features(const pcall_t *p, const hcall_t *h) {
@@ -1719,66 +1658,38 @@ static uint32_t call_features(const pcall_t *p, const hcall_t *h) {
     }
 }
 
+/* No variable part: dwNeededSize = dwUsedSize = the fixed part. */
+static void write_callstatus(varpack_t *vp, const call_ref_t *c) {
+    uint8_t *b = vp->base;
+    const pcall_t *p = c->p;
+    put32(b, offsetof(LINECALLSTATUS, dwCallState), p->state ? p->state : LINECALLSTATE_UNKNOWN);
+    put32(b, offsetof(LINECALLSTATUS, dwCallStateMode), p->mode);
+    put32(b, offsetof(LINECALLSTATUS, dwCallPrivilege), c->h->priv);
+    put32(b, offsetof(LINECALLSTATUS, dwCallFeatures), call_features(p, c->h));
+    if (c->l->ver >= TAPI_V2_0) {
+        SYSTEMTIME st;
+        to_systemtime(&p->entered, &st);
+        memcpy(b + offsetof(LINECALLSTATUS, tStateEntryTime), &st, 16);
+    }
+}
+
 EXPORT int32_t lineGetCallStatus(uint32_t hCall, LINECALLSTATUS *lpCallStatus) {
-    pthread_once(&g_once, init_once);
-    pthread_mutex_lock(&g_mu);
-    hcall_t *h;
-    line_t *l;
-    pcall_t *p;
-    int32_t rc = owned_call(hCall, &h, &l, &p), fa;
-    if (rc) goto out;
-    if (!lpCallStatus) {
-        misuse();
-        rc = LINEERR_INVALPOINTER;
-        goto out;
-    }
-    if (take_fail("lineGetCallStatus", &rc, &fa)) goto out;
-    {
-        uint8_t *b = (uint8_t *)lpCallStatus;
-        uint32_t fixed = callstatus_fixed(l->ver), total = get32(b, 0);
-        if (total < fixed) {
-            misuse();
-            if (total >= 12) {
-                put32(b, 4, fixed);
-                put32(b, 8, fixed);
-            }
-            rc = LINEERR_STRUCTURETOOSMALL;
-            goto out;
-        }
-        memset(b + 4, 0, fixed - 4);
-        put32(b, 4, fixed);
-        put32(b, 8, fixed);
-        put32(b, offsetof(LINECALLSTATUS, dwCallState), p->state ? p->state : LINECALLSTATE_UNKNOWN);
-        put32(b, offsetof(LINECALLSTATUS, dwCallStateMode), p->mode);
-        put32(b, offsetof(LINECALLSTATUS, dwCallPrivilege), h->priv);
-        put32(b, offsetof(LINECALLSTATUS, dwCallFeatures), call_features(p, h));
-        if (l->ver >= TAPI_V2_0) {
-            SYSTEMTIME st;
-            to_systemtime(&p->entered, &st);
-            memcpy(b + offsetof(LINECALLSTATUS, tStateEntryTime), &st, 16);
-        }
-    }
-out:
-    pthread_mutex_unlock(&g_mu);
-    return rc;
+    return get_call_struct(hCall, lpCallStatus, "lineGetCallStatus", callstatus_fixed, write_callstatus);
 }
 
 EXPORT int32_t lineGenerateDigitsW(uint32_t hCall, uint32_t dwDigitMode, const char16_t *lpszDigits, uint32_t dwDuration) {
-    pthread_once(&g_once, init_once);
-    pthread_mutex_lock(&g_mu);
-    hcall_t *h;
-    line_t *l;
-    pcall_t *p;
-    int32_t rc = owned_call(hCall, &h, &l, &p), fa;
+    call_ref_t c;
+    int32_t rc = enter_call(hCall, &c);
+    hcall_t *h = c.h;
     size_t n = 0;
-    if (rc) goto out;
+    if (rc) return leave(rc);
     if (h->priv != LINECALLPRIVILEGE_OWNER) rc = LINEERR_NOTOWNER;
     else if (dwDigitMode != LINEDIGITMODE_DTMF) rc = LINEERR_INVALDIGITMODE; /* exactly one mode, and the device does DTMF only */
     else if (lpszDigits && (rc = read_wstr(lpszDigits, &n, LINEERR_INVALPARAM)) != 0) {
-    } else if (take_fail("lineGenerateDigitsW", &rc, &fa)) {
-    } else if (p->state != LINECALLSTATE_CONNECTED) rc = LINEERR_INVALCALLSTATE;
+    } else if (take_fail("lineGenerateDigitsW", &rc, NULL)) {
+    } else if (c.p->state != LINECALLSTATE_CONNECTED) rc = LINEERR_INVALCALLSTATE;
     else {
-        if (h->generating) post(l->app, h->h, LINE_GENERATE, l->cbinst, LINEGENERATETERM_CANCEL, 0, tick_ms());
+        if (h->generating) post(c.l->app, h->h, LINE_GENERATE, c.l->cbinst, LINEGENERATETERM_CANCEL, 0, tick_ms());
         h->generating = 0;
         if (lpszDigits) {
             static uint32_t gen_seq;
@@ -1791,36 +1702,25 @@ EXPORT int32_t lineGenerateDigitsW(uint32_t hCall, uint32_t dwDigitMode, const c
             schedule(e, (double)n * (dur + 100) / 1000.0);
         }
     }
-out:
-    pthread_mutex_unlock(&g_mu);
-    return rc;
+    return leave(rc);
 }
 
 EXPORT int32_t lineMonitorDigits(uint32_t hCall, uint32_t dwDigitModes) {
-    pthread_once(&g_once, init_once);
-    pthread_mutex_lock(&g_mu);
-    hcall_t *h;
-    line_t *l;
-    pcall_t *p;
-    int32_t rc = owned_call(hCall, &h, &l, &p), fa;
-    if (rc) goto out;
+    call_ref_t c;
+    int32_t rc = enter_call(hCall, &c);
+    if (rc) return leave(rc);
     if (dwDigitModes & ~(LINEDIGITMODE_DTMF | LINEDIGITMODE_DTMFEND)) rc = LINEERR_INVALDIGITMODE;
-    else if (take_fail("lineMonitorDigits", &rc, &fa)) {
-    } else if (p->state == LINECALLSTATE_IDLE) rc = LINEERR_INVALCALLSTATE;
-    else h->monitor_modes = dwDigitModes;
-out:
-    pthread_mutex_unlock(&g_mu);
-    return rc;
+    else if (take_fail("lineMonitorDigits", &rc, NULL)) {
+    } else if (c.p->state == LINECALLSTATE_IDLE) rc = LINEERR_INVALCALLSTATE;
+    else c.h->monitor_modes = dwDigitModes;
+    return leave(rc);
 }
 
 /* ANSI entry points: this package must never call them (tapi-reference.md §1.3, §10.13). */
 #define ANSI_STUB(name)                                                                                                \
     EXPORT int32_t name(void) {                                                                                        \
-        pthread_once(&g_once, init_once);                                                                              \
-        pthread_mutex_lock(&g_mu);                                                                                     \
-        misuse();                                                                                                      \
-        pthread_mutex_unlock(&g_mu);                                                                                   \
-        return LINEERR_OPERATIONUNAVAIL;                                                                               \
+        enter();                                                                                                       \
+        return leave(misused(LINEERR_OPERATIONUNAVAIL));                                                               \
     }
 ANSI_STUB(lineMakeCall)
 ANSI_STUB(lineMakeCallA)
@@ -1840,15 +1740,13 @@ ANSI_STUB(lineGenerateDigitsA)
 /* test controls                                                                                      */
 
 EXPORT void fake_set_time_scale(double scale) {
-    pthread_once(&g_once, init_once);
-    pthread_mutex_lock(&g_mu);
+    enter();
     g_time_scale = scale >= 0 ? scale : 0;
     pthread_mutex_unlock(&g_mu);
 }
 
 EXPORT uint32_t fake_present_incoming_call(uint32_t deviceId, const char16_t *callerId, const char16_t *callerName, const char16_t *calledId) {
-    pthread_once(&g_once, init_once);
-    pthread_mutex_lock(&g_mu);
+    enter();
     uint32_t owner = 0;
     int ok;
     int pc = deviceId < NUM_DEVS ? pcall_new(deviceId) : -1;
@@ -1895,8 +1793,7 @@ out:
 }
 
 EXPORT int32_t fake_remote_hangup(uint32_t hCall, uint32_t disconnectMode) {
-    pthread_once(&g_once, init_once);
-    pthread_mutex_lock(&g_mu);
+    enter();
     int32_t rc = 0;
     hcall_t *h = find_hcall(hCall);
     pcall_t *p = h ? pc_at(h->pc) : NULL;
@@ -1906,13 +1803,11 @@ EXPORT int32_t fake_remote_hangup(uint32_t hCall, uint32_t disconnectMode) {
         p->epoch++;
         schedule_state(h->pc, LINECALLSTATE_DISCONNECTED, disconnectMode ? disconnectMode : LINEDISCONNECTMODE_NORMAL, 0);
     }
-    pthread_mutex_unlock(&g_mu);
-    return rc;
+    return leave(rc);
 }
 
 EXPORT int32_t fake_remote_digits(uint32_t hCall, const char16_t *digits) {
-    pthread_once(&g_once, init_once);
-    pthread_mutex_lock(&g_mu);
+    enter();
     int32_t rc = 0;
     int ok;
     hcall_t *h0 = find_hcall(hCall);
@@ -1922,52 +1817,36 @@ EXPORT int32_t fake_remote_digits(uint32_t hCall, const char16_t *digits) {
         for (size_t k = 0; k < n; k++)
             for (int i = 0; i < MAX_HCALLS; i++) {
                 hcall_t *h = &g_hcalls[i];
-                if (!h->used || h->pc != h0->pc || !(h->monitor_modes & LINEDIGITMODE_DTMF)) continue;
-                line_t *l = find_line(h->line);
+                line_t *l = h->monitor_modes & LINEDIGITMODE_DTMF ? handle_line(h, h0->pc) : NULL;
                 if (!l) continue;
-                event_t e;
-                memset(&e, 0, sizeof e);
-                e.kind = EV_POST;
-                e.a = l->app;
                 LINEMESSAGE m = {h->h, LINE_MONITORDIGITS, l->cbinst, (uintptr_t)(digits[k] & 0xFF), LINEDIGITMODE_DTMF, tick_ms()};
-                e.msg = m;
-                schedule(e, 0.1 * (double)k);
+                schedule_post(l->app, m, 0.1 * (double)k);
             }
     }
-    pthread_mutex_unlock(&g_mu);
-    return rc;
+    return leave(rc);
 }
 
 EXPORT void fake_trigger_reinit(void) {
-    pthread_once(&g_once, init_once);
-    pthread_mutex_lock(&g_mu);
+    enter();
     for (int i = 0; i < MAX_APPS; i++) {
         if (!g_apps[i].used || !g_apps[i].alive) continue;
-        event_t e;
-        memset(&e, 0, sizeof e);
-        e.kind = EV_POST;
-        e.a = g_apps[i].h;
         LINEMESSAGE m = {0, LINE_LINEDEVSTATE, 0, LINEDEVSTATE_REINIT, 0, 0};
-        e.msg = m;
-        schedule(e, 0);
+        schedule_post(g_apps[i].h, m, 0);
     }
     pthread_mutex_unlock(&g_mu);
 }
 
 EXPORT int32_t fake_force_line_close(uint32_t hLine) {
-    pthread_once(&g_once, init_once);
-    pthread_mutex_lock(&g_mu);
+    enter();
     int32_t rc = 0;
     line_t *l = find_line(hLine);
     if (!l) rc = LINEERR_INVALLINEHANDLE;
     else close_line_locked(l, 1);
-    pthread_mutex_unlock(&g_mu);
-    return rc;
+    return leave(rc);
 }
 
 EXPORT void fake_fail_next(const char *functionName, int32_t lineErr, int32_t async) {
-    pthread_once(&g_once, init_once);
-    pthread_mutex_lock(&g_mu);
+    enter();
     for (size_t i = 0; functionName && i < sizeof g_fail / sizeof g_fail[0]; i++) {
         if (g_fail[i].name[0]) continue;
         strncpy(g_fail[i].name, functionName, sizeof g_fail[i].name - 1);
@@ -1980,31 +1859,22 @@ EXPORT void fake_fail_next(const char *functionName, int32_t lineErr, int32_t as
 }
 
 EXPORT void fake_reply_before_return(int32_t on) {
-    pthread_once(&g_once, init_once);
-    pthread_mutex_lock(&g_mu);
+    enter();
     g_reply_before_return = on != 0;
     pthread_mutex_unlock(&g_mu);
 }
 
 EXPORT void fake_hold_replies(int32_t on) {
-    pthread_once(&g_once, init_once);
-    pthread_mutex_lock(&g_mu);
+    enter();
     g_hold_replies = on != 0;
     if (!g_hold_replies)
-        for (int i = 0; i < MAX_REQS; i++) {
-            if (!g_reqs[i].used) continue;
-            event_t e;
-            memset(&e, 0, sizeof e);
-            e.kind = EV_REPLY;
-            e.a = g_reqs[i].id;
-            schedule(e, 0);
-        }
+        for (int i = 0; i < MAX_REQS; i++)
+            if (g_reqs[i].used) schedule_reply(g_reqs[i].id);
     pthread_mutex_unlock(&g_mu);
 }
 
 EXPORT void fake_reply_sign_extend(int32_t on) {
-    pthread_once(&g_once, init_once);
-    pthread_mutex_lock(&g_mu);
+    enter();
     g_sign_extend = on != 0;
     pthread_mutex_unlock(&g_mu);
 }
@@ -2027,8 +1897,7 @@ EXPORT void fake_outstanding(fake_outstanding_t *out) {
 }
 
 EXPORT uint32_t fake_last_call_params(uint8_t *buf, uint32_t size) {
-    pthread_once(&g_once, init_once);
-    pthread_mutex_lock(&g_mu);
+    enter();
     uint32_t n = g_last_params_len;
     if (buf) memcpy(buf, g_last_params, n < size ? n : size);
     pthread_mutex_unlock(&g_mu);
@@ -2036,8 +1905,7 @@ EXPORT uint32_t fake_last_call_params(uint8_t *buf, uint32_t size) {
 }
 
 EXPORT int32_t fake_last_dest_address(char16_t *buf, uint32_t units) {
-    pthread_once(&g_once, init_once);
-    pthread_mutex_lock(&g_mu);
+    enter();
     int32_t n = g_last_dest_len;
     if (buf && units > 0) {
         uint32_t k = n < 0 ? 0 : ((uint32_t)n < units - 1 ? (uint32_t)n : units - 1);
@@ -2049,27 +1917,22 @@ EXPORT int32_t fake_last_dest_address(char16_t *buf, uint32_t units) {
 }
 
 EXPORT int32_t fake_set_line_name(uint32_t deviceId, const char16_t *name) {
-    pthread_once(&g_once, init_once);
-    pthread_mutex_lock(&g_mu);
+    enter();
     int32_t rc = 0;
     int ok;
     if (deviceId >= NUM_DEVS) rc = LINEERR_BADDEVICEID;
     else if (!name) {
-        size_t n = 0;
-        while (k_default_names[deviceId][n]) n++;
-        text_set(&g_line_names[deviceId], k_default_names[deviceId], n);
+        reset_line_name(deviceId);
     } else {
         size_t n = u16len_bounded(name, MAX_TEXT, &ok);
         if (!ok || !u16_valid(name, n)) rc = LINEERR_INVALPARAM;
         else text_set(&g_line_names[deviceId], name, n);
     }
-    pthread_mutex_unlock(&g_mu);
-    return rc;
+    return leave(rc);
 }
 
 EXPORT int32_t fake_post_burst(uint32_t hLineApp, uint32_t count) {
-    pthread_once(&g_once, init_once);
-    pthread_mutex_lock(&g_mu);
+    enter();
     int32_t rc = 0;
     app_t *a = find_app(hLineApp);
     if (!a) rc = LINEERR_INVALAPPHANDLE;
@@ -2078,13 +1941,11 @@ EXPORT int32_t fake_post_burst(uint32_t hLineApp, uint32_t count) {
             LINEMESSAGE m = {CALL_HANDLE_BASE, LINE_CALLSTATE, 0, LINECALLSTATE_CONNECTED, LINECONNECTEDMODE_ACTIVE, 0};
             q_push(a, &m);
         }
-    pthread_mutex_unlock(&g_mu);
-    return rc;
+    return leave(rc);
 }
 
 EXPORT void fake_reset(void) {
-    pthread_once(&g_once, init_once);
-    pthread_mutex_lock(&g_mu);
+    enter();
     for (int i = 0; i < MAX_APPS; i++) {
         app_t *a = &g_apps[i];
         if (!a->used) continue;
