@@ -60,9 +60,10 @@ export function httpGet(url: string, timeoutMs = 5000): Promise<{ status: number
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
-// Every group we started, so an abrupt exit of the test process still takes them down.
+// Every group we started, so an abrupt end of the test process (an uncaught error, Ctrl+C, a CI
+// timeout's SIGTERM) still takes them down.
 const liveGroups = new Set<number>();
-process.on('exit', () => {
+function killLiveGroups() {
   for (const pgid of liveGroups) {
     try {
       process.kill(-pgid, 'SIGKILL');
@@ -70,7 +71,16 @@ process.on('exit', () => {
       /* already gone */
     }
   }
-});
+  liveGroups.clear();
+}
+process.on('exit', killLiveGroups);
+for (const [signal, code] of [['SIGINT', 130], ['SIGTERM', 143], ['SIGHUP', 129]] as const) {
+  process.once(signal, () => {
+    killLiveGroups();
+    // playwright-core has its own handler that closes Chromium and then exits; without one, exit here
+    if (process.listenerCount(signal) === 0) process.exit(code);
+  });
+}
 
 export async function startNodeRed(options: ServerOptions = {}): Promise<NodeRedServer> {
   const port = await freePort();
