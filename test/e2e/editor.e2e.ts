@@ -20,6 +20,9 @@ const slug = (s: string) => s.toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(
 const examplesDir = path.join(repoRoot, 'examples');
 const exampleFiles = fs.readdirSync(examplesDir).filter((f) => f.endsWith('.json')).sort();
 const EXAMPLE_A = '01-dial-and-monitor.json';
+type FlowNode = { id: string; type: string; z?: string; name?: string; payload?: string; wires?: string[][] };
+const exampleA = JSON.parse(fs.readFileSync(path.join(examplesDir, EXAMPLE_A), 'utf8')) as FlowNode[];
+const ofType = (type: string) => exampleA.filter((n) => n.type === type);
 
 /** The first paragraph of a node's help file, as text: what the info sidebar must show. */
 function helpLead(file: string): string {
@@ -87,11 +90,11 @@ describe('Node-RED editor in Chromium (e2e)', function () {
   });
 
   it('npm start serves the editor with example (a) deployed and its nodes showing the open line', async function () {
-    await page.locator('#red-ui-workspace-tabs .red-ui-tab', { hasText: 'Dial and monitor' }).waitFor();
-    const makeCall = 'a1f0c0de00000006';
-    const callState = 'a1f0c0de00000008';
-    for (const id of [makeCall, callState]) {
-      await ed.waitForStatus(page, id, (s) => s === 'line open');
+    // scripts/start.js seeds a fresh user directory with example (a)
+    const tab = ofType('tab')[0];
+    await page.locator(`#red-ui-workspace-tabs li.red-ui-tab[id="red-ui-tab-${tab.id}"]`).waitFor();
+    for (const n of [...ofType('tapi-make-call'), ...ofType('tapi-call-state')]) {
+      await ed.waitForStatus(page, n.id, (s) => s === 'line open');
     }
     await shot(page, '01-editor-example-a-deployed');
   });
@@ -316,8 +319,8 @@ describe('Node-RED editor in Chromium (e2e)', function () {
   it('example (a) deployed by npm start is removed in the editor (its flow and its line), and that deploys', async function () {
     // so that every example is imported fresh below, with its own ids (a re-import of deployed nodes
     // can only be imported as a copy)
-    await ed.deleteFlowTab(page, 'a1f0c0de00000001');
-    await ed.deleteConfigNode(page, 'a1f0c0de00000010');
+    await ed.deleteFlowTab(page, ofType('tab')[0].id);
+    for (const line of ofType('tapi-line')) await ed.deleteConfigNode(page, line.id);
     await ed.deploy(page);
   });
 
@@ -361,7 +364,7 @@ describe('Node-RED editor in Chromium (e2e)', function () {
   }
 
   it('example (a): inject "busy" → debug shows the call states in order ending in idle; make call shows progress', async function () {
-    const nodes = JSON.parse(fs.readFileSync(path.join(examplesDir, EXAMPLE_A), 'utf8')) as Array<any>;
+    const nodes = exampleA as Array<any>;
     const tab = nodes.find((n) => n.type === 'tab');
     const inject = nodes.find((n) => n.type === 'inject' && n.payload === '5550101');
     const makeCall = nodes.find((n) => n.type === 'tapi-make-call');
