@@ -38,12 +38,84 @@ function hasSignificant(number: string): boolean {
   return /[^ .\-()]/.test(number);
 }
 
+/**
+ * The exchange's calls, with the active ones (not IDLE: they hold a call appearance) counted per device, so
+ * that lineMakeCall's appearance check does not scan every call. Exchange.setState keeps it up to date.
+ */
+class CallSet extends Set<ExchangeCall> {
+  private readonly active = new Map<number, Set<ExchangeCall>>();
+
+  override add(call: ExchangeCall): this {
+    super.add(call);
+    this.update(call);
+    return this;
+  }
+
+  override delete(call: ExchangeCall): boolean {
+    this.active.get(call.device.deviceId)?.delete(call);
+    return super.delete(call);
+  }
+
+  override clear(): void {
+    this.active.clear();
+    super.clear();
+  }
+
+  /** After a state change. */
+  update(call: ExchangeCall): void {
+    const id = call.device.deviceId;
+    let set = this.active.get(id);
+    if (this.has(call) && call.state !== LINECALLSTATE.IDLE) {
+      if (!set) this.active.set(id, (set = new Set()));
+      set.add(call);
+    } else {
+      set?.delete(call);
+    }
+  }
+
+  activeOn(deviceId: number): number {
+    return this.active.get(deviceId)?.size ?? 0;
+  }
+}
+
+/** Open lines by handle, with each device's lines in opening order kept ready (linesOf). */
+class LineMap extends Map<number, SimLine> {
+  private byDevice: Map<number, SimLine[]> | undefined;
+
+  override set(hLine: number, line: SimLine): this {
+    this.byDevice = undefined;
+    return super.set(hLine, line);
+  }
+
+  override delete(hLine: number): boolean {
+    this.byDevice = undefined;
+    return super.delete(hLine);
+  }
+
+  override clear(): void {
+    this.byDevice = undefined;
+    super.clear();
+  }
+
+  ofDevice(deviceId: number): readonly SimLine[] {
+    if (!this.byDevice) {
+      this.byDevice = new Map();
+      for (const line of [...this.values()].sort((a, b) => a.openSeq - b.openSeq)) {
+        let list = this.byDevice.get(line.device.deviceId);
+        if (!list) this.byDevice.set(line.device.deviceId, (list = []));
+        list.push(line);
+      }
+    }
+    return this.byDevice.get(deviceId) ?? [];
+  }
+}
+
 export class Exchange {
   readonly scheduler: Scheduler;
   readonly queue = new MessageQueue();
-  readonly lines = new Map<number, SimLine>();
+  readonly lines = new LineMap();
   readonly handles = new Map<number, SimCallHandle>();
-  readonly calls = new Set<ExchangeCall>();
+  readonly calls = new CallSet();
   /** Outstanding async requests (reply not delivered yet), with the line they belong to. */
   readonly requests = new Map<number, { hLine: number }>();
   private openSeq = 0;
@@ -130,7 +202,7 @@ export class Exchange {
     const call = handle.call;
     this.handles.delete(handle.hCall);
     call.handles.delete(handle.hCall);
-    this.queue.purge((item) => item.hCall === handle.hCall);
+    this.queue.purgeCall(handle.hCall);
     if (call.handles.size === 0) {
       this.clearCall(call);
     } else if (!call.hasOwner && call.state === LINECALLSTATE.DISCONNECTED) {
@@ -147,13 +219,12 @@ export class Exchange {
 
   /** Calls on the device that are not idle (they occupy a call appearance). */
   activeCalls(deviceId: number): number {
-    let n = 0;
-    for (const call of this.calls) if (call.device.deviceId === deviceId && call.state !== LINECALLSTATE.IDLE) n++;
-    return n;
+    return this.calls.activeOn(deviceId);
   }
 
-  linesOf(deviceId: number): SimLine[] {
-    return [...this.lines.values()].filter((l) => l.device.deviceId === deviceId).sort((a, b) => a.openSeq - b.openSeq);
+  /** The device's open lines in opening order (do not modify the array). */
+  linesOf(deviceId: number): readonly SimLine[] {
+    return this.lines.ofDevice(deviceId);
   }
 
   // ---- state ----------------------------------------------------------------------------------
@@ -161,6 +232,7 @@ export class Exchange {
   /** Enter a state and tell every handle (the first message per handle carries its privilege). */
   setState(call: ExchangeCall, state: number, mode: number): void {
     call.state = state;
+    this.calls.update(call);
     call.mode = mode >>> 0;
     call.stateEntered = new Date();
     if (state === LINECALLSTATE.CONNECTED) call.everConnected = true;

@@ -20,7 +20,11 @@ export interface QueuedMessage {
 }
 
 export class MessageQueue {
-  private readonly items: QueuedMessage[] = [];
+  // A FIFO as an array and a read index (Array#shift is O(n) once the queue is long), plus how many
+  // queued items each call handle has, so that deallocating a handle with nothing queued scans nothing.
+  private items: QueuedMessage[] = [];
+  private head = 0;
+  private readonly perCall = new Map<number, number>();
   private seq = 0;
   private drain: NodeJS.Immediate | undefined;
   private handler: MessageHandler | undefined;
@@ -32,35 +36,67 @@ export class MessageQueue {
   }
 
   push(item: Omit<QueuedMessage, 'seq'>): void {
-    this.items.push({ ...item, seq: this.seq++ });
+    this.append(item);
     this.schedule();
   }
 
   /** Remove queued messages matching `predicate`; returns what was removed. */
   purge(predicate: (item: QueuedMessage) => boolean): QueuedMessage[] {
     const removed: QueuedMessage[] = [];
-    for (let i = this.items.length - 1; i >= 0; i--) {
-      if (predicate(this.items[i])) removed.unshift(...this.items.splice(i, 1));
+    const kept: QueuedMessage[] = [];
+    for (let i = this.head; i < this.items.length; i++) {
+      const item = this.items[i];
+      if (predicate(item)) {
+        removed.push(item);
+        this.uncount(item);
+      } else {
+        kept.push(item);
+      }
     }
-    if (this.items.length === 0) this.cancelDrain();
+    this.items = kept;
+    this.head = 0;
+    if (this.size === 0) this.cancelDrain();
     return removed;
+  }
+
+  /** Remove the queued messages about one call handle (none queued: nothing is scanned). */
+  purgeCall(hCall: number): QueuedMessage[] {
+    if (!this.perCall.has(hCall)) return [];
+    return this.purge((item) => item.hCall === hCall);
   }
 
   /** Deliver everything queued, synchronously, then `extra` (used by the replyBeforeReturn test control). */
   flushSync(extra?: Omit<QueuedMessage, 'seq'>): void {
-    if (extra) this.items.push({ ...extra, seq: this.seq++ });
+    if (extra) this.append(extra);
     this.deliverUpTo(this.seq - 1);
-    if (this.items.length === 0) this.cancelDrain();
+    if (this.size === 0) this.cancelDrain();
   }
 
   /** Drop everything and stop; nothing is delivered afterwards. */
   clear(): void {
-    this.items.length = 0;
+    this.items = [];
+    this.head = 0;
+    this.perCall.clear();
     this.cancelDrain();
   }
 
   get size(): number {
-    return this.items.length;
+    return this.items.length - this.head;
+  }
+
+  private append(item: Omit<QueuedMessage, 'seq'>): void {
+    // Every caller hands over a fresh object: stamp it rather than copy it.
+    const queued = item as QueuedMessage;
+    queued.seq = this.seq++;
+    this.items.push(queued);
+    if (queued.hCall !== undefined) this.perCall.set(queued.hCall, (this.perCall.get(queued.hCall) ?? 0) + 1);
+  }
+
+  private uncount(item: QueuedMessage): void {
+    if (item.hCall === undefined) return;
+    const n = (this.perCall.get(item.hCall) ?? 1) - 1;
+    if (n > 0) this.perCall.set(item.hCall, n);
+    else this.perCall.delete(item.hCall);
   }
 
   private schedule(): void {
@@ -74,23 +110,34 @@ export class MessageQueue {
 
   private runBatch(): void {
     this.drain = undefined;
-    const last = this.items.length ? this.items[this.items.length - 1].seq : -1;
+    const last = this.size > 0 ? this.items[this.items.length - 1].seq : -1;
     this.deliverUpTo(last);
-    if (this.items.length) this.schedule();
+    if (this.size > 0) this.schedule();
   }
 
   private deliverUpTo(lastSeq: number): void {
-    while (this.items.length && this.items[0].seq <= lastSeq) {
-      const item = this.items.shift()!;
+    while (this.head < this.items.length && this.items[this.head].seq <= lastSeq) {
+      const item = this.items[this.head];
+      this.items[this.head] = undefined as unknown as QueuedMessage;
+      this.head++;
+      this.uncount(item);
       if (item.requestId !== undefined) this.onReplyDelivered(item.requestId);
       const handler = this.handler;
       if (!handler) continue;
       try {
-        handler({ ...item.message });
+        // The item has left the queue: its message object goes to the app as it is.
+        handler(item.message);
       } catch (error) {
         // The handler is the app's; a throw there must not stop the queue or surface inside the exchange.
         process.emitWarning(`tapi simulator: the message handler threw: ${(error as Error)?.stack ?? String(error)}`);
       }
+    }
+    if (this.head === this.items.length) {
+      this.items = [];
+      this.head = 0;
+    } else if (this.head > 1024 && this.head * 2 > this.items.length) {
+      this.items = this.items.slice(this.head);
+      this.head = 0;
     }
   }
 }

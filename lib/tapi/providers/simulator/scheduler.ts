@@ -16,8 +16,23 @@ export interface SimTimer {
   readonly run: () => void;
 }
 
+interface Entry extends SimTimer {
+  /** Cancelled entries stay in the heap until they reach its top (lazy deletion). */
+  cancelled: boolean;
+}
+
+/** (due, creation) order: the heap's comparison. */
+function before(a: Entry, b: Entry): boolean {
+  return a.due < b.due || (a.due === b.due && a.seq < b.seq);
+}
+
+// Timers live in a binary heap ordered by (due, seq), with indexes by id and by owner, so scheduling,
+// cancelling one timer and cancelling all of a call's timers cost O(log n) / O(k), not a scan of every
+// timer of every call (which made each call's cost grow with the number of calls up at once).
 export class Scheduler {
-  private readonly timers: SimTimer[] = [];
+  private heap: Entry[] = [];
+  private readonly byId = new Map<number, Entry>();
+  private readonly byOwner = new Map<object, Set<Entry>>();
   private nextId = 1;
   private seq = 0;
   /** Simulated seconds at the last fired timer (timeScale 0: the clock itself). */
@@ -36,45 +51,113 @@ export class Scheduler {
   /** Run `run` after `delay` simulated seconds. Returns the timer id (for cancel). */
   schedule(delay: number, run: () => void, owner?: object): number {
     const safeDelay = Number.isFinite(delay) && delay > 0 ? delay : 0;
-    const timer: SimTimer = { id: this.nextId++, due: this.now() + safeDelay, seq: this.seq++, owner, run };
-    let i = this.timers.length;
-    while (i > 0 && this.timers[i - 1].due > timer.due) i--;
-    this.timers.splice(i, 0, timer);
+    const timer: Entry = { id: this.nextId++, due: this.now() + safeDelay, seq: this.seq++, owner, run, cancelled: false };
+    this.byId.set(timer.id, timer);
+    if (owner) {
+      let set = this.byOwner.get(owner);
+      if (!set) this.byOwner.set(owner, (set = new Set()));
+      set.add(timer);
+    }
+    this.push(timer);
     this.arm();
     return timer.id;
   }
 
   cancel(id: number): void {
-    const i = this.timers.findIndex((t) => t.id === id);
-    if (i >= 0) {
-      this.timers.splice(i, 1);
+    const timer = this.byId.get(id);
+    if (timer) {
+      this.forget(timer);
       this.arm();
     }
   }
 
   cancelOwner(owner: object): void {
-    let removed = false;
-    for (let i = this.timers.length - 1; i >= 0; i--) {
-      if (this.timers[i].owner === owner) {
-        this.timers.splice(i, 1);
-        removed = true;
-      }
+    const set = this.byOwner.get(owner);
+    if (!set) return;
+    this.byOwner.delete(owner);
+    for (const timer of set) {
+      timer.cancelled = true;
+      this.byId.delete(timer.id);
     }
-    if (removed) this.arm();
+    this.compactIfSparse();
+    this.arm();
   }
 
   countOwner(owner: object): number {
-    return this.timers.filter((t) => t.owner === owner).length;
+    return this.byOwner.get(owner)?.size ?? 0;
   }
 
   /** Cancel every timer and release the host timer. */
   clear(): void {
-    this.timers.length = 0;
+    this.heap = [];
+    this.byId.clear();
+    this.byOwner.clear();
     this.disarm();
   }
 
   get size(): number {
-    return this.timers.length;
+    return this.byId.size;
+  }
+
+  private forget(timer: Entry): void {
+    timer.cancelled = true;
+    this.byId.delete(timer.id);
+    if (timer.owner) {
+      const set = this.byOwner.get(timer.owner);
+      if (set) {
+        set.delete(timer);
+        if (set.size === 0) this.byOwner.delete(timer.owner);
+      }
+    }
+    this.compactIfSparse();
+  }
+
+  /** Cancelled entries may pile up behind long timers: rebuild once they are most of the heap. */
+  private compactIfSparse(): void {
+    if (this.heap.length > 64 && this.heap.length > 2 * this.byId.size) {
+      const live = this.heap.filter((t) => !t.cancelled);
+      this.heap = [];
+      for (const t of live) this.push(t);
+    }
+  }
+
+  private push(timer: Entry): void {
+    const h = this.heap;
+    let i = h.length;
+    h.push(timer);
+    while (i > 0) {
+      const p = (i - 1) >> 1;
+      if (!before(h[i], h[p])) break;
+      [h[i], h[p]] = [h[p], h[i]];
+      i = p;
+    }
+  }
+
+  private pop(): Entry | undefined {
+    const h = this.heap;
+    const top = h[0];
+    const last = h.pop();
+    if (h.length > 0 && last) {
+      h[0] = last;
+      let i = 0;
+      for (;;) {
+        const l = 2 * i + 1;
+        const r = l + 1;
+        let m = i;
+        if (l < h.length && before(h[l], h[m])) m = l;
+        if (r < h.length && before(h[r], h[m])) m = r;
+        if (m === i) break;
+        [h[i], h[m]] = [h[m], h[i]];
+        i = m;
+      }
+    }
+    return top;
+  }
+
+  /** The earliest live timer (cancelled ones on top are dropped). */
+  private first(): Entry | undefined {
+    while (this.heap.length > 0 && this.heap[0].cancelled) this.pop();
+    return this.heap[0];
   }
 
   private disarm(): void {
@@ -85,7 +168,7 @@ export class Scheduler {
   }
 
   private arm(): void {
-    const first = this.timers[0];
+    const first = this.first();
     if (!first) {
       this.disarm();
       return;
@@ -102,8 +185,10 @@ export class Scheduler {
 
   private fire(): void {
     this.host = undefined;
-    const timer = this.timers.shift();
+    const timer = this.first();
     if (timer) {
+      this.pop();
+      this.forget(timer);
       // Host timers may fire a little early or late; the simulated clock never goes back.
       this.clock = Math.max(this.clock, timer.due);
       try {
@@ -112,9 +197,7 @@ export class Scheduler {
         // A bug in the exchange must not take the host process down.
         process.emitWarning(`tapi simulator: a timer failed: ${(error as Error)?.stack ?? String(error)}`);
       }
-      this.arm();
-    } else {
-      this.arm();
     }
+    this.arm();
   }
 }

@@ -6,9 +6,17 @@
 // LINEERR_INVALAPPHANDLE; the buffer is released only once no read is in flight.
 import { LINEERR } from '../../constants';
 import type { Tapi32 } from './bindings';
-import { low32 } from './bindings';
 import type { NativeMemory } from './memory';
-import { LINEMESSAGE_SIZE } from './structs';
+import { LINEMESSAGE, LINEMESSAGE_SIZE } from './structs';
+
+// Low DWORD of each LINEMESSAGE field, as an index into a Uint32Array over the buffer (little-endian:
+// x64 and ARM64 Windows, and the Linux fake). low32() of a DWORD_PTR is exactly this word.
+const W_HDEVICE = LINEMESSAGE.hDevice / 4;
+const W_MESSAGEID = LINEMESSAGE.dwMessageID / 4;
+const W_CALLBACKINSTANCE = LINEMESSAGE.dwCallbackInstance / 4;
+const W_PARAM1 = LINEMESSAGE.dwParam1 / 4;
+const W_PARAM2 = LINEMESSAGE.dwParam2 / 4;
+const W_PARAM3 = LINEMESSAGE.dwParam3 / 4;
 
 export interface RawMessage {
   hDevice: number;
@@ -33,6 +41,8 @@ const INVALAPPHANDLE = LINEERR.INVALAPPHANDLE | 0;
 
 export class MessagePump {
   private readonly msg: bigint;
+  /** The LINEMESSAGE buffer seen as DWORDs: read in place, no koffi.decode per message. */
+  private readonly words: Uint32Array;
   private inFlight = false;
   private stopped = false;
   private released = false;
@@ -56,6 +66,7 @@ export class MessagePump {
     this.maxPerTurn = options.maxPerTurn ?? 1000;
     this.backoffMs = options.backoffMs ?? 250;
     this.msg = memory.alloc(LINEMESSAGE_SIZE);
+    this.words = new Uint32Array(api.koffi.view(this.msg, LINEMESSAGE_SIZE));
   }
 
   start(): void {
@@ -147,14 +158,14 @@ export class MessagePump {
   }
 
   private dispatch(): void {
-    const m = this.api.koffi.decode(this.msg, this.api.types.LINEMESSAGE) as Record<string, unknown>;
+    const w = this.words;
     const message: RawMessage = {
-      hDevice: low32(m.hDevice),
-      messageId: low32(m.dwMessageID),
-      callbackInstance: low32(m.dwCallbackInstance),
-      param1: low32(m.dwParam1),
-      param2: low32(m.dwParam2),
-      param3: low32(m.dwParam3),
+      hDevice: w[W_HDEVICE],
+      messageId: w[W_MESSAGEID],
+      callbackInstance: w[W_CALLBACKINSTANCE],
+      param1: w[W_PARAM1],
+      param2: w[W_PARAM2],
+      param3: w[W_PARAM3],
     };
     this.deliver(message);
   }
