@@ -86,7 +86,7 @@ export class CallTracker {
         if (this.options.maxDuration > 0 && !this.maxDurationTimer) {
           this.maxDurationTimer = setTimeout(() => this.hangUp('maxduration'), this.options.maxDuration * 1000);
         }
-        if (this.options.sendWhen === 'connected') this.sendNow(false);
+        if (this.options.sendWhen === 'connected') this.sendNow(false, this.payload(false, event));
         break;
       case 'busy':
       case 'specialinfo':
@@ -161,8 +161,8 @@ export class CallTracker {
     this.events.send(payload ?? this.payload(ended));
   }
 
-  private payload(ended: boolean): MakeCallPayload {
-    return makeCallPayload(this.call, this.address, this.startedAt, ended, this.localEnd, this.localEndIndex, this.endedAt);
+  private payload(ended: boolean, asOf?: CallStateEvent): MakeCallPayload {
+    return makeCallPayload(this.call, this.address, this.startedAt, ended, this.localEnd, this.localEndIndex, this.endedAt, asOf);
   }
 
   private clear(name: 'noAnswerTimer' | 'maxDurationTimer' | 'stuckTimer'): void {

@@ -75,8 +75,11 @@ export function makeCallPayload(
   localEnd?: LocalEnd,
   localEndIndex?: number,
   endedAtFallback?: Date,
+  asOf?: CallStateEvent,
 ): MakeCallPayload {
-  const history = call.history;
+  // Sent at a state (sendWhen connected): report the call as it was then, not later states of the same batch.
+  const upTo = asOf ? call.history.indexOf(asOf) : -1;
+  const history = upTo >= 0 ? call.history.slice(0, upTo + 1) : call.history;
   const summary = summarize(history, ended, localEnd, localEndIndex);
   const connectedEvent = history.find((e) => e.state === 'connected');
   const endEvent = connectedEvent
@@ -87,7 +90,7 @@ export function makeCallPayload(
   return {
     callId: call.id,
     address,
-    state: call.state,
+    state: upTo >= 0 ? history[upTo].state : call.state,
     outcome: summary.outcome,
     connected: summary.connected,
     reason: summary.reason,

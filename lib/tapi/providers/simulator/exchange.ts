@@ -126,6 +126,9 @@ export class Exchange {
     private readonly callHandles = new HandleCounter(HCALL_BASE),
   ) {
     this.scheduler = new Scheduler(timeScale);
+    // A timer is the far end acting, not a seam call: what it queued is delivered in the same turn,
+    // as a TAPI reader blocked in lineGetMessage would pick it up at once.
+    this.scheduler.afterFire = () => this.queue.flushSync();
     this.queue.onReplyDelivered = (id) => this.requests.delete(id);
   }
 

@@ -40,6 +40,9 @@ export class Scheduler {
   private readonly origin = performance.now();
   private host: { kind: 'timeout'; handle: NodeJS.Timeout; due: number } | { kind: 'immediate'; handle: NodeJS.Immediate } | undefined;
 
+  /** Runs after each fired timer, in the same turn (the exchange delivers what the timer queued). */
+  afterFire: () => void = () => undefined;
+
   constructor(private readonly timeScale: number) {}
 
   /** Simulated seconds since the scheduler was created. */
@@ -193,6 +196,7 @@ export class Scheduler {
       this.clock = Math.max(this.clock, timer.due);
       try {
         timer.run();
+        this.afterFire();
       } catch (error) {
         // A bug in the exchange must not take the host process down.
         process.emitWarning(`tapi simulator: a timer failed: ${(error as Error)?.stack ?? String(error)}`);
