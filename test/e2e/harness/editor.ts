@@ -272,14 +272,11 @@ export async function waitForStatus(page: Page, id: string, ok: (s: string) => b
   throw new Error(`status of node ${id} still "${last}" after ${timeoutMs} ms`);
 }
 
-/** Is the red "invalid" triangle of a node shown on the workspace? */
+/** Is the red "invalid" triangle of a node shown on the workspace? (`g.red-ui-flow-node-error`, hidden with `hide`) */
 export async function nodeErrorMarkerVisible(page: Page, id: string): Promise<boolean> {
-  const marker = flowNode(page, id).locator('path.red-ui-flow-node-error');
+  const marker = flowNode(page, id).locator('g.red-ui-flow-node-error');
   if (!(await marker.count())) return false;
-  return marker.first().evaluate((e: any) => !e.classList.contains('hide') && getComputedStyleSafe(e) !== 'none');
-  function getComputedStyleSafe(e: any): string {
-    return (globalThis as any).getComputedStyle(e).display;
-  }
+  return marker.first().evaluate((e: any) => !e.classList.contains('hide') && (globalThis as any).getComputedStyle(e).display !== 'none');
 }
 
 /** Nodes whose status shows a red dot or ring (an error), with their status text. */
