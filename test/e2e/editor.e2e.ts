@@ -419,6 +419,8 @@ describe('Node-RED editor in Chromium (e2e)', function () {
     const during = statusSeen.filter((s) => s !== 'line open');
     assert.ok(during.length >= 1, `make call's status changed during the call: ${JSON.stringify(statusSeen)}`);
     assert.equal(statusSeen[0], 'line open', 'status before the call');
+    assert.equal(statusSeen[statusSeen.length - 1], 'busy', `the outcome stays on the node: ${JSON.stringify(statusSeen)}`);
+    console.log(`      make call status during the call: ${statusSeen.join(' -> ')}`);
     const errorsShown = await page.locator('#red-ui-sidebar-content .red-ui-debug-msg-level-error').count();
     assert.equal(errorsShown, 0, 'no error message in the debug sidebar');
   });
