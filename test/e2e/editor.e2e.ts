@@ -6,6 +6,9 @@
 // The tests run in order against one editor session (like a user's), each leaving the editor in a known
 // state for the next. Screenshots go to test-output/e2e/ (git-ignored); on a failure a screenshot and the
 // page's DOM are written there too, named after the test.
+//
+//   npm run test:e2e                       the run (CHROMIUM_PATH overrides /usr/bin/chromium)
+//   E2E_UPDATE_DOCS=1 npm run test:e2e     also refreshes the README pictures in docs/screenshots/
 import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
