@@ -61,6 +61,8 @@ describe('Node-RED editor in Chromium (e2e)', function () {
   before(async function () {
     this.timeout(150000);
     fs.mkdirSync(outputDir, { recursive: true });
+    // post-mortems of an earlier run would be mistaken for this one's
+    for (const f of fs.readdirSync(outputDir)) if (f.startsWith('FAILED-')) fs.rmSync(path.join(outputDir, f));
     server = await startNodeRed({ logFile: path.join(outputDir, 'node-red.log') });
     session = await launch();
     page = session.page;
