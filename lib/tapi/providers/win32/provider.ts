@@ -151,38 +151,26 @@ export class Win32Provider implements LineProvider {
     const destPtr = dest ? this.memory.copy(dest) : null;
     const paramsPtr = callParams ? this.memory.copy(callParams) : null;
     const buffers = [slot, destPtr, paramsPtr].filter((p): p is bigint => p !== null);
-    let rc: number;
-    try {
-      rc = this.api.lineMakeCallW(hLine >>> 0, slot, destPtr, countryCode >>> 0, paramsPtr) | 0;
-    } catch (error) {
-      for (const b of buffers) this.memory.free(b);
-      throw error;
-    }
-    if (rc <= 0) {
-      // Refused synchronously: TAPI keeps no reference.
-      for (const b of buffers) this.memory.free(b);
-      if (rc === 0) throw TapiError.of('OPERATIONFAILED', operation, 'an async function returned 0');
-      throw new TapiError(rc, operation);
-    }
-    this.pending.set(rc, { kind: operation, hLine, slot, buffers });
-    return rc;
+    return this.async(operation, buffers, { hLine, slot }, () =>
+      this.api.lineMakeCallW(hLine >>> 0, slot, destPtr, countryCode >>> 0, paramsPtr),
+    );
   }
 
   dial(hCall: number, destAddress: string, countryCode: number): number {
     const operation = 'lineDial';
     const dest = utf16z(destAddress, 'INVALADDRESS', operation, 'the destination address');
     const destPtr = this.memory.copy(dest);
-    return this.async(operation, hCall, [destPtr], () => this.api.lineDialW(hCall >>> 0, destPtr, countryCode >>> 0));
+    return this.async(operation, [destPtr], this.callRequest(hCall), () => this.api.lineDialW(hCall >>> 0, destPtr, countryCode >>> 0));
   }
 
   drop(hCall: number, userUserInfo?: Uint8Array): number {
     const uui = userUserInfo && userUserInfo.length ? this.memory.copy(userUserInfo) : null;
-    return this.async('lineDrop', hCall, uui ? [uui] : [], () => this.api.lineDrop(hCall >>> 0, uui, userUserInfo?.length ?? 0));
+    return this.async('lineDrop', uui ? [uui] : [], this.callRequest(hCall), () => this.api.lineDrop(hCall >>> 0, uui, userUserInfo?.length ?? 0));
   }
 
   answer(hCall: number, userUserInfo?: Uint8Array): number {
     const uui = userUserInfo && userUserInfo.length ? this.memory.copy(userUserInfo) : null;
-    return this.async('lineAnswer', hCall, uui ? [uui] : [], () => this.api.lineAnswer(hCall >>> 0, uui, userUserInfo?.length ?? 0));
+    return this.async('lineAnswer', uui ? [uui] : [], this.callRequest(hCall), () => this.api.lineAnswer(hCall >>> 0, uui, userUserInfo?.length ?? 0));
   }
 
   deallocateCall(hCall: number): void {
@@ -258,7 +246,15 @@ export class Win32Provider implements LineProvider {
 
   // ---- internals --------------------------------------------------------------------------------
 
-  private async(operation: Pending['kind'], hCall: number, buffers: bigint[], call: () => number): number {
+  private callRequest(hCall: number): { hLine: number | undefined } {
+    return { hLine: this.callLines.get(hCall >>> 0) };
+  }
+
+  /**
+   * Calls an async TAPI function. Its buffers are freed at once if it is refused synchronously (TAPI keeps
+   * no reference then), otherwise kept with the request until its LINE_REPLY (or shutdown).
+   */
+  private async(operation: Pending['kind'], buffers: bigint[], request: { hLine: number | undefined; slot?: bigint }, call: () => number): number {
     let rc: number;
     try {
       rc = call() | 0;
@@ -271,7 +267,7 @@ export class Win32Provider implements LineProvider {
       if (rc === 0) throw TapiError.of('OPERATIONFAILED', operation, 'an async function returned 0');
       throw new TapiError(rc, operation);
     }
-    if (buffers.length) this.pending.set(rc, { kind: operation, hLine: this.callLines.get(hCall >>> 0), buffers });
+    if (buffers.length) this.pending.set(rc, { kind: operation, ...request, buffers });
     return rc;
   }
 

@@ -7,6 +7,7 @@
 import { LINEERR } from '../../constants';
 import type { Tapi32 } from './bindings';
 import type { NativeMemory } from './memory';
+import type { LineMessage } from '../../provider';
 import { LINEMESSAGE, LINEMESSAGE_SIZE } from './structs';
 
 // Low DWORD of each LINEMESSAGE field, as an index into a Uint32Array over the buffer (little-endian:
@@ -18,14 +19,8 @@ const W_PARAM1 = LINEMESSAGE.dwParam1 / 4;
 const W_PARAM2 = LINEMESSAGE.dwParam2 / 4;
 const W_PARAM3 = LINEMESSAGE.dwParam3 / 4;
 
-export interface RawMessage {
-  hDevice: number;
-  messageId: number;
-  callbackInstance: number;
-  param1: number;
-  param2: number;
-  param3: number;
-}
+/** A LINEMESSAGE as read from the buffer; the provider adds `newCall` to a makeCall's LINE_REPLY. */
+export type RawMessage = Omit<LineMessage, 'newCall'>;
 
 export interface PumpOptions {
   /** Timeout of each blocking read, ms. */
