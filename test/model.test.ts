@@ -226,6 +226,23 @@ describe('model: cleanup and lifecycle', function () {
     await tapi.shutdown();
   });
 
+  it('follows LINE_CREATE and LINE_REMOVE in tapi.lines; a removed device refuses lineOpen with NODEVICE', async function () {
+    const { tapi, p } = await start();
+    const created = new Promise((r) => tapi.once('linecreate', r));
+    p.deliver({ messageId: LINE_MESSAGE.LINE_CREATE, param1: 1 });
+    const device = (await created) as { deviceId: number };
+    assert.equal(device.deviceId, 1);
+    assert.deepEqual(tapi.lines.map((d) => d.deviceId), [0, 1]);
+    const line = await tapi.openLine(1);
+    await line.close();
+    const removed = new Promise((r) => tapi.once('lineremove', r));
+    p.deliver({ messageId: LINE_MESSAGE.LINE_REMOVE, param1: 1 });
+    await removed;
+    assert.equal(tapi.lines[1].removed, true);
+    assert.equal(errorCode(await tapi.openLine(1).catch((e) => e)), 'LINEERR_NODEVICE');
+    await tapi.shutdown();
+  });
+
   it('ignores a translated REINIT (param2 names the original message)', async function () {
     const { tapi, p, made } = await start();
     p.deliver({ messageId: LINE_MESSAGE.LINE_LINEDEVSTATE, hDevice: 0, param1: LINEDEVSTATE.REINIT, param2: LINE_MESSAGE.LINE_CREATE, param3: 3 });

@@ -283,6 +283,39 @@ export function describeContract(harness: ProviderHarness): void {
       await rejectsWith(line.makeCall('5550100'), 'LINEERR_INVALLINEHANDLE');
     });
 
+    it('re-initialises on LINEDEVSTATE_REINIT: the line closes, comes back, and places calls again', async function () {
+      const line = await tapi.openLine(0);
+      const up = await line.makeCall('5550100');
+      await up.waitFor(['connected'], 10_000);
+      const events: string[] = [];
+      line.on('close', (why: string) => events.push(`close:${why}`));
+      const reopened = new Promise<void>((resolve) => line.once('reopen', () => resolve()));
+      harness.triggerReinit(tapi);
+      await reopened;
+      assert.deepEqual(events, ['close:reinit']);
+      assert.equal(up.deallocated, true, 'the call was dropped and released before TAPI was shut down');
+      assert.equal(up.history[up.history.length - 1].state, 'idle');
+      assert.equal(line.isOpen, true);
+      const call = await line.makeCall('5550101');
+      await call.waitFor(['disconnected'], 10_000);
+      assert.equal(call.mode, 'busy');
+      await call.release();
+    });
+
+    it('LINE_CLOSE from the provider voids the line and its calls, and settles their requests', async function () {
+      const line = await tapi.openLine(0);
+      const call = await line.makeCall('5550100');
+      await call.waitFor(['connected'], 10_000);
+      const closed = new Promise<string>((resolve) => line.once('close', resolve));
+      harness.forceLineClose(tapi, line.hLine);
+      assert.equal(await closed, 'provider');
+      assert.equal(line.isOpen, false);
+      assert.equal(call.deallocated, true);
+      assert.equal(tapi.callCount, 0);
+      await rejectsWith(line.makeCall('5550100'), 'LINEERR_INVALLINEHANDLE');
+      await line.close();
+    });
+
     it('shuts down with live calls: drops and deallocates them, settles pending requests', async function () {
       const line = await tapi.openLine(0);
       const up = await line.makeCall('5550100');

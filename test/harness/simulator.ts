@@ -16,6 +16,8 @@ export const simulatorHarness: ProviderHarness = {
   remoteHangup: (tapi, call, mode = 'NORMAL') => sim(tapi).remoteHangup(call.handle, mode),
   replyBeforeReturn: (tapi) => sim(tapi).replyBeforeReturn(true),
   failNext: (tapi, fn, lineErr, async) => sim(tapi).failNext(fn, lineErr, { async }),
+  triggerReinit: (tapi) => sim(tapi).reinit(),
+  forceLineClose: (tapi, hLine) => sim(tapi).forceClose(hLine),
   outstanding: (tapi) => {
     const o = sim(tapi).outstanding();
     return { lines: o.lines, calls: o.calls, requests: o.requests };

@@ -15,6 +15,10 @@ export interface ProviderHarness {
   replyBeforeReturn(tapi: Tapi): void;
   /** Makes the next call of `fn` fail with `lineErr` ('LINEERR_RESOURCEUNAVAIL'), synchronously or in its LINE_REPLY. */
   failNext(tapi: Tapi, fn: string, lineErr: string, async: boolean): void;
+  /** The provider sends LINE_LINEDEVSTATE(REINIT) (dwParam2 0): TAPI's configuration changed. */
+  triggerReinit(tapi: Tapi): void;
+  /** The provider closes the line by itself (LINE_CLOSE). */
+  forceLineClose(tapi: Tapi, hLine: number): void;
   /** What the provider still holds. */
   outstanding(tapi: Tapi): { lines: number; calls: number; requests: number };
   reset(): void;

@@ -18,6 +18,11 @@ export const win32Harness: ProviderHarness = {
   },
   replyBeforeReturn: () => loadFakeControl().replyBeforeReturn(true),
   failNext: (_tapi: Tapi, fn, lineErr, async) => loadFakeControl().failNext(fn, lineErr, async),
+  triggerReinit: () => loadFakeControl().triggerReinit(),
+  forceLineClose: (_tapi: Tapi, hLine: number) => {
+    const rc = loadFakeControl().forceLineClose(hLine);
+    if (rc !== 0) throw new Error(`fake_force_line_close failed: 0x${(rc >>> 0).toString(16)}`);
+  },
   outstanding: () => {
     const o = loadFakeControl().outstanding();
     return { lines: o.lines, calls: o.calls, requests: o.requests };
