@@ -1,6 +1,7 @@
 // An open line (HLINE): places calls, announces every call on it, and closes cleanly.
 import { EventEmitter } from 'node:events';
 import type { Call } from './call';
+import { DialToneWatch } from './dial-tone-watch';
 import type { DialPolicy } from './dial-policy';
 import type { LineDevice } from './line-device';
 import type { MakeCallOptions, PrivilegeName } from './types';
@@ -16,7 +17,9 @@ export interface LineHost {
  * app did not place (incoming, monitored); 'devstate' ({ states, param2, param3 }); 'close' (reason, error?)
  * when the line is closed by the provider ('provider'), by TAPI re-initialisation ('reinit'), or could not
  * come back after it ('removed': the device is gone; 'reopen-failed': lineOpen refused, with the TapiError);
- * 'reopen' after re-initialisation reopened it.
+ * 'reopen' after re-initialisation reopened it; 'dialtonetimeout' (call) when the line drops a call of ours
+ * left in dial tone or dialling with no request for longer than its dial-tone timeout (the call emits
+ * 'dialtonetimeout' too, before it is dropped).
  */
 export class Line extends EventEmitter {
   /** The device as last read (re-read after TAPI re-initialisation). */
@@ -28,6 +31,10 @@ export class Line extends EventEmitter {
   readonly mediaModes: number;
   readonly policy: DialPolicy;
   readonly countryCode: number;
+  /** ms a call of ours may wait in dial tone / dialling with nothing sent (0 = never). */
+  readonly dialToneTimeoutMs: number;
+  /** Drops calls left in dial tone (fed by Tapi with every call state). */
+  readonly dialToneWatch: DialToneWatch;
   hLine: number;
   /** False once closed (by close(), LINE_CLOSE, or shutdown). */
   isOpen = true;
@@ -46,6 +53,7 @@ export class Line extends EventEmitter {
       mediaModes: number;
       policy: DialPolicy;
       countryCode: number;
+      dialToneTimeoutMs?: number;
     },
   ) {
     super();
@@ -58,6 +66,11 @@ export class Line extends EventEmitter {
     this.mediaModes = init.mediaModes;
     this.policy = init.policy;
     this.countryCode = init.countryCode;
+    this.dialToneTimeoutMs = init.dialToneTimeoutMs ?? 30_000;
+    this.dialToneWatch = new DialToneWatch(this.dialToneTimeoutMs, (call) => {
+      call.emit('dialtonetimeout');
+      this.emit('dialtonetimeout', call);
+    });
   }
 
   get deviceId(): number {
