@@ -42,6 +42,7 @@ export class Call extends EventEmitter {
    */
   readonly outgoing: OutgoingDigits;
   private readonly host: CallHost;
+  private releasing?: Promise<void>;
 
   constructor(host: CallHost, line: Line, handle: number, privilege: PrivilegeName, info: CallInfoSummary) {
     super();
@@ -153,7 +154,14 @@ export class Call extends EventEmitter {
    * (bounded); if it still fails, release rejects with its TapiError and the Tapi reports it as 'cleanuperror'
    * (the handle then goes back to TAPI at the latest with lineClose / lineShutdown).
    */
-  async release(): Promise<void> {
+  release(): Promise<void> {
+    this.releasing ??= this.doRelease().finally(() => {
+      this.releasing = undefined;
+    });
+    return this.releasing;
+  }
+
+  private async doRelease(): Promise<void> {
     if (this.deallocated) return;
     if (this.state !== 'idle' && this.privilege === 'owner') {
       let timer: NodeJS.Timeout | undefined;
