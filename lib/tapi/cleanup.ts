@@ -47,22 +47,6 @@ export async function retryCleanup(give: () => void, delays: readonly number[] =
   }
 }
 
-/** Synchronous variant for shutdown paths that cannot wait (no pause between attempts). */
-export function retryCleanupNow(give: () => void, attempts = 1 + CLEANUP_RETRY_DELAYS_MS.length): 'done' | 'gone' {
-  for (let attempt = 1; ; attempt++) {
-    try {
-      give();
-      return 'done';
-    } catch (error) {
-      if (isGone(error)) return 'gone';
-      if (attempt >= attempts) {
-        Object.defineProperty(error, 'attempts', { value: attempt, enumerable: false, configurable: true });
-        throw error;
-      }
-    }
-  }
-}
-
 export function attemptsOf(error: unknown): number {
   const n = (error as { attempts?: unknown } | null)?.attempts;
   return typeof n === 'number' ? n : 1;

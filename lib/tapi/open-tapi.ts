@@ -1,5 +1,6 @@
 // openTapi: pick a provider, initialise TAPI on it, read the line devices.
 import { TapiValidationError } from './errors';
+import { optionsObject } from './options';
 import { DEFAULT_API_VERSIONS, Tapi } from './tapi';
 import type { LineProvider } from './provider';
 import type { OpenTapiOptions } from './types';
@@ -33,7 +34,8 @@ function providerFactory(kind: 'simulator' | 'win32', options: OpenTapiOptions, 
  * Initialise TAPI: `provider` 'auto' is win32 on Windows and the simulated exchange elsewhere.
  * Rejects with a TapiError (e.g. LINEERR_NODRIVER for win32 off Windows without libraryPath).
  */
-export async function openTapi(options: OpenTapiOptions = {}): Promise<Tapi> {
+export async function openTapi(tapiOptions?: OpenTapiOptions): Promise<Tapi> {
+  const options = optionsObject<OpenTapiOptions>(tapiOptions, 'openTapi options');
   const kind = resolveProvider(options.provider);
   const low = options.apiVersions?.low ?? DEFAULT_API_VERSIONS.low;
   const high = options.apiVersions?.high ?? DEFAULT_API_VERSIONS.high;

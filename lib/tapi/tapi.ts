@@ -21,7 +21,7 @@ import { Line, type LineHost } from './line';
 import { toLineDevice, type LineDevice } from './line-device';
 import { RequestTable } from './requests';
 import { optionsObject, userUserInfo } from './options';
-import { attemptsOf, retryCleanup, retryCleanupNow, type CleanupFailure } from './cleanup';
+import { attemptsOf, retryCleanup, type CleanupFailure } from './cleanup';
 import { makeStateEvent, privilegeName } from './state-event';
 import type { LineCallInfo, LineCallStatus, LineMessage, LineProvider } from './provider';
 import type { CallStateEvent, MakeCallOptions, OpenLineOptions, PrivilegeName } from './types';
@@ -592,7 +592,8 @@ export class Tapi extends EventEmitter implements LineHost, CallHost {
   private stopProvider(reason: string): void {
     this.requests.cancel((op) => TapiError.of('INVALAPPHANDLE', op, reason));
     try {
-      retryCleanupNow(() => this.impl.shutdown());
+      // A provider retries lineShutdown itself (it cannot be called again once it has let go of its state).
+      this.impl.shutdown();
     } catch (error) {
       this.cleanupFailed('lineShutdown', error);
     }

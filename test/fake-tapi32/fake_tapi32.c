@@ -1426,6 +1426,11 @@ EXPORT int32_t lineMakeCallW(uint32_t hLine, uint32_t *lphCall, const char16_t *
         }
         r->lphCall = lphCall;
         r->hcall = h->h;
+        /* Like TAPI: the device's other monitoring lines get a monitor handle to the call (issue 10). */
+        for (int i = 0; i < MAX_LINES; i++)
+            if (&g_lines[i] != l && g_lines[i].used && g_lines[i].dev == l->dev && (g_lines[i].priv & LINECALLPRIVILEGE_MONITOR) &&
+                find_app(g_lines[i].app))
+                hcall_new(pc, g_lines[i].h, LINECALLPRIVILEGE_MONITOR);
         rc = accept_request(r);
     }
 out:

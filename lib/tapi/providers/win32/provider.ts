@@ -235,7 +235,7 @@ export class Win32Provider implements LineProvider {
       // A failure is retried a few times, then reported to the caller (the model reports 'cleanuperror').
       for (let attempt = 0; attempt < SHUTDOWN_ATTEMPTS; attempt++) {
         const rc = this.api.lineShutdown(this.hLineApp) | 0;
-        failure = rc < 0 && rc !== (LINEERR.INVALAPPHANDLE | 0) ? new TapiError(rc, 'lineShutdown') : undefined;
+        failure = rc < 0 && rc !== (LINEERR.INVALAPPHANDLE | 0) ? Object.assign(new TapiError(rc, 'lineShutdown'), { attempts: attempt + 1 }) : undefined;
         if (!failure) break;
       }
     }
