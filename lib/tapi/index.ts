@@ -13,3 +13,6 @@ export { DialPolicy } from './dial-policy';
 export { stateName, modeName } from './state-event';
 export type { LineProvider, LineMessage, LineDevCaps, LineCallInfo, LineCallStatus, DialParams } from './provider';
 export type { SimulatorProvider } from './providers/simulator';
+export { dialReadings } from './dial-tails';
+export { OutgoingDigits, type OutgoingRequest } from './outgoing';
+export type { CleanupFailure } from './cleanup';
