@@ -3,6 +3,7 @@ export * from './constants';
 export * from './errors';
 export * from './types';
 export { openTapi, resolveProvider } from './open-tapi';
+export type { OpenTapiOptions, OpenedTapi, ProviderKind } from './open-tapi';
 export { Tapi } from './tapi';
 export { Line } from './line';
 export { Call } from './call';
@@ -13,3 +14,13 @@ export { DialPolicy } from './dial-policy';
 export { stateName, modeName } from './state-event';
 export type { LineProvider, LineMessage, LineDevCaps, LineCallInfo, LineCallStatus, DialParams } from './provider';
 export type { SimulatorProvider } from './providers/simulator';
+export type {
+  SimulatorOptions,
+  SimulatorLineConfig,
+  SimulatorControls,
+  IncomingCallOptions,
+  RemoteDigitsOptions,
+  GeneratedSignals,
+  GeneratedTone,
+  Scenario,
+} from './providers/simulator';

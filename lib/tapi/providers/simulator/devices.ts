@@ -12,7 +12,7 @@ import {
 import { TapiValidationError } from '../../errors';
 import type { DialCapabilities } from '../../address';
 import type { LineDevCaps } from '../../provider';
-import type { SimulatorLineConfig } from '../../types';
+import type { SimulatorLineConfig } from './options';
 
 /** The API versions the simulator speaks (lineNegotiateAPIVersion picks the highest inside [low, high]). */
 export const SUPPORTED_VERSIONS: readonly number[] = [

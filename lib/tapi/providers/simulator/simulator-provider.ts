@@ -32,6 +32,10 @@ import { TapiError, TapiValidationError } from '../../errors';
 import { validateDialable } from '../../address';
 import type {
   InitializeResult,
+  LineAddressCaps,
+  LineGatherRequest,
+  LineGenerateTone,
+  LineMonitorTone,
   LineCallInfo,
   LineCallParams,
   LineCallStatus,
@@ -39,7 +43,8 @@ import type {
   LineProvider,
   MessageHandler,
 } from '../../provider';
-import type { SimulatorOptions } from '../../types';
+import type { GeneratedSignals, IncomingCallOptions, RemoteDigitsOptions, SimulatorControls, SimulatorOptions, SimulatorOutstanding } from './options';
+export type { IncomingCallOptions, SimulatorOutstanding } from './options';
 import { devCapsOf, defaultDevices, devicesFromConfig, HIGHEST_VERSION, SUPPORTED_VERSIONS, type SimDevice } from './devices';
 import { Exchange, SCENARIO_STATES } from './exchange';
 import { ExchangeCall, type SimCallHandle, type SimLine } from './exchange-call';
@@ -47,35 +52,6 @@ import { Failures, type SimulatedFunction } from './failures';
 import { CALLID_BASE, HCALL_BASE, HLINE_BASE, HandleCounter, RequestIds } from './ids';
 import { effectiveCallParams } from './params';
 import type { Scenario } from './scenarios';
-
-export interface IncomingCallOptions {
-  /** Line device that rings (default 0). */
-  deviceId?: number;
-  /** The caller's number as presented (LINECALLINFO caller id). */
-  callerId?: string;
-  callerIdName?: string;
-  /** The number that was called (default: the device's own address). */
-  calledId?: string;
-  /** Caller id withheld: LINECALLPARTYID_BLOCKED, no number or name. */
-  blocked?: boolean;
-  /** Simulated seconds until the caller gives up (DISCONNECTED NORMAL); default 30; 0 or Infinity = never. */
-  ringSeconds?: number;
-  /** One LINEMEDIAMODE_* bit (default INTERACTIVEVOICE); owners are chosen by the media modes they opened with. */
-  mediaMode?: number;
-}
-
-export interface SimulatorOutstanding {
-  /** Open lines (HLINEs). */
-  lines: number;
-  /** Allocated call handles (HCALLs not deallocated). */
-  calls: number;
-  /** Async requests whose LINE_REPLY has not been delivered. */
-  requests: number;
-  /** Pending far-end timers (ownerless calls still progressing count here). */
-  timers: number;
-  /** Messages queued and not yet delivered. */
-  queued: number;
-}
 
 const VALID_PRIVILEGES = new Set<number>([
   LINECALLPRIVILEGE.NONE,
@@ -110,7 +86,7 @@ function validateScenarios(scenarios: unknown): Scenario[] {
   return scenarios;
 }
 
-export class SimulatorProvider implements LineProvider {
+export class SimulatorProvider implements LineProvider, SimulatorControls {
   readonly kind = 'simulator' as const;
   readonly timeScale: number;
   private readonly devices: SimDevice[];
@@ -366,6 +342,34 @@ export class SimulatorProvider implements LineProvider {
     this.injected(op);
     return handle.call.callStatus(handle);
   }
+
+  // ---- issue 12 (seam commit: signatures only; implemented in the next commits) ----------------
+  private notYet(operation: string): never {
+    throw TapiError.of('OPERATIONUNAVAIL', operation, 'not implemented by the simulator yet');
+  }
+  accept(_hCall: number, _userUserInfo?: Uint8Array): number { return this.notYet('lineAccept'); }
+  redirect(_hCall: number, _destAddress: string, _countryCode: number): number { return this.notYet('lineRedirect'); }
+  blindTransfer(_hCall: number, _destAddress: string, _countryCode: number): number { return this.notYet('lineBlindTransfer'); }
+  setupTransfer(_hCall: number, _params: LineCallParams | null): number { return this.notYet('lineSetupTransfer'); }
+  completeTransfer(_hCall: number, _hConsultCall: number, _transferMode: number): number { return this.notYet('lineCompleteTransfer'); }
+  hold(_hCall: number): number { return this.notYet('lineHold'); }
+  unhold(_hCall: number): number { return this.notYet('lineUnhold'); }
+  swapHold(_hActiveCall: number, _hHeldCall: number): number { return this.notYet('lineSwapHold'); }
+  generateDigits(_hCall: number, _digitMode: number, _digits: string | null, _duration: number): void { this.notYet('lineGenerateDigits'); }
+  generateTone(_hCall: number, _toneMode: number, _duration: number, _tones: readonly LineGenerateTone[]): void { this.notYet('lineGenerateTone'); }
+  monitorDigits(_hCall: number, _digitModes: number): void { this.notYet('lineMonitorDigits'); }
+  gatherDigits(_hCall: number, _digitModes: number, _request: LineGatherRequest | null): void { this.notYet('lineGatherDigits'); }
+  monitorTones(_hCall: number, _tones: readonly LineMonitorTone[] | null): void { this.notYet('lineMonitorTones'); }
+  monitorMedia(_hCall: number, _mediaModes: number): void { this.notYet('lineMonitorMedia'); }
+  setCallPrivilege(_hCall: number, _privilege: number): void { this.notYet('lineSetCallPrivilege'); }
+  setMediaMode(_hCall: number, _mediaModes: number): void { this.notYet('lineSetMediaMode'); }
+  handoff(_hCall: number, _fileName: string | null, _mediaMode: number): void { this.notYet('lineHandoff'); }
+  getAddressCaps(_deviceId: number, _addressId: number, _apiVersion: number): LineAddressCaps { return this.notYet('lineGetAddressCaps'); }
+  setAppPriority(_appFilename: string, _mediaMode: number, _requestMode: number, _priority: number): void { this.notYet('lineSetAppPriority'); }
+  remoteDigits(_target: number, _digits: string, _options?: RemoteDigitsOptions): void { this.notYet('remoteDigits'); }
+  generated(_target: number): GeneratedSignals { return this.notYet('generated'); }
+  remoteTone(_target: number, _frequencies: number[]): void { this.notYet('remoteTone'); }
+  remoteMedia(_target: number, _mediaMode: number | string): void { this.notYet('remoteMedia'); }
 
   close(hLine: number): void {
     const op = 'lineClose';
