@@ -1,5 +1,6 @@
 // An open line (HLINE): places calls, announces every call on it, and closes cleanly.
 import { EventEmitter } from 'node:events';
+import type { AddressCaps } from './address-caps';
 import type { Call } from './call';
 import type { DialPolicy } from './dial-policy';
 import type { LineDevice } from './line-device';
@@ -9,6 +10,7 @@ import type { MakeCallOptions, PrivilegeName } from './types';
 export interface LineHost {
   makeCall(line: Line, address: string | null, options: MakeCallOptions): Promise<Call>;
   closeLine(line: Line): Promise<void>;
+  readonly control: { addressCaps(line: Line, addressId?: number): AddressCaps };
 }
 
 /**
@@ -16,7 +18,8 @@ export interface LineHost {
  * app did not place (incoming, monitored); 'devstate' ({ states, param2, param3 }); 'close' (reason, error?)
  * when the line is closed by the provider ('provider'), by TAPI re-initialisation ('reinit'), or could not
  * come back after it ('removed': the device is gone; 'reopen-failed': lineOpen refused, with the TapiError);
- * 'reopen' after re-initialisation reopened it.
+ * 'reopen' after re-initialisation reopened it; 'digit' (call, { digit, mode, at }) for every digit of a call
+ * whose digits are monitored.
  */
 export class Line extends EventEmitter {
   /** The device as last read (re-read after TAPI re-initialisation). */
@@ -75,6 +78,11 @@ export class Line extends EventEmitter {
    */
   makeCall(address: string | null, options: MakeCallOptions = {}): Promise<Call> {
     return this.host.makeCall(this, address, options);
+  }
+
+  /** lineGetAddressCapsW: transfer modes, held-call limits, address and call features, device classes. */
+  addressCaps(addressId = 0): AddressCaps {
+    return this.host.control.addressCaps(this, addressId);
   }
 
   /** Drops and deallocates every call this app owns on the line, then lineClose. Idempotent. */
