@@ -102,8 +102,10 @@ export class ScriptedProvider implements LineProvider {
       redirectingIdFlags: 0, redirectingId: '', redirectingIdName: '', appName: '', displayableAddress: '', calledParty: '', comment: '',
     };
   }
+  /** What lineGetCallStatus reports (tests set state and features). */
+  status: LineCallStatus = { callState: 1, callStateMode: 0, callPrivilege: 4, callFeatures: 0, callFeatures2: 0 };
   getCallStatus(): LineCallStatus {
-    return { callState: 1, callStateMode: 0, callPrivilege: 4, callFeatures: 0, callFeatures2: 0 };
+    return { ...this.status };
   }
   close(hLine: number) {
     this.closed.push(hLine);
