@@ -2,7 +2,7 @@
 import assert from 'node:assert/strict';
 import { setAppPriority, TapiError, type Call, type DigitEvent, type MediaEvent, type Tapi, type ToneEvent } from '../../lib/tapi';
 import type { ProviderHarness } from '../harness/types';
-import { WAIT_MS, collect, connected, namesStateAndFeatures, offered, rejectsWith, throwsWith, tick } from './helpers';
+import { WAIT_MS, collect, connected, nextCall, namesStateAndFeatures, offered, rejectsWith, throwsWith, tick } from './helpers';
 
 const digitsOf = (events: DigitEvent[]) => events.map((e) => e.digit).join('');
 
@@ -143,7 +143,7 @@ export function describeSignalsContract(harness: ProviderHarness, getTapi: () =>
       namesStateAndFeatures(await rejectsWith(incoming.gatherDigits({ maxDigits: 2 }), 'LINEERR_OPERATIONUNAVAIL', 'lineGatherDigits'), 'offering');
       await incoming.release();
       const watcher = await tapi().openLine(0, { privileges: 'monitor' });
-      const watched = new Promise<Call>((resolve) => watcher.once('call', resolve));
+      const watched = nextCall(watcher);
       const other = await connected(line);
       const monitored = await watched;
       await monitored.waitFor(['connected'], WAIT_MS);
