@@ -1,7 +1,7 @@
 // Shared set-up for the Node-RED node tests (test/nodes-*.test.ts): the test helper, our three node
 // modules, and small waiting utilities. The nodes run against the real lib/tapi on the simulator.
 import assert from 'node:assert/strict';
-import type { Tapi } from '../lib/tapi';
+import type { OpenedTapi } from '../lib/tapi';
 import { activeTapis, registrySnapshot, settled } from '../nodes/lib/tapi-registry';
 
 // eslint-disable-next-line @typescript-eslint/no-require-imports
@@ -48,7 +48,7 @@ export function outstanding(): { tapis: number; lines: number; calls: number; re
     total.tapis++;
     total.modelLines += tapi.openLineCount;
     total.modelCalls += tapi.callCount;
-    const sim = (tapi as Tapi).simulator;
+    const sim = (tapi as OpenedTapi).simulator;
     if (sim) {
       const o = sim.outstanding();
       total.lines += o.lines;

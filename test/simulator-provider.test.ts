@@ -369,7 +369,8 @@ describe('simulator provider', function () {
       throwsCode(() => r.p.drop(hm), 'LINEERR_NOTOWNER', 'lineDrop');
       assert.equal(r.p.getCallInfo(hm).numMonitors, 1);
       assert.equal(r.p.getCallInfo(hm).numOwners, 1);
-      assert.equal(r.p.getCallStatus(hm).callFeatures, 0);
+      // A monitor may only watch; a disconnected call still reports media and tones, no longer digits.
+      assert.equal(r.p.getCallStatus(hm).callFeatures, LINECALLFEATURE.MONITORMEDIA | LINECALLFEATURE.MONITORTONES);
     });
   });
 
@@ -507,7 +508,7 @@ describe('simulator provider', function () {
       assert.deepEqual(rows(r.log), [reply(id), cs(hCall, S.DIALTONE, LINEDIALTONEMODE.NORMAL, OWNER)]);
       const status = r.p.getCallStatus(hCall);
       assert.equal(status.callState, S.DIALTONE);
-      assert.equal(status.callFeatures, LINECALLFEATURE.DIAL | LINECALLFEATURE.DROP);
+      assert.equal(status.callFeatures, LINECALLFEATURE.DIAL | LINECALLFEATURE.DROP | LINECALLFEATURE.MONITORDIGITS | LINECALLFEATURE.MONITORMEDIA | LINECALLFEATURE.MONITORTONES);
       assert.ok(status.stateEntryTime instanceof Date);
       throwsCode(() => r.p.dial(hCall, '', 0), 'LINEERR_INVALADDRESS', 'lineDial');
       r.log.length = 0;
@@ -842,7 +843,10 @@ describe('simulator provider', function () {
       assert.equal(info.numOwners, 1);
       assert.equal(info.numMonitors, 1);
       assert.equal(r.p.getCallInfo(h2).hLine, second);
-      assert.equal(r.p.getCallStatus(h1).callFeatures, LINECALLFEATURE.ANSWER | LINECALLFEATURE.DROP);
+      assert.equal(
+        r.p.getCallStatus(h1).callFeatures,
+        LINECALLFEATURE.ACCEPT | LINECALLFEATURE.ANSWER | LINECALLFEATURE.REDIRECT | LINECALLFEATURE.DROP | LINECALLFEATURE.MONITORDIGITS | LINECALLFEATURE.MONITORMEDIA | LINECALLFEATURE.MONITORTONES,
+      );
       // Answer: reply, then CONNECTED to both handles.
       throwsCode(() => r.p.answer(h2), 'LINEERR_NOTOWNER', 'lineAnswer');
       r.log.length = 0;
@@ -996,7 +1000,7 @@ describe('simulator provider', function () {
       assert.equal(status.callState, S.DISCONNECTED);
       assert.equal(status.callStateMode, LINEDISCONNECTMODE.BUSY);
       assert.equal(status.callPrivilege, OWNER);
-      assert.equal(status.callFeatures, LINECALLFEATURE.DROP);
+      assert.equal(status.callFeatures, LINECALLFEATURE.DROP | LINECALLFEATURE.MONITORMEDIA | LINECALLFEATURE.MONITORTONES);
       r.p.drop(hCall);
       await settle(r.p);
       assert.equal(r.p.getCallStatus(hCall).callFeatures, 0);

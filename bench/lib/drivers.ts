@@ -7,7 +7,7 @@ import { openTapi, type Call, type Line, type Tapi } from '../../lib/tapi';
 import { DEFAULT_API_VERSIONS } from '../../lib/tapi/tapi';
 import { LINECALLPRIVILEGE, LINECALLSTATE, LINEMEDIAMODE, LINE_MESSAGE } from '../../lib/tapi/constants';
 import type { LineMessage, LineProvider } from '../../lib/tapi/provider';
-import type { SimulatorLineConfig } from '../../lib/tapi/types';
+import type { SimulatorLineConfig } from '../../lib/tapi';
 import { fakeLibraryPath } from './native';
 
 export type ProviderKind = 'simulator' | 'win32';

@@ -9,6 +9,20 @@ import { OutgoingDigits } from './outgoing';
 import type { LineCallInfo, LineCallStatus } from './provider';
 import type { CallInfoSummary, CallStateEvent, PrivilegeName } from './types';
 import type { Line } from './line';
+import type { CallControl, TransferMode } from './call-control';
+import { callFeatureBit, callFeatureNames } from './call-features';
+import type {
+  CallSignals,
+  CustomTone,
+  DigitModeName,
+  GatherDigitsOptions,
+  GatherResult,
+  GenerateDigitsOptions,
+  GenerateResult,
+  MonitoredTone,
+  StandardTone,
+} from './call-signals';
+import type { CallParamsOptions } from './types';
 
 /** What a Call needs from the Tapi that dispatches its messages (internal). */
 export interface CallHost {
@@ -18,6 +32,9 @@ export interface CallHost {
   deallocate(call: Call): void;
   getCallInfo(call: Call): LineCallInfo;
   getCallStatus(call: Call): LineCallStatus;
+  /** Call control and digits / tones / media (call-control.ts, call-signals.ts). */
+  readonly control: CallControl;
+  readonly signals: CallSignals;
   /** A cleanup function failed after its retries: report it ('cleanuperror'). */
   cleanupFailed(operation: string, error: unknown): void;
 }
@@ -186,6 +203,143 @@ export class Call extends EventEmitter {
       this.host.cleanupFailed('lineDeallocateCall', error);
       throw error;
     }
+  }
+
+  // ---- call control and signals (issue 12): see call-control.ts and call-signals.ts ------------
+
+  /**
+   * LINECALLSTATUS dwCallFeatures / dwCallFeatures2, re-read after each LINE_CALLSTATE of the line's calls and
+   * each LINE_CALLINFO of this one — lazily, on first use after the message, so following states costs no
+   * lineGetCallStatus while nobody looks.
+   */
+  get featureBits(): number {
+    return this.readFeatures().bits;
+  }
+
+  get featureBits2(): number {
+    return this.readFeatures().bits2;
+  }
+
+  private featureCache: { bits: number; bits2: number } | undefined;
+
+  /** (internal) The features as just read from LINECALLSTATUS. */
+  setFeatures(bits: number, bits2: number): void {
+    this.featureCache = { bits: bits >>> 0, bits2: bits2 >>> 0 };
+  }
+
+  /** (internal) A message may have changed them: read again on next use. */
+  invalidateFeatures(): void {
+    this.featureCache = undefined;
+  }
+
+  private readFeatures(): { bits: number; bits2: number } {
+    if (this.deallocated) return { bits: 0, bits2: 0 };
+    if (!this.featureCache) {
+      try {
+        const status = this.host.getCallStatus(this);
+        this.setFeatures(status.callFeatures, status.callFeatures2);
+      } catch {
+        // TAPI is going away or the handle died with its line: nothing can be done with the call.
+        return { bits: 0, bits2: 0 };
+      }
+    }
+    return this.featureCache!;
+  }
+
+  /** What the call can do now: lower-case LINECALLFEATURE names ('answer', 'drop', 'hold', 'blindtransfer', ...). */
+  get features(): string[] {
+    return callFeatureNames(this.featureBits);
+  }
+
+  /** True when `feature` ('hold', 'setuptransfer', ...) is in `features`. */
+  can(feature: string): boolean {
+    const bit = callFeatureBit(feature);
+    return bit !== undefined && (this.featureBits & bit) !== 0;
+  }
+
+  /** lineAccept: take charge of an offering call (accepted) before answering or redirecting it. */
+  accept(userUserInfo?: Uint8Array): Promise<void> {
+    return this.host.control.accept(this, userUserInfo);
+  }
+
+  /** lineRedirectW: deflect an offering call to another number (through the dial policy); the call goes idle. */
+  redirect(address: string, countryCode?: number): Promise<void> {
+    return this.host.control.redirect(this, address, countryCode);
+  }
+
+  /** lineBlindTransferW: transfer a connected call to a number (through the dial policy); the call goes idle. */
+  blindTransfer(address: string, countryCode?: number): Promise<void> {
+    return this.host.control.blindTransfer(this, address, countryCode);
+  }
+
+  /** lineSetupTransferW: this call goes onholdpendtransfer; resolves with the consultation call in dialtone. */
+  setupTransfer(params?: CallParamsOptions): Promise<Call> {
+    return this.host.control.setupTransfer(this, params);
+  }
+
+  /** lineCompleteTransfer: 'transfer' (both calls go idle) or 'conference' (resolves with the conference call). */
+  completeTransfer(consult: Call, mode: TransferMode): Promise<Call | undefined> {
+    return this.host.control.completeTransfer(this, consult, mode);
+  }
+
+  /** lineHold: connected -> onhold. */
+  hold(): Promise<void> {
+    return this.host.control.hold(this);
+  }
+
+  /** lineUnhold: onhold (or onholdpendtransfer: the transfer is abandoned) -> connected. */
+  unhold(): Promise<void> {
+    return this.host.control.unhold(this);
+  }
+
+  /** lineSwapHold: the connected one of this call and `other` is held, the held one becomes connected. */
+  swapHold(other: Call): Promise<void> {
+    return this.host.control.swapHold(this, other);
+  }
+
+  /** lineSetCallPrivilege: become an owner of a monitored call, or go back to monitoring. */
+  setPrivilege(privilege: 'owner' | 'monitor'): void {
+    this.host.control.setPrivilege(this, privilege);
+  }
+
+  /** lineHandoffW by media mode ('g3fax', 'datamodem', ...): the owner app for that mode gets the call. */
+  handoff(mediaMode: string | number): void {
+    this.host.control.handoff(this, mediaMode);
+  }
+
+  /** lineGenerateDigitsW: send digits on the call; one generation at a time (later ones wait their turn). */
+  generateDigits(digits: string, options: GenerateDigitsOptions = {}): Promise<GenerateResult> {
+    return this.host.signals.generateDigits(this, digits, options);
+  }
+
+  /** lineGenerateTone: a standard tone or a custom one ([{ frequency, cadenceOn, cadenceOff, volume }]). */
+  generateTone(tone: StandardTone | CustomTone[], durationMs = 0): Promise<GenerateResult> {
+    return this.host.signals.generateTone(this, tone, durationMs);
+  }
+
+  /** lineMonitorDigits: 'digit' events ({ digit, mode, at }) on the call and the line; [] stops. */
+  monitorDigits(modes: DigitModeName[] = ['dtmf']): void {
+    this.host.signals.monitorDigits(this, modes);
+  }
+
+  /** lineGatherDigitsW: resolves with { digits, termination }; a second gather cancels the first. */
+  gatherDigits(options: GatherDigitsOptions): Promise<GatherResult> {
+    return this.host.signals.gatherDigits(this, options);
+  }
+
+  /** Ends the running gather (it resolves with termination 'cancel'). */
+  cancelGather(): void {
+    this.host.signals.cancelGather(this);
+  }
+
+  /** lineMonitorTones: a 'tone' event ({ id, at }) when one of the tones is heard; [] stops. */
+  monitorTones(tones: MonitoredTone[]): void {
+    this.host.signals.monitorTones(this, tones);
+  }
+
+  /** lineMonitorMedia: a 'media' event ({ mediaMode, at }) when fax / modem / ... is detected; [] stops. */
+  monitorMedia(modes: string[]): void {
+    this.host.signals.monitorMedia(this, modes);
   }
 }
 

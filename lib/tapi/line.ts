@@ -1,5 +1,6 @@
 // An open line (HLINE): places calls, announces every call on it, and closes cleanly.
 import { EventEmitter } from 'node:events';
+import type { AddressCaps } from './address-caps';
 import type { Call } from './call';
 import { DialToneWatch } from './dial-tone-watch';
 import type { DialPolicy } from './dial-policy';
@@ -10,6 +11,7 @@ import type { MakeCallOptions, PrivilegeName } from './types';
 export interface LineHost {
   makeCall(line: Line, address: string | null, options: MakeCallOptions): Promise<Call>;
   closeLine(line: Line): Promise<void>;
+  readonly control: { addressCaps(line: Line, addressId?: number): AddressCaps };
 }
 
 /**
@@ -17,7 +19,8 @@ export interface LineHost {
  * app did not place (incoming, monitored); 'devstate' ({ states, param2, param3 }); 'close' (reason, error?)
  * when the line is closed by the provider ('provider'), by TAPI re-initialisation ('reinit'), or could not
  * come back after it ('removed': the device is gone; 'reopen-failed': lineOpen refused, with the TapiError);
- * 'reopen' after re-initialisation reopened it; 'dialtonetimeout' (call) when the line drops a call of ours
+ * 'reopen' after re-initialisation reopened it; 'digit' (call, { digit, mode, at }) for every digit of a call
+ * whose digits are monitored; 'dialtonetimeout' (call) when the line drops a call of ours
  * left in dial tone or dialling with no request for longer than its dial-tone timeout (the call emits
  * 'dialtonetimeout' too, before it is dropped).
  */
@@ -88,6 +91,11 @@ export class Line extends EventEmitter {
    */
   makeCall(address: string | null, options: MakeCallOptions = {}): Promise<Call> {
     return this.host.makeCall(this, address, options);
+  }
+
+  /** lineGetAddressCapsW: transfer modes, held-call limits, address and call features, device classes. */
+  addressCaps(addressId = 0): AddressCaps {
+    return this.host.control.addressCaps(this, addressId);
   }
 
   /** Drops and deallocates every call this app owns on the line, then lineClose. Idempotent. */

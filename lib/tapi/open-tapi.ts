@@ -3,7 +3,23 @@ import { TapiValidationError } from './errors';
 import { optionsObject } from './options';
 import { DEFAULT_API_VERSIONS, Tapi } from './tapi';
 import type { LineProvider } from './provider';
-import type { OpenTapiOptions } from './types';
+import type { SimulatorControls, SimulatorOptions } from './providers/simulator/options';
+
+export type ProviderKind = 'auto' | 'simulator' | 'win32';
+
+export interface OpenTapiOptions {
+  provider?: ProviderKind;
+  /** Friendly application name given to lineInitializeEx. */
+  appName?: string;
+  simulator?: SimulatorOptions;
+  /** win32 only: the Tapi32 library to load (a fake in tests). Default: Tapi32.dll on Windows. */
+  libraryPath?: string;
+  /** Lowest and highest TAPI version to negotiate per device (default 1.4 .. 2.2). */
+  apiVersions?: { low?: number; high?: number };
+}
+
+/** What openTapi resolves with: a Tapi whose `simulator` is typed with the simulated exchange's controls. */
+export type OpenedTapi = Tapi & { readonly simulator: SimulatorControls | undefined };
 
 const PROVIDERS = ['auto', 'simulator', 'win32'] as const;
 
@@ -34,7 +50,7 @@ function providerFactory(kind: 'simulator' | 'win32', options: OpenTapiOptions, 
  * Initialise TAPI: `provider` 'auto' is win32 on Windows and the simulated exchange elsewhere.
  * Rejects with a TapiError (e.g. LINEERR_NODRIVER for win32 off Windows without libraryPath).
  */
-export async function openTapi(tapiOptions?: OpenTapiOptions): Promise<Tapi> {
+export async function openTapi(tapiOptions?: OpenTapiOptions): Promise<OpenedTapi> {
   const options = optionsObject<OpenTapiOptions>(tapiOptions, 'openTapi options');
   const kind = resolveProvider(options.provider);
   const low = options.apiVersions?.low ?? DEFAULT_API_VERSIONS.low;
@@ -48,5 +64,5 @@ export async function openTapi(tapiOptions?: OpenTapiOptions): Promise<Tapi> {
     await tapi.shutdown().catch(() => undefined);
     throw error;
   }
-  return tapi;
+  return tapi as OpenedTapi;
 }

@@ -16,10 +16,19 @@ export interface LineMessage {
   param2: number;
   param3: number;
   /**
-   * LINE_REPLY of a successful makeCall only: the HCALL that TAPI wrote into the request's
-   * lphCall slot. The provider reads (and frees) the slot when it delivers the reply.
+   * LINE_REPLY of a successful request that creates a call handle: the HCALL that TAPI wrote into the
+   * request's slot — `lphCall` of makeCall, `lphConsultCall` of setupTransfer, `lphConfCall` of a
+   * completeTransfer in conference mode (absent in transfer mode). The provider keeps the slot stable
+   * until the reply, reads it then (and frees it); after an error reply the slot is void and absent here.
    */
   newCall?: number;
+  /**
+   * LINE_GATHERDIGITS only: what TAPI wrote into the buffer of the gather this message completes (the
+   * oldest outstanding gather of the call: the provider keeps a FIFO of buffers per call, because the
+   * message names neither buffer nor request). Read up to the first U+0000 or `numDigits` characters;
+   * a terminating digit that ended the gather is its last character. '' after FIRSTTIMEOUT.
+   */
+  gatheredDigits?: string;
 }
 
 export interface DialParams {
@@ -53,6 +62,17 @@ export interface LineDevCaps {
   defaultDialParams: DialParams;
   /** LINEFEATURE_* (1.4+; 0 below). */
   lineFeatures: number;
+  /** LINETONEMODE_* lineGenerateTone accepts (DC+64); absent when the provider does not report it. */
+  generateToneModes?: number;
+  /** Most frequencies of one custom tone (DC+68; 0 = no tone generation). */
+  generateToneMaxNumFreq?: number;
+  /** Most frequencies of one monitored tone (DC+76; 0 = no tone detection). */
+  monitorToneMaxNumFreq?: number;
+  /** Most LINEMONITORTONE entries at once (DC+80). */
+  monitorToneMaxNumEntries?: number;
+  /** lineGatherDigits timeouts must lie in [min, max] ms (DC+88 / DC+92; both 0 = no timeouts). */
+  gatherDigitsMinTimeout?: number;
+  gatherDigitsMaxTimeout?: number;
   /**
    * LINEADDRCAPFLAGS_PARTIALDIAL of address 0, when the provider can tell (the simulator can;
    * win32 reports undefined because LINEADDRESSCAPS is not read, and TAPI itself enforces it).
@@ -138,6 +158,105 @@ export interface LineCallStatus {
   stateEntryTime?: Date;
 }
 
+/** LINEADDRESSCAPS (§14.5) as read for the negotiated version; fields newer than it read 0. */
+export interface LineAddressCaps {
+  lineDeviceId: number;
+  /** dwAddressSize/Offset: the address (its number), '' when absent. */
+  address: string;
+  /** One LINEADDRESSSHARING_*. */
+  addressSharing: number;
+  addressStates: number;
+  callInfoStates: number;
+  callerIdFlags: number;
+  calledIdFlags: number;
+  connectedIdFlags: number;
+  redirectionIdFlags: number;
+  redirectingIdFlags: number;
+  /** LINECALLSTATE_* calls on this address can report. */
+  callStates: number;
+  dialToneModes: number;
+  busyModes: number;
+  specialInfo: number;
+  disconnectModes: number;
+  /** Active calls at once (held calls excluded). */
+  maxNumActiveCalls: number;
+  maxNumOnHoldCalls: number;
+  maxNumOnHoldPendingCalls: number;
+  maxNumConference: number;
+  maxNumTransConf: number;
+  /** LINEADDRCAPFLAGS_*. */
+  addrCapFlags: number;
+  /** LINECALLFEATURE_* that can ever work on this address (the live set is LINECALLSTATUS.dwCallFeatures). */
+  callFeatures: number;
+  removeFromConfCaps: number;
+  removeFromConfState: number;
+  /** LINETRANSFERMODE_* mask. */
+  transferModes: number;
+  parkModes: number;
+  forwardModes: number;
+  maxForwardEntries: number;
+  maxSpecificEntries: number;
+  minFwdNumRings: number;
+  maxFwdNumRings: number;
+  maxCallCompletions: number;
+  callCompletionConds: number;
+  callCompletionModes: number;
+  numCompletionMessages: number;
+  completionMsgTextEntrySize: number;
+  /** LINEADDRFEATURE_* (1.4+). */
+  addressFeatures: number;
+  /** 2.0+ from here. */
+  predictiveAutoTransferStates: number;
+  numCallTreatments: number;
+  /** dwDeviceClassesSize/Offset: the NUL-separated class names for lineGetID, decoded. */
+  deviceClasses: string[];
+  maxCallDataSize: number;
+  /** LINECALLFEATURE2_*. */
+  callFeatures2: number;
+  /** Seconds; 0 = LINECALLPARAMS.dwNoAnswerTimeout not supported. */
+  maxNoAnswerTimeout: number;
+  connectedModes: number;
+  offeringModes: number;
+  /** 0 = not known (see LINEDEVCAPS.dwMediaModes). */
+  availableMediaModes: number;
+}
+
+/** One LINEGENERATETONE (16 bytes; §14.3): a component of a custom tone. */
+export interface LineGenerateTone {
+  /** Hz. */
+  frequency: number;
+  /** ms on; 0 = no tone. */
+  cadenceOn: number;
+  /** ms off; 0 = continuous. */
+  cadenceOff: number;
+  /** 0 (silence) .. 0xFFFF (full volume). */
+  volume: number;
+}
+
+/** One LINEMONITORTONE (20 bytes; §14.3). */
+export interface LineMonitorTone {
+  /** Echoed as dwParam1 of LINE_MONITORTONE; unique per entry. */
+  appSpecific: number;
+  /** ms the tone must persist before it is reported. */
+  duration: number;
+  /** Up to three Hz values (0 = unused; all 0 = silence). */
+  frequency1: number;
+  frequency2: number;
+  frequency3: number;
+}
+
+/** The parameters of one lineGatherDigitsW besides the buffer, which the provider owns. */
+export interface LineGatherRequest {
+  /** dwNumDigits (>= 1): the buffer holds this many digits (+1 terminating U+0000). */
+  numDigits: number;
+  /** lpszTerminationDigits: '' = none. */
+  terminationDigits: string;
+  /** ms; 0 = none. */
+  firstDigitTimeout: number;
+  /** ms; 0 = none. */
+  interDigitTimeout: number;
+}
+
 export interface InitializeResult {
   numDevs: number;
   /** The highest API version TAPI supports (lpdwAPIVersion out). */
@@ -173,6 +292,123 @@ export interface LineProvider {
   getCallInfo(hCall: number): LineCallInfo;
   /** lineGetCallStatus. */
   getCallStatus(hCall: number): LineCallStatus;
+  // ---- call control (§14.1, §14.2) ---------------------------------------------------------------
+  // Async functions return the request id; their LINE_REPLY follows, then the LINE_CALLSTATEs that result.
+
+  /**
+   * lineAccept (async; export unsuffixed): `LONG lineAccept(HCALL hCall, LPCSTR lpsUserUserInfo, DWORD dwSize)`.
+   * Owner, OFFERING. LINE_REPLY, then LINE_CALLSTATE(ACCEPTED).
+   */
+  accept(hCall: number, userUserInfo?: Uint8Array): number;
+  /**
+   * lineRedirectW (async): `LONG lineRedirectW(HCALL hCall, LPCWSTR lpszDestAddress, DWORD dwCountryCode)`.
+   * Owner, OFFERING only. LINE_REPLY, then LINE_CALLSTATE(IDLE) (the handle stays valid until deallocated).
+   */
+  redirect(hCall: number, destAddress: string, countryCode: number): number;
+  /**
+   * lineBlindTransferW (async): `LONG lineBlindTransferW(HCALL hCall, LPCWSTR lpszDestAddressW, DWORD dwCountryCode)`.
+   * Owner, CONNECTED. LINE_REPLY, then LINE_CALLSTATE(IDLE).
+   */
+  blindTransfer(hCall: number, destAddress: string, countryCode: number): number;
+  /**
+   * lineSetupTransferW (async): `LONG lineSetupTransferW(HCALL hCall, LPHCALL lphConsultCall, LPLINECALLPARAMS lpCallParams)`.
+   * Owner, CONNECTED. The success LINE_REPLY carries the consultation call as `newCall` (the provider keeps
+   * the lphConsultCall slot stable until then); then LINE_CALLSTATE(ONHOLDPENDTRANSFER) for hCall and
+   * LINE_CALLSTATE(DIALTONE, privilege OWNER) for the consultation call.
+   */
+  setupTransfer(hCall: number, params: LineCallParams | null): number;
+  /**
+   * lineCompleteTransfer (async; unsuffixed):
+   * `LONG lineCompleteTransfer(HCALL hCall, HCALL hConsultCall, LPHCALL lphConfCall, DWORD dwTransferMode)`.
+   * Owner of both; hCall ONHOLD or ONHOLDPENDTRANSFER, hConsultCall CONNECTED, RINGBACK, BUSY or PROCEEDING.
+   * `transferMode` is exactly one LINETRANSFERMODE_*. TRANSFER: LINE_REPLY, then both calls IDLE.
+   * CONFERENCE: the LINE_REPLY carries the conference call as `newCall` (lphConfCall slot), both calls go
+   * CONFERENCED (dwParam2 = the hConfCall) and the conference call CONNECTED.
+   */
+  completeTransfer(hCall: number, hConsultCall: number, transferMode: number): number;
+  /** lineHold (async; unsuffixed): `LONG lineHold(HCALL hCall)`. Owner, CONNECTED. LINE_REPLY, then LINE_CALLSTATE(ONHOLD). */
+  hold(hCall: number): number;
+  /**
+   * lineUnhold (async; unsuffixed): `LONG lineUnhold(HCALL hCall)`. Owner, ONHOLD / ONHOLDPENDTRANSFER / ONHOLDPENDCONF.
+   * LINE_REPLY, then LINE_CALLSTATE(CONNECTED); on an ONHOLDPENDTRANSFER call the consultation call goes IDLE.
+   */
+  unhold(hCall: number): number;
+  /**
+   * lineSwapHold (async; unsuffixed): `LONG lineSwapHold(HCALL hActiveCall, HCALL hHeldCall)`. Owner of both; active
+   * CONNECTED, held ONHOLD / ONHOLDPENDTRANSFER / ONHOLDPENDCONF. LINE_REPLY, then both report exchanged states.
+   */
+  swapHold(hActiveCall: number, hHeldCall: number): number;
+
+  // ---- digits, tones, media (§14.3); all synchronous: 0 = started, the LINE_* message follows -----
+
+  /**
+   * lineGenerateDigitsW (sync): `LONG lineGenerateDigitsW(HCALL hCall, DWORD dwDigitMode, LPCWSTR lpszDigits, DWORD dwDuration)`.
+   * Owner. One LINEDIGITMODE_* bit; `digits` null = cancel the running generation; duration ms (0 = default).
+   * LINE_GENERATE(DONE | CANCEL) once per started request; a new request cancels the running one.
+   */
+  generateDigits(hCall: number, digitMode: number, digits: string | null, duration: number): void;
+  /**
+   * lineGenerateTone (sync; unsuffixed):
+   * `LONG lineGenerateTone(HCALL hCall, DWORD dwToneMode, DWORD dwDuration, DWORD dwNumTones, LPLINEGENERATETONE lpTones)`.
+   * Owner. One LINETONEMODE_* (0 = cancel); `tones` is read for CUSTOM only. LINE_GENERATE as for digits.
+   */
+  generateTone(hCall: number, toneMode: number, duration: number, tones: readonly LineGenerateTone[]): void;
+  /**
+   * lineMonitorDigits (sync; unsuffixed): `LONG lineMonitorDigits(HCALL hCall, DWORD dwDigitModes)`.
+   * Any state but IDLE and DISCONNECTED; 0 = stop. One LINE_MONITORDIGITS(digit, mode, tick) per digit.
+   */
+  monitorDigits(hCall: number, digitModes: number): void;
+  /**
+   * lineGatherDigitsW (sync):
+   * `LONG lineGatherDigitsW(HCALL hCall, DWORD dwDigitModes, LPWSTR lpsDigits, DWORD dwNumDigits,
+   *   LPCWSTR lpszTerminationDigits, DWORD dwFirstDigitTimeout, DWORD dwInterDigitTimeout)`.
+   * Owner. `request` null = cancel (lpsDigits NULL). The provider allocates the buffer (written later by TAPI),
+   * keeps it in a per-call FIFO and delivers its content as `gatheredDigits` of the LINE_GATHERDIGITS
+   * (one LINEGATHERTERM_*) that completes it — exactly one per started gather; a new gather first completes
+   * the old one with CANCEL.
+   */
+  gatherDigits(hCall: number, digitModes: number, request: LineGatherRequest | null): void;
+  /**
+   * lineMonitorTones (sync; unsuffixed): `LONG lineMonitorTones(HCALL hCall, LPLINEMONITORTONE const lpToneList, DWORD dwNumEntries)`.
+   * Any state but IDLE; null = stop; a new list replaces the old. One LINE_MONITORTONE(appSpecific) per detection.
+   */
+  monitorTones(hCall: number, tones: readonly LineMonitorTone[] | null): void;
+  /**
+   * lineMonitorMedia (sync; unsuffixed): `LONG lineMonitorMedia(HCALL hCall, DWORD dwMediaModes)`.
+   * Any state but IDLE; 0 = stop. One LINE_MONITORMEDIA(one LINEMEDIAMODE_*) per detection.
+   */
+  monitorMedia(hCall: number, mediaModes: number): void;
+  /**
+   * lineSetCallPrivilege (sync; unsuffixed): `LONG lineSetCallPrivilege(HCALL hCall, DWORD dwCallPrivilege)`.
+   * Exactly MONITOR or OWNER; the sole owner of a non-IDLE call cannot go MONITOR (INVALCALLSTATE). LINE_CALLINFO follows.
+   */
+  setCallPrivilege(hCall: number, privilege: number): void;
+  /**
+   * lineSetMediaMode (sync; unsuffixed): `LONG lineSetMediaMode(HCALL hCall, DWORD dwMediaModes)`.
+   * Owner. LINE_CALLINFO(MEDIAMODE) follows.
+   */
+  setMediaMode(hCall: number, mediaModes: number): void;
+  /**
+   * lineHandoffW (sync): `LONG lineHandoffW(HCALL hCall, LPCWSTR lpszFileName, DWORD dwMediaMode)`.
+   * Owner. By exe name, or (name null) to the highest-priority OWNER app for the one `mediaMode` bit.
+   * The target gets LINE_CALLSTATE(privilege OWNER) + LINE_CALLINFO; the caller keeps its privilege.
+   * TARGETNOTFOUND, TARGETSELF.
+   */
+  handoff(hCall: number, fileName: string | null, mediaMode: number): void;
+  /**
+   * lineGetAddressCapsW (sync), grown and retried until complete:
+   * `LONG lineGetAddressCapsW(HLINEAPP hLineApp, DWORD dwDeviceID, DWORD dwAddressID, DWORD dwAPIVersion,
+   *   DWORD dwExtVersion, LPLINEADDRESSCAPS lpAddressCaps)`. The line need not be open.
+   */
+  getAddressCaps(deviceId: number, addressId: number, apiVersion: number): LineAddressCaps;
+  /**
+   * lineSetAppPriorityW (sync): `LONG lineSetAppPriorityW(LPCWSTR lpszAppFilename, DWORD dwMediaMode,
+   *   LPLINEEXTENSIONID lpExtensionID, DWORD dwRequestMode, LPCWSTR lpszExtensionName, DWORD dwPriority)`.
+   * PERSISTENT and MACHINE-WIDE, keyed by the executable name — every Node program is `node.exe`.
+   * Never called implicitly. `priority` 1 = first, 0 = removed.
+   */
+  setAppPriority(appFilename: string, mediaMode: number, requestMode: number, priority: number): void;
+
   /** lineClose: suppresses the line's outstanding replies and drops its sole-owned calls. */
   close(hLine: number): void;
   /**

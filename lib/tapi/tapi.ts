@@ -8,7 +8,6 @@ import {
   LINECALLPRIVILEGE,
   LINEDEVSTATE,
   LINEMEDIAMODE,
-  LINE_MESSAGE,
   TAPI_VERSION,
   flagNames,
 } from './constants';
@@ -17,6 +16,10 @@ import { validateDialable } from './address';
 import { DialPolicy } from './dial-policy';
 import { toLineCallParams } from './call-params';
 import { Call, summarizeCallInfo, type CallHost } from './call';
+import { CallControl } from './call-control';
+import { CallSignals } from './call-signals';
+import { messageTable } from './message-table';
+import type { OperationContext } from './operation-context';
 import { Line, type LineHost } from './line';
 import { toLineDevice, type LineDevice } from './line-device';
 import { RequestTable } from './requests';
@@ -25,7 +28,6 @@ import { attemptsOf, retryCleanup, type CleanupFailure } from './cleanup';
 import { makeStateEvent, privilegeName } from './state-event';
 import type { LineCallInfo, LineCallStatus, LineMessage, LineProvider } from './provider';
 import type { CallStateEvent, MakeCallOptions, OpenLineOptions, PrivilegeName } from './types';
-import type { SimulatorProvider } from './providers/simulator';
 
 const MAX_STRAY_HANDLES = 1024;
 const STATUS_MESSAGES =
@@ -75,6 +77,29 @@ export class Tapi extends EventEmitter implements LineHost, CallHost {
   private running = false;
   private shutdownPromise?: Promise<void>;
   private reinitializing?: Promise<void>;
+  private readonly context: OperationContext = {
+    provider: () => this.impl,
+    requests: this.requests,
+    assertCall: (call, operation) => this.assertCall(call, operation),
+    adoptCall: (line, hCall, privilege, info) => this.adoptCall(line, hCall, privilege, info),
+    post: (emit) => this.post(emit),
+    checkDestination: (line, address, accumulated, operation) => this.checkDialString(line, address, accumulated, operation),
+  };
+  /** Call control (accept, hold, transfer, ...) and digits / tones / media: their own files, one instance each. */
+  readonly control = new CallControl(this.context);
+  readonly signals = new CallSignals(this.context);
+  private readonly routes = messageTable({
+    requests: this.requests,
+    callOf: (hCall) => this.calls.get(hCall),
+    signals: this.signals,
+    callState: (m) => this.onCallState(m),
+    callInfo: (m) => this.onCallInfo(m),
+    appNewCall: (m) => this.onAppNewCall(m),
+    lineDevState: (m) => this.onLineDevState(m),
+    lineClose: (m) => this.onLineClose(m),
+    lineCreate: (m) => this.onLineCreate(m.param1),
+    lineRemove: (m) => this.onLineRemove(m),
+  });
 
   constructor(init: TapiInit) {
     super();
@@ -83,9 +108,12 @@ export class Tapi extends EventEmitter implements LineHost, CallHost {
     this.impl = init.createProvider();
   }
 
-  /** The simulated exchange (presentIncomingCall, remoteHangup, ...) when provider is 'simulator'. */
-  get simulator(): SimulatorProvider | undefined {
-    return this.impl.kind === 'simulator' ? (this.impl as SimulatorProvider) : undefined;
+  /**
+   * The simulated exchange's controls (presentIncomingCall, remoteHangup, ...) when provider is 'simulator'.
+   * Typed by openTapi (OpenedTapi): the model does not know the simulator's types.
+   */
+  get simulator(): unknown {
+    return this.impl.kind === 'simulator' ? this.impl : undefined;
   }
 
   /** The provider behind the seam (for diagnostics and tests). */
@@ -283,58 +311,22 @@ export class Tapi extends EventEmitter implements LineHost, CallHost {
   };
 
   private dispatch(m: LineMessage): void {
-    switch (m.messageId) {
-      case LINE_MESSAGE.LINE_REPLY:
-        this.requests.reply(m);
-        break;
-      case LINE_MESSAGE.LINE_CALLSTATE:
-        this.onCallState(m);
-        break;
-      case LINE_MESSAGE.LINE_APPNEWCALL:
-        this.onAppNewCall(m);
-        break;
-      case LINE_MESSAGE.LINE_CALLINFO:
-        this.onCallInfo(m);
-        break;
-      case LINE_MESSAGE.LINE_MONITORDIGITS: {
-        const call = this.calls.get(m.hDevice);
-        if (call) {
-          const digit = { digit: String.fromCharCode(m.param1 & 0xff), mode: m.param2, tick: m.param3 };
-          this.post(() => call.emit('digit', digit));
-        }
-        break;
-      }
-      case LINE_MESSAGE.LINE_GENERATE: {
-        const call = this.calls.get(m.hDevice);
-        if (call) this.post(() => call.emit('generate', { done: m.param1 === 1, tick: m.param3 }));
-        break;
-      }
-      case LINE_MESSAGE.LINE_LINEDEVSTATE:
-        this.onLineDevState(m);
-        break;
-      case LINE_MESSAGE.LINE_CLOSE: {
-        const line = this.linesByHandle.get(m.hDevice);
-        if (line) {
-          this.requests.cancel((op) => TapiError.of('INVALLINEHANDLE', op, 'the provider closed the line'), line.instance);
-          this.forgetLine(line);
-          this.post(() => line.emit('close', 'provider'));
-        }
-        break;
-      }
-      case LINE_MESSAGE.LINE_CREATE:
-        this.onLineCreate(m.param1);
-        break;
-      case LINE_MESSAGE.LINE_REMOVE: {
-        const device = this.lines.find((d) => d.deviceId === m.param1);
-        if (device) {
-          device.removed = true;
-          this.post(() => this.emit('lineremove', device));
-        }
-        break;
-      }
-      default:
-        break;
-    }
+    this.routes.get(m.messageId)?.(m);
+  }
+
+  private onLineClose(m: LineMessage): void {
+    const line = this.linesByHandle.get(m.hDevice);
+    if (!line) return;
+    this.requests.cancel((op) => TapiError.of('INVALLINEHANDLE', op, 'the provider closed the line'), line.instance);
+    this.forgetLine(line);
+    this.post(() => line.emit('close', 'provider'));
+  }
+
+  private onLineRemove(m: LineMessage): void {
+    const device = this.lines.find((d) => d.deviceId === m.param1);
+    if (!device) return;
+    device.removed = true;
+    this.post(() => this.emit('lineremove', device));
   }
 
   private onCallState(m: LineMessage): void {
@@ -457,6 +449,7 @@ export class Tapi extends EventEmitter implements LineHost, CallHost {
   private forgetCall(call: Call): void {
     if (call.deallocated) return;
     call.deallocated = true;
+    this.signals.released(call);
     if (this.calls.get(call.handle) === call) this.calls.delete(call.handle);
     call.line.callsByHandle.delete(call.handle);
     this.post(() => call.emit('deallocated'));

@@ -1,44 +1,5 @@
 // Public shapes of the lib/tapi surface (see README "Library API").
 import type { LineCallParams } from './provider';
-import type { Scenario } from './providers/simulator/scenarios';
-
-export type ProviderKind = 'auto' | 'simulator' | 'win32';
-
-export interface SimulatorLineConfig {
-  name: string;
-  /** `$` supported (LINEDEVCAPFLAGS_DIALBILLING). */
-  dialBilling?: boolean;
-  /** `@` supported (LINEDEVCAPFLAGS_DIALQUIET). */
-  dialQuiet?: boolean;
-  /** `W` supported (LINEDEVCAPFLAGS_DIALDIALTONE). */
-  dialDialtone?: boolean;
-  /** Trailing `;` supported (LINEADDRCAPFLAGS_PARTIALDIAL). */
-  partialDial?: boolean;
-  /** Own number, reported as the called id of incoming calls. */
-  address?: string;
-  /** Call appearances (LINEDEVCAPS.dwMaxNumActiveCalls); more calls at once fail with LINEERR_CALLUNAVAIL. Default 4. */
-  maxActiveCalls?: number;
-}
-
-export interface SimulatorOptions {
-  /** Multiplies every delay: 1 = realistic seconds, 0 = as fast as possible (still asynchronous). */
-  timeScale?: number;
-  /** Replaces the default line devices. */
-  lines?: SimulatorLineConfig[];
-  /** Rules tried before the documented test numbers. */
-  scenarios?: Scenario[];
-}
-
-export interface OpenTapiOptions {
-  provider?: ProviderKind;
-  /** Friendly application name given to lineInitializeEx. */
-  appName?: string;
-  simulator?: SimulatorOptions;
-  /** win32 only: the Tapi32 library to load (a fake in tests). Default: Tapi32.dll on Windows. */
-  libraryPath?: string;
-  /** Lowest and highest TAPI version to negotiate per device (default 1.4 .. 2.2). */
-  apiVersions?: { low?: number; high?: number };
-}
 
 export type PrivilegeName = 'none' | 'monitor' | 'owner';
 
@@ -136,4 +97,4 @@ export interface CallInfoSummary {
   callId?: number;
 }
 
-export type { LineCallParams, Scenario };
+export type { LineCallParams };

@@ -1,5 +1,14 @@
 // The simulated line devices and their LINEDEVCAPS.
 import {
+  LINEADDRCAPFLAGS,
+  LINEADDRESSSHARING,
+  LINEADDRFEATURE,
+  LINECALLFEATURE,
+  LINECALLFEATURE2,
+  LINECALLSTATE,
+  LINEDISCONNECTMODE,
+  LINETONEMODE,
+  LINETRANSFERMODE,
   LINEADDRESSMODE,
   LINEBEARERMODE,
   LINEDEVCAPFLAGS,
@@ -11,8 +20,8 @@ import {
 } from '../../constants';
 import { TapiValidationError } from '../../errors';
 import type { DialCapabilities } from '../../address';
-import type { LineDevCaps } from '../../provider';
-import type { SimulatorLineConfig } from '../../types';
+import type { LineAddressCaps, LineDevCaps } from '../../provider';
+import type { SimulatorLineConfig } from './options';
 
 /** The API versions the simulator speaks (lineNegotiateAPIVersion picks the highest inside [low, high]). */
 export const SUPPORTED_VERSIONS: readonly number[] = [
@@ -46,6 +55,75 @@ export interface SimDevice {
   uuiMakeCallSize: number;
   uuiDropSize: number;
   permanentLineId: number;
+  /** What the switch offers on the device's address: call control, digits, tones. */
+  switching: SimSwitching;
+}
+
+/** The call-control and signalling capabilities of a simulated address (LINEADDRESSCAPS, LINEDEVCAPS). */
+export interface SimSwitching {
+  /** LINECALLFEATURE_* that can ever work here (AC+108); a call's live features are a subset. */
+  callFeatures: number;
+  callFeatures2: number;
+  addrCapFlags: number;
+  /** LINETRANSFERMODE_* lineCompleteTransfer accepts. */
+  transferModes: number;
+  maxNumOnHoldCalls: number;
+  maxNumOnHoldPendingCalls: number;
+  maxNumConference: number;
+  generateDigitModes: number;
+  monitorDigitModes: number;
+  generateToneModes: number;
+  generateToneMaxNumFreq: number;
+  monitorToneMaxNumFreq: number;
+  monitorToneMaxNumEntries: number;
+  /** ms; lineGatherDigits timeouts must be 0 or within. */
+  gatherDigitsMinTimeout: number;
+  gatherDigitsMaxTimeout: number;
+}
+
+const F = LINECALLFEATURE;
+const SIGNALS = F.GATHERDIGITS | F.GENERATEDIGITS | F.GENERATETONE | F.MONITORDIGITS | F.MONITORMEDIA | F.MONITORTONES;
+const ALL_TONES = LINETONEMODE.CUSTOM | LINETONEMODE.RINGBACK | LINETONEMODE.BUSY | LINETONEMODE.BEEP | LINETONEMODE.BILLING;
+
+/** A business line on a switch: accept, redirect, hold, transfer and conference, DTMF and pulse. */
+export function fullSwitching(): SimSwitching {
+  return {
+    callFeatures:
+      F.ACCEPT | F.ANSWER | F.DIAL | F.DROP | F.REDIRECT | F.HOLD | F.UNHOLD | F.SWAPHOLD | F.BLINDTRANSFER |
+      F.SETUPTRANSFER | F.COMPLETETRANSF | SIGNALS,
+    callFeatures2: LINECALLFEATURE2.TRANSFERNORM | LINECALLFEATURE2.TRANSFERCONF,
+    addrCapFlags: LINEADDRCAPFLAGS.DIALED | LINEADDRCAPFLAGS.AUTORECONNECT,
+    transferModes: LINETRANSFERMODE.TRANSFER | LINETRANSFERMODE.CONFERENCE,
+    maxNumOnHoldCalls: 2,
+    maxNumOnHoldPendingCalls: 1,
+    maxNumConference: 3,
+    generateDigitModes: LINEDIGITMODE.PULSE | LINEDIGITMODE.DTMF,
+    monitorDigitModes: LINEDIGITMODE.PULSE | LINEDIGITMODE.DTMF | LINEDIGITMODE.DTMFEND,
+    generateToneModes: ALL_TONES,
+    generateToneMaxNumFreq: 3,
+    monitorToneMaxNumFreq: 3,
+    monitorToneMaxNumEntries: 4,
+    gatherDigitsMinTimeout: 10,
+    gatherDigitsMaxTimeout: 600_000,
+  };
+}
+
+/** An analog line: no transfer, no hold, no redirect, pulse digits only. */
+export function analogSwitching(): SimSwitching {
+  return {
+    ...fullSwitching(),
+    callFeatures: F.ACCEPT | F.ANSWER | F.DIAL | F.DROP | SIGNALS,
+    callFeatures2: 0,
+    addrCapFlags: LINEADDRCAPFLAGS.DIALED,
+    transferModes: 0,
+    maxNumOnHoldCalls: 0,
+    maxNumOnHoldPendingCalls: 0,
+    maxNumConference: 0,
+    generateDigitModes: LINEDIGITMODE.PULSE,
+    monitorDigitModes: LINEDIGITMODE.PULSE,
+    generateToneModes: LINETONEMODE.BEEP | LINETONEMODE.BUSY | LINETONEMODE.RINGBACK,
+    generateToneMaxNumFreq: 1,
+  };
 }
 
 const FULL_MEDIA =
@@ -67,6 +145,7 @@ export function defaultDevices(): SimDevice[] {
       uuiMakeCallSize: 128,
       uuiDropSize: 128,
       permanentLineId: 0x51a10000,
+      switching: fullSwitching(),
     },
     {
       deviceId: 1,
@@ -81,6 +160,7 @@ export function defaultDevices(): SimDevice[] {
       uuiMakeCallSize: 0,
       uuiDropSize: 0,
       permanentLineId: 0x51a10001,
+      switching: analogSwitching(),
     },
   ];
 }
@@ -117,6 +197,7 @@ export function devicesFromConfig(lines: readonly SimulatorLineConfig[]): SimDev
       uuiMakeCallSize: 128,
       uuiDropSize: 128,
       permanentLineId: (0x51a10000 + deviceId) >>> 0,
+      switching: fullSwitching(),
     };
   });
 }
@@ -146,8 +227,14 @@ export function devCapsOf(device: SimDevice, apiVersion: number): LineDevCaps {
     bearerModes: device.bearerModes,
     maxRate: device.maxRate,
     mediaModes: device.mediaModes,
-    generateDigitModes: LINEDIGITMODE.DTMF,
-    monitorDigitModes: LINEDIGITMODE.DTMF | LINEDIGITMODE.DTMFEND,
+    generateDigitModes: device.switching.generateDigitModes,
+    monitorDigitModes: device.switching.monitorDigitModes,
+    generateToneModes: device.switching.generateToneModes,
+    generateToneMaxNumFreq: device.switching.generateToneMaxNumFreq,
+    monitorToneMaxNumFreq: device.switching.monitorToneMaxNumFreq,
+    monitorToneMaxNumEntries: device.switching.monitorToneMaxNumEntries,
+    gatherDigitsMinTimeout: device.switching.gatherDigitsMinTimeout,
+    gatherDigitsMaxTimeout: device.switching.gatherDigitsMaxTimeout,
     devCapFlags: devCapFlagsOf(device),
     maxNumActiveCalls: device.maxNumActiveCalls,
     answerMode: 0x1, // LINEANSWERMODE_NONE: answering does not affect other calls
@@ -157,5 +244,67 @@ export function devCapsOf(device: SimDevice, apiVersion: number): LineDevCaps {
     defaultDialParams: { dialPause: 2000, dialSpeed: 95, digitDuration: 95, waitForDialtone: 60000 },
     lineFeatures: apiVersion >= TAPI_VERSION.V1_4 ? LINEFEATURE.MAKECALL : 0,
     partialDial: device.caps.partialDial,
+  };
+}
+
+/** The states calls on a simulated address can report. */
+export const ADDRESS_CALL_STATES =
+  LINECALLSTATE.IDLE | LINECALLSTATE.OFFERING | LINECALLSTATE.ACCEPTED | LINECALLSTATE.DIALTONE | LINECALLSTATE.DIALING |
+  LINECALLSTATE.RINGBACK | LINECALLSTATE.BUSY | LINECALLSTATE.SPECIALINFO | LINECALLSTATE.CONNECTED | LINECALLSTATE.PROCEEDING |
+  LINECALLSTATE.ONHOLD | LINECALLSTATE.CONFERENCED | LINECALLSTATE.ONHOLDPENDTRANSFER | LINECALLSTATE.DISCONNECTED |
+  LINECALLSTATE.UNKNOWN;
+
+/** LINEADDRESSCAPS of address 0 for `apiVersion` (fields newer than it read 0). */
+export function addressCapsOf(device: SimDevice, apiVersion: number): LineAddressCaps {
+  const sw = device.switching;
+  const v2 = apiVersion >= TAPI_VERSION.V2_0;
+  const partial = device.caps.partialDial ? LINEADDRCAPFLAGS.PARTIALDIAL : 0;
+  return {
+    lineDeviceId: device.deviceId,
+    address: device.address,
+    addressSharing: LINEADDRESSSHARING.PRIVATE,
+    addressStates: 0,
+    callInfoStates: 0x00ffffff,
+    callerIdFlags: 0x3f,
+    calledIdFlags: 0x3f,
+    connectedIdFlags: 0x3f,
+    redirectionIdFlags: 0x20,
+    redirectingIdFlags: 0x20,
+    callStates: ADDRESS_CALL_STATES,
+    dialToneModes: 0x1,
+    busyModes: 0x1,
+    specialInfo: 0x4,
+    disconnectModes: Object.values(LINEDISCONNECTMODE).reduce((a, b) => a | b, 0),
+    maxNumActiveCalls: device.maxNumActiveCalls,
+    maxNumOnHoldCalls: sw.maxNumOnHoldCalls,
+    maxNumOnHoldPendingCalls: sw.maxNumOnHoldPendingCalls,
+    maxNumConference: sw.maxNumConference,
+    maxNumTransConf: sw.maxNumConference,
+    addrCapFlags: sw.addrCapFlags | partial,
+    callFeatures: sw.callFeatures,
+    removeFromConfCaps: 0x1,
+    removeFromConfState: 0,
+    transferModes: sw.transferModes,
+    parkModes: 0,
+    forwardModes: 0,
+    maxForwardEntries: 0,
+    maxSpecificEntries: 0,
+    minFwdNumRings: 0,
+    maxFwdNumRings: 0,
+    maxCallCompletions: 0,
+    callCompletionConds: 0,
+    callCompletionModes: 0,
+    numCompletionMessages: 0,
+    completionMsgTextEntrySize: 0,
+    addressFeatures: apiVersion >= TAPI_VERSION.V1_4 ? LINEADDRFEATURE.MAKECALL : 0,
+    predictiveAutoTransferStates: 0,
+    numCallTreatments: 0,
+    deviceClasses: v2 ? ['tapi/line'] : [],
+    maxCallDataSize: 0,
+    callFeatures2: v2 ? sw.callFeatures2 : 0,
+    maxNoAnswerTimeout: v2 ? 3600 : 0,
+    connectedModes: v2 ? 0x1 : 0,
+    offeringModes: v2 ? 0x1 : 0,
+    availableMediaModes: v2 ? device.mediaModes : 0,
   };
 }

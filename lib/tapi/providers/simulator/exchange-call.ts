@@ -1,7 +1,6 @@
 // One call at the simulated exchange, the app's handles to it, and what lineGetCallInfo / lineGetCallStatus
 // report about it.
 import {
-  LINECALLFEATURE,
   LINECALLORIGIN,
   LINECALLPARAMFLAGS,
   LINECALLPARTYID,
@@ -9,7 +8,10 @@ import {
   LINECALLREASON,
   LINECALLSTATE,
 } from '../../constants';
-import type { LineCallInfo, LineCallStatus } from '../../provider';
+import type { LineCallInfo, LineCallStatus, LineMonitorTone } from '../../provider';
+import type { FarEnd } from './scenarios';
+import type { GeneratedTone } from './options';
+import { liveFeatures } from './features';
 import type { Scenario } from './scenarios';
 import type { SimDevice } from './devices';
 import type { EffectiveCallParams } from './params';
@@ -38,6 +40,28 @@ export interface SimCallHandle {
   call: ExchangeCall;
   /** The first LINE_CALLSTATE for this handle carries the privilege; later ones 0. */
   announced: boolean;
+  /** lineMonitorDigits / lineMonitorMedia masks and the lineMonitorTones list of this handle. */
+  monitorDigitModes?: number;
+  monitorMediaModes?: number;
+  monitorTones?: readonly LineMonitorTone[];
+}
+
+/** The inband generation running on a call (one at a time across owners). */
+export interface Generation {
+  handle: SimCallHandle;
+  timers: number[];
+  tone?: GeneratedTone;
+}
+
+/** The gather running on a call (one at a time across owners). */
+export interface Gather {
+  handle: SimCallHandle;
+  modes: number;
+  numDigits: number;
+  terminators: string;
+  interTimeout: number;
+  digits: string;
+  timer: number | undefined;
 }
 
 /** The states the simulator can put a call in (LINECALLINFO.dwCallStates). */
@@ -53,6 +77,9 @@ export const REPORTED_CALL_STATES =
   LINECALLSTATE.CONNECTED |
   LINECALLSTATE.PROCEEDING |
   LINECALLSTATE.DISCONNECTED |
+  LINECALLSTATE.ONHOLD |
+  LINECALLSTATE.ONHOLDPENDTRANSFER |
+  LINECALLSTATE.CONFERENCED |
   LINECALLSTATE.UNKNOWN;
 
 export interface ExchangeCallInit {
@@ -99,6 +126,23 @@ export class ExchangeCall {
   ringCount = 0;
 
   everConnected = false;
+
+  // Call control.
+  /** setupTransfer links the held call and its consultation call (whichever is ONHOLDPENDTRANSFER is the held one). */
+  transferPeer: ExchangeCall | undefined;
+  /** A conference member: its conference call; a conference call: its members. */
+  conference: ExchangeCall | undefined;
+  readonly members: ExchangeCall[] = [];
+  redirectedTo = '';
+
+  // Signals.
+  generation: Generation | undefined;
+  gather: Gather | undefined;
+  /** What our side generated (the simulator's `generated` control). */
+  readonly generated: { digits: string; tones: GeneratedTone[] } = { digits: '', tones: [] };
+  /** What the far end does once connected (scenario, or the digits of presentIncomingCall). */
+  farEnd: FarEnd | undefined;
+  farEndStarted = false;
 
   constructor(init: ExchangeCallInit) {
     this.callId = init.callId;
@@ -213,21 +257,15 @@ export class ExchangeCall {
     };
   }
 
-  callStatus(handle: SimCallHandle): LineCallStatus {
-    let features = 0;
-    if (handle.privilege === LINECALLPRIVILEGE.OWNER) {
-      if (this.state !== LINECALLSTATE.IDLE) features |= LINECALLFEATURE.DROP;
-      if ((this.state === LINECALLSTATE.DIALTONE || this.state === LINECALLSTATE.DIALING) && !this.dialComplete) {
-        features |= LINECALLFEATURE.DIAL;
-      }
-      if (this.state === LINECALLSTATE.OFFERING || this.state === LINECALLSTATE.ACCEPTED) features |= LINECALLFEATURE.ANSWER;
-    }
+  /** `peers`: the other active calls of the device (for swapHold). */
+  callStatus(handle: SimCallHandle, peers: Iterable<ExchangeCall> = []): LineCallStatus {
+    const { features, features2 } = liveFeatures(this, handle, peers);
     return {
       callState: this.state,
       callStateMode: this.mode,
       callPrivilege: handle.privilege,
       callFeatures: features,
-      callFeatures2: 0,
+      callFeatures2: features2,
       stateEntryTime: new Date(this.stateEntered.getTime()),
     };
   }

@@ -17,6 +17,9 @@ import {
 } from '../../constants';
 import { digitsOf } from '../../address';
 import { ExchangeCall, type SimCallHandle, type SimLine } from './exchange-call';
+import type { LineMessage } from '../../provider';
+import { endSignals, startFarEnd } from './signals';
+import { afterDrop } from './switching';
 import { MessageQueue } from './message-queue';
 import { Scheduler } from './scheduler';
 import { DIAL_TIMING, findScenario, type Scenario, type ScenarioState } from './scenarios';
@@ -75,6 +78,11 @@ class CallSet extends Set<ExchangeCall> {
 
   activeOn(deviceId: number): number {
     return this.active.get(deviceId)?.size ?? 0;
+  }
+
+  /** The device's calls that are not idle (do not modify). */
+  activeCallsOn(deviceId: number): Iterable<ExchangeCall> {
+    return this.active.get(deviceId) ?? [];
   }
 }
 
@@ -164,9 +172,14 @@ export class Exchange {
     return id;
   }
 
-  private callMessage(h: SimCallHandle, messageId: number, p1: number, p2: number, p3: number): void {
+  /** Milliseconds of simulated time: the tick count of digit, tone, media, generate and gather messages. */
+  tick(): number {
+    return Math.round(this.scheduler.now() * 1000) >>> 0;
+  }
+
+  callMessage(h: SimCallHandle, messageId: number, p1: number, p2: number, p3: number, extra?: Partial<LineMessage>): void {
     this.queue.push({
-      message: { hDevice: h.hCall, messageId, callbackInstance: h.line.callbackInstance, param1: p1, param2: p2, param3: p3 },
+      message: { hDevice: h.hCall, messageId, callbackInstance: h.line.callbackInstance, param1: p1, param2: p2, param3: p3, ...extra },
       hLine: h.line.hLine,
       hCall: h.hCall,
     });
@@ -234,6 +247,7 @@ export class Exchange {
 
   /** Enter a state and tell every handle (the first message per handle carries its privilege). */
   setState(call: ExchangeCall, state: number, mode: number): void {
+    if (state === LINECALLSTATE.DISCONNECTED || state === LINECALLSTATE.IDLE) endSignals(this, call, state === LINECALLSTATE.IDLE);
     call.state = state;
     this.calls.update(call);
     call.mode = mode >>> 0;
@@ -247,6 +261,7 @@ export class Exchange {
       this.callMessage(h, LINE_MESSAGE.LINE_CALLSTATE, state, call.mode, h.announced ? 0 : h.privilege);
       h.announced = true;
     }
+    if (state === LINECALLSTATE.CONNECTED && !call.farEndStarted) startFarEnd(this, call);
     if (state === LINECALLSTATE.IDLE) {
       this.scheduler.cancelOwner(call);
       if (call.handles.size === 0) this.calls.delete(call);
@@ -262,11 +277,12 @@ export class Exchange {
     this.setState(call, LINECALLSTATE.DISCONNECTED, mode);
   }
 
-  /** lineDrop: the call goes IDLE (its far-end timers stop). */
+  /** lineDrop: the call goes IDLE (its far-end timers stop); a held transfer peer reconnects, conference members go. */
   drop(call: ExchangeCall): void {
     this.scheduler.cancelOwner(call);
     call.noAnswerTimer = undefined;
     this.setState(call, LINECALLSTATE.IDLE, 0);
+    afterDrop(this, call);
   }
 
   // ---- outgoing calls -------------------------------------------------------------------------

@@ -17,12 +17,44 @@ export const SIMULATED_FUNCTIONS = [
   'lineGetCallInfo',
   'lineGetCallStatus',
   'lineClose',
+  'lineAccept',
+  'lineRedirect',
+  'lineBlindTransfer',
+  'lineSetupTransfer',
+  'lineCompleteTransfer',
+  'lineHold',
+  'lineUnhold',
+  'lineSwapHold',
+  'lineGenerateDigits',
+  'lineGenerateTone',
+  'lineMonitorDigits',
+  'lineGatherDigits',
+  'lineMonitorTones',
+  'lineMonitorMedia',
+  'lineSetCallPrivilege',
+  'lineSetMediaMode',
+  'lineHandoff',
+  'lineGetAddressCaps',
+  'lineSetAppPriority',
 ] as const;
 
 export type SimulatedFunction = (typeof SIMULATED_FUNCTIONS)[number];
 
 /** The functions that return a request id and report their result in LINE_REPLY. */
-export const ASYNC_FUNCTIONS: ReadonlySet<string> = new Set(['lineMakeCall', 'lineDial', 'lineDrop', 'lineAnswer']);
+export const ASYNC_FUNCTIONS: ReadonlySet<string> = new Set([
+  'lineMakeCall',
+  'lineDial',
+  'lineDrop',
+  'lineAnswer',
+  'lineAccept',
+  'lineRedirect',
+  'lineBlindTransfer',
+  'lineSetupTransfer',
+  'lineCompleteTransfer',
+  'lineHold',
+  'lineUnhold',
+  'lineSwapHold',
+]);
 
 export interface InjectedFailure {
   /** The LINEERR value (unsigned). */

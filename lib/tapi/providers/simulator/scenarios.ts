@@ -13,11 +13,22 @@ export interface ScenarioStep {
   mode?: string;
 }
 
+/** What the far end does once the call is connected (seconds at timeScale 1). */
+export interface FarEnd {
+  /** It presses these keys (DTMF), the first `after` seconds after connecting, then one every `interval` seconds. */
+  presses?: { digits: string; after: number; interval: number };
+  /** It hangs up (DISCONNECTED NORMAL) as soon as it hears a digit we generate. */
+  hangsUpOnGeneratedDigit?: boolean;
+  /** Its media is detected `after` seconds after connecting (a LINEMEDIAMODE name: 'G3FAX'). */
+  media?: { after: number; mode: string };
+}
+
 export interface Scenario {
   /** Matched against the dialled number's digits (formatting removed) by suffix, or a RegExp on those digits. */
   match: string | RegExp;
   description: string;
   steps: ScenarioStep[];
+  farEnd?: FarEnd;
 }
 
 /** Seconds the exchange spends in each state of the common part, at timeScale 1. */
@@ -86,6 +97,33 @@ export const TEST_NUMBERS: readonly Scenario[] = [
     match: '5550107',
     description: 'network congestion: disconnected (congestion)',
     steps: [{ after: 0.5, state: 'disconnected', mode: 'CONGESTION' }],
+  },
+  {
+    match: '5550108',
+    description: 'answers, then presses 1 2 3 4 # (DTMF) 500 ms apart',
+    steps: [
+      { after: 0, state: 'ringback' },
+      { after: 1, state: 'connected', mode: 'ACTIVE' },
+    ],
+    farEnd: { presses: { digits: '1234#', after: 0.5, interval: 0.5 } },
+  },
+  {
+    match: '5550109',
+    description: 'answers, and hangs up when it hears any generated digit: disconnected (normal)',
+    steps: [
+      { after: 0, state: 'ringback' },
+      { after: 1, state: 'connected', mode: 'ACTIVE' },
+    ],
+    farEnd: { hangsUpOnGeneratedDigit: true },
+  },
+  {
+    match: '5550110',
+    description: 'answers, and is a fax: G3 fax tone 1 s after answering (LINE_MONITORMEDIA when monitored)',
+    steps: [
+      { after: 0, state: 'ringback' },
+      { after: 1, state: 'connected', mode: 'ACTIVE' },
+    ],
+    farEnd: { media: { after: 1, mode: 'G3FAX' } },
   },
 ];
 

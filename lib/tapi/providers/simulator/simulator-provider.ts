@@ -32,6 +32,10 @@ import { TapiError, TapiValidationError } from '../../errors';
 import { validateDialable } from '../../address';
 import type {
   InitializeResult,
+  LineAddressCaps,
+  LineGatherRequest,
+  LineGenerateTone,
+  LineMonitorTone,
   LineCallInfo,
   LineCallParams,
   LineCallStatus,
@@ -39,43 +43,18 @@ import type {
   LineProvider,
   MessageHandler,
 } from '../../provider';
-import type { SimulatorOptions } from '../../types';
+import type { GeneratedSignals, IncomingCallOptions, RemoteDigitsOptions, SimulatorControls, SimulatorOptions, SimulatorOutstanding } from './options';
+export type { IncomingCallOptions, SimulatorOutstanding } from './options';
 import { devCapsOf, defaultDevices, devicesFromConfig, HIGHEST_VERSION, SUPPORTED_VERSIONS, type SimDevice } from './devices';
 import { Exchange, SCENARIO_STATES } from './exchange';
 import { ExchangeCall, type SimCallHandle, type SimLine } from './exchange-call';
 import { Failures, type SimulatedFunction } from './failures';
 import { CALLID_BASE, HCALL_BASE, HLINE_BASE, HandleCounter, RequestIds } from './ids';
 import { effectiveCallParams } from './params';
+import type { SeamContext } from './seam-context';
+import { SeamSignals } from './seam-signals';
+import { SeamSwitching } from './seam-switching';
 import type { Scenario } from './scenarios';
-
-export interface IncomingCallOptions {
-  /** Line device that rings (default 0). */
-  deviceId?: number;
-  /** The caller's number as presented (LINECALLINFO caller id). */
-  callerId?: string;
-  callerIdName?: string;
-  /** The number that was called (default: the device's own address). */
-  calledId?: string;
-  /** Caller id withheld: LINECALLPARTYID_BLOCKED, no number or name. */
-  blocked?: boolean;
-  /** Simulated seconds until the caller gives up (DISCONNECTED NORMAL); default 30; 0 or Infinity = never. */
-  ringSeconds?: number;
-  /** One LINEMEDIAMODE_* bit (default INTERACTIVEVOICE); owners are chosen by the media modes they opened with. */
-  mediaMode?: number;
-}
-
-export interface SimulatorOutstanding {
-  /** Open lines (HLINEs). */
-  lines: number;
-  /** Allocated call handles (HCALLs not deallocated). */
-  calls: number;
-  /** Async requests whose LINE_REPLY has not been delivered. */
-  requests: number;
-  /** Pending far-end timers (ownerless calls still progressing count here). */
-  timers: number;
-  /** Messages queued and not yet delivered. */
-  queued: number;
-}
 
 const VALID_PRIVILEGES = new Set<number>([
   LINECALLPRIVILEGE.NONE,
@@ -110,7 +89,7 @@ function validateScenarios(scenarios: unknown): Scenario[] {
   return scenarios;
 }
 
-export class SimulatorProvider implements LineProvider {
+export class SimulatorProvider implements LineProvider, SimulatorControls {
   readonly kind = 'simulator' as const;
   readonly timeScale: number;
   private readonly devices: SimDevice[];
@@ -125,6 +104,18 @@ export class SimulatorProvider implements LineProvider {
   private readonly callIds = new HandleCounter(CALLID_BASE);
   private readonly failures = new Failures();
   private replySync = false;
+  private readonly seam: SeamContext = {
+    session: (op) => this.session(op),
+    handle: (hCall, op) => this.handle(hCall, op),
+    device: (deviceId, op) => this.device(deviceId, op),
+    checkVersion: (deviceId, apiVersion, op) => this.checkVersion(deviceId, apiVersion, op),
+    injected: (op) => this.injected(op),
+    reply: (line, result, newCall) => this.session('reply').reply(this.requestIds, line, result, newCall, this.takeReplySync()),
+    nextCallId: () => this.callIds.take(),
+    appName: () => this.appName,
+  };
+  private readonly switching = new SeamSwitching(this.seam);
+  private readonly signals = new SeamSignals(this.seam);
 
   constructor(options: SimulatorOptions = {}) {
     const timeScale = options.timeScale ?? 1;
@@ -364,7 +355,68 @@ export class SimulatorProvider implements LineProvider {
     this.session(op);
     const handle = this.handle(hCall, op);
     this.injected(op);
-    return handle.call.callStatus(handle);
+    return handle.call.callStatus(handle, this.exchange!.calls.activeCallsOn(handle.call.device.deviceId));
+  }
+
+  // ---- call control, digits, tones, media (seam-switching.ts, seam-signals.ts) -----------------
+
+  accept(hCall: number, userUserInfo?: Uint8Array): number {
+    return this.switching.accept(hCall, userUserInfo);
+  }
+  redirect(hCall: number, destAddress: string, countryCode: number): number {
+    return this.switching.redirect(hCall, destAddress, countryCode);
+  }
+  blindTransfer(hCall: number, destAddress: string, countryCode: number): number {
+    return this.switching.blindTransfer(hCall, destAddress, countryCode);
+  }
+  setupTransfer(hCall: number, params: LineCallParams | null): number {
+    return this.switching.setupTransfer(hCall, params);
+  }
+  completeTransfer(hCall: number, hConsultCall: number, transferMode: number): number {
+    return this.switching.completeTransfer(hCall, hConsultCall, transferMode);
+  }
+  hold(hCall: number): number {
+    return this.switching.hold(hCall);
+  }
+  unhold(hCall: number): number {
+    return this.switching.unhold(hCall);
+  }
+  swapHold(hActiveCall: number, hHeldCall: number): number {
+    return this.switching.swapHold(hActiveCall, hHeldCall);
+  }
+  setCallPrivilege(hCall: number, privilege: number): void {
+    this.switching.setCallPrivilege(hCall, privilege);
+  }
+  setMediaMode(hCall: number, mediaModes: number): void {
+    this.switching.setMediaMode(hCall, mediaModes);
+  }
+  handoff(hCall: number, fileName: string | null, mediaMode: number): void {
+    this.switching.handoff(hCall, fileName, mediaMode);
+  }
+  generateDigits(hCall: number, digitMode: number, digits: string | null, duration: number): void {
+    this.signals.generateDigits(hCall, digitMode, digits, duration);
+  }
+  generateTone(hCall: number, toneMode: number, duration: number, tones: readonly LineGenerateTone[]): void {
+    this.signals.generateTone(hCall, toneMode, duration, tones);
+  }
+  monitorDigits(hCall: number, digitModes: number): void {
+    this.signals.monitorDigits(hCall, digitModes);
+  }
+  gatherDigits(hCall: number, digitModes: number, request: LineGatherRequest | null): void {
+    this.signals.gatherDigits(hCall, digitModes, request);
+  }
+  monitorTones(hCall: number, tones: readonly LineMonitorTone[] | null): void {
+    this.signals.monitorTones(hCall, tones);
+  }
+  monitorMedia(hCall: number, mediaModes: number): void {
+    this.signals.monitorMedia(hCall, mediaModes);
+  }
+  getAddressCaps(deviceId: number, addressId: number, apiVersion: number): LineAddressCaps {
+    return this.signals.getAddressCaps(deviceId, addressId, apiVersion);
+  }
+  /** Kept for this provider instance only (the real list is persistent and machine-wide). */
+  setAppPriority(appFilename: string, mediaMode: number, requestMode: number, priority: number): void {
+    this.signals.setAppPriority(appFilename, mediaMode, requestMode, priority);
   }
 
   close(hLine: number): void {
@@ -399,6 +451,9 @@ export class SimulatorProvider implements LineProvider {
     const deviceId = options.deviceId ?? 0;
     const device = this.devices[deviceId];
     if (!Number.isInteger(deviceId) || !device) throw new TapiValidationError(`presentIncomingCall: no line device ${deviceId}`);
+    if (options.digits !== undefined && (typeof options.digits !== 'string' || !/^[0-9A-Da-d*#]*$/.test(options.digits))) {
+      throw new TapiValidationError('presentIncomingCall: digits are 0-9 A-D * #');
+    }
     const mediaMode = options.mediaMode ?? LINEMEDIAMODE.INTERACTIVEVOICE;
     const ringSeconds = options.ringSeconds ?? 30;
     if (typeof ringSeconds !== 'number' || Number.isNaN(ringSeconds) || ringSeconds < 0) {
@@ -436,6 +491,9 @@ export class SimulatorProvider implements LineProvider {
       }
     }
     if (call.handles.size === 0) return 0;
+    if (options.digits !== undefined) {
+      call.farEnd = { presses: { digits: options.digits.toUpperCase(), after: 1, interval: 0.5 } };
+    }
     exchange.calls.add(call);
     exchange.offer(call, ringSeconds);
     return call.callId;
@@ -458,6 +516,31 @@ export class SimulatorProvider implements LineProvider {
     if (call.state === LINECALLSTATE.IDLE || call.state === LINECALLSTATE.DISCONNECTED) return false;
     exchange.disconnect(call, value);
     return true;
+  }
+
+  /**
+   * The far end presses keys on a connected call (target: a handle or the call id): LINE_MONITORDIGITS to every
+   * handle monitoring that mode, and the running gather collects them. `interDigitMs` (simulated, default 100;
+   * 0 = all at once, in one message batch); `mode` 'dtmf' (default) or 'pulse' — a line that cannot detect
+   * the mode (the analog line hears pulse only) reports nothing.
+   */
+  remoteDigits(target: number, digits: string, options?: RemoteDigitsOptions): void {
+    this.signals.remoteDigits(target, digits, options);
+  }
+
+  /** What our side generated on the call: every digit completely sent, and every tone (with how it ended). */
+  generated(target: number): GeneratedSignals {
+    return this.signals.generated(target);
+  }
+
+  /** The far end plays a tone of these frequencies: LINE_MONITORTONE for each monitored entry with the same ones, after its duration. */
+  remoteTone(target: number, frequencies: number[]): void {
+    this.signals.remoteTone(target, frequencies);
+  }
+
+  /** The far end's media is detected as `mediaMode` ('G3FAX', 'datamodem', or a bit): LINE_MONITORMEDIA where monitored. */
+  remoteMedia(target: number, mediaMode: number | string): void {
+    this.signals.remoteMedia(target, mediaMode);
   }
 
   /** LINE_LINEDEVSTATE(hDevice 0, LINEDEVSTATE_REINIT, 0, 0): TAPI asks the app to shut down and re-initialise. */

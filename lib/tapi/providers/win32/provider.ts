@@ -3,7 +3,20 @@
 // native memory for what TAPI writes later, one ordered message stream from the pump.
 import { LINE_MESSAGE, LINEERR, LINEINITIALIZEEXOPTION, TAPI_VERSION } from '../../constants';
 import { check, TapiError } from '../../errors';
-import type { InitializeResult, LineCallInfo, LineCallParams, LineCallStatus, LineDevCaps, LineMessage, LineProvider, MessageHandler } from '../../provider';
+import type {
+  InitializeResult,
+  LineAddressCaps,
+  LineCallInfo,
+  LineCallParams,
+  LineCallStatus,
+  LineDevCaps,
+  LineGatherRequest,
+  LineGenerateTone,
+  LineMessage,
+  LineMonitorTone,
+  LineProvider,
+  MessageHandler,
+} from '../../provider';
 import { loadTapi32, type Tapi32 } from './bindings';
 import { encodeCallParams } from './callparams';
 import { NativeMemory } from './memory';
@@ -212,6 +225,31 @@ export class Win32Provider implements LineProvider {
   monitorDigits(hCall: number, digitModes: number): void {
     check(this.api.lineMonitorDigits(hCall >>> 0, digitModes >>> 0) | 0, 'lineMonitorDigits');
   }
+
+  // ---- TEMPORARY STUBS (issue 12, seam commit) ---------------------------------------------------
+  // The issue-12 seam functions are not bound yet: each throws LINEERR_OPERATIONUNAVAIL before touching
+  // TAPI. The win32 helper replaces this whole block with the koffi bindings (§14.1).
+  private notYet(operation: string): never {
+    throw TapiError.of('OPERATIONUNAVAIL', operation, 'not implemented by the win32 provider yet (issue 12 stub)');
+  }
+  accept(_hCall: number, _userUserInfo?: Uint8Array): number { return this.notYet('lineAccept'); }
+  redirect(_hCall: number, _destAddress: string, _countryCode: number): number { return this.notYet('lineRedirect'); }
+  blindTransfer(_hCall: number, _destAddress: string, _countryCode: number): number { return this.notYet('lineBlindTransfer'); }
+  setupTransfer(_hCall: number, _params: LineCallParams | null): number { return this.notYet('lineSetupTransfer'); }
+  completeTransfer(_hCall: number, _hConsultCall: number, _transferMode: number): number { return this.notYet('lineCompleteTransfer'); }
+  hold(_hCall: number): number { return this.notYet('lineHold'); }
+  unhold(_hCall: number): number { return this.notYet('lineUnhold'); }
+  swapHold(_hActiveCall: number, _hHeldCall: number): number { return this.notYet('lineSwapHold'); }
+  generateTone(_hCall: number, _toneMode: number, _duration: number, _tones: readonly LineGenerateTone[]): void { this.notYet('lineGenerateTone'); }
+  gatherDigits(_hCall: number, _digitModes: number, _request: LineGatherRequest | null): void { this.notYet('lineGatherDigits'); }
+  monitorTones(_hCall: number, _tones: readonly LineMonitorTone[] | null): void { this.notYet('lineMonitorTones'); }
+  monitorMedia(_hCall: number, _mediaModes: number): void { this.notYet('lineMonitorMedia'); }
+  setCallPrivilege(_hCall: number, _privilege: number): void { this.notYet('lineSetCallPrivilege'); }
+  setMediaMode(_hCall: number, _mediaModes: number): void { this.notYet('lineSetMediaMode'); }
+  handoff(_hCall: number, _fileName: string | null, _mediaMode: number): void { this.notYet('lineHandoff'); }
+  getAddressCaps(_deviceId: number, _addressId: number, _apiVersion: number): LineAddressCaps { return this.notYet('lineGetAddressCaps'); }
+  setAppPriority(_appFilename: string, _mediaMode: number, _requestMode: number, _priority: number): void { this.notYet('lineSetAppPriority'); }
+  // ---- END TEMPORARY STUBS ----------------------------------------------------------------------
 
   close(hLine: number): void {
     const h = hLine >>> 0;
