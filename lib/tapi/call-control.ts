@@ -52,7 +52,10 @@ export class CallControl {
     this.ctx.assertCall(call, op);
     this.checkFullDestination(call, address, op);
     const cc = countryOf(call, countryCode, op);
-    await this.send(call, RULES.redirect, (p) => p.redirect(call.handle, address, cc));
+    // Queued behind the call's other digit requests (OutgoingDigits) and judged again when its turn comes.
+    await call.outgoing.send({ operation: op, address, kind: 'new' }, () =>
+      this.send(call, RULES.redirect, (p) => p.redirect(call.handle, address, cc)),
+    );
   }
 
   async blindTransfer(call: Call, address: string, countryCode?: number): Promise<void> {
@@ -60,7 +63,9 @@ export class CallControl {
     this.ctx.assertCall(call, op);
     this.checkFullDestination(call, address, op);
     const cc = countryOf(call, countryCode, op);
-    await this.send(call, RULES.blindTransfer, (p) => p.blindTransfer(call.handle, address, cc));
+    await call.outgoing.send({ operation: op, address, kind: 'new' }, () =>
+      this.send(call, RULES.blindTransfer, (p) => p.blindTransfer(call.handle, address, cc)),
+    );
   }
 
   /** Resolves with the consultation call (in dial tone: continue with consult.dial(), which passes the dial policy). */

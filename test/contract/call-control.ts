@@ -129,6 +129,28 @@ export function describeCallControlContract(harness: ProviderHarness, getTapi: (
       await Promise.all([first.release(), second.release(), third.release()]);
     });
 
+    it('every destination is read as the network reads it: tails after modifiers and service codes, and parts still in flight', async function () {
+      const line = await tapi().openLine(0, { privileges: ['owner'], dialPolicy: { deny: ['1900.'], accessCode: '9' } });
+      const ringing = await offered(harness, tapi(), line);
+      for (const hidden of ['9W19005550100', '*6719005550100', '#31#19005550100', '5550100!19005550100']) {
+        await rejectsWith(ringing.redirect(hidden), 'LINEERR_ADDRESSBLOCKED', 'lineRedirect');
+      }
+      assert.equal(ringing.state, 'offering', 'nothing was sent');
+      await ringing.release();
+      const call = await connected(line);
+      await rejectsWith(call.blindTransfer('9,1-900-555-0100'), 'LINEERR_ADDRESSBLOCKED', 'lineBlindTransfer');
+      assert.equal(call.state, 'connected', 'nothing was sent');
+      const consult = await call.setupTransfer();
+      await consult.waitFor(['dialtone'], WAIT_MS);
+      // Two parts sent in the same turn: the second is judged with the first one's digits.
+      const parts = await Promise.allSettled([consult.dial('1;'), consult.dial('9005550100')]);
+      assert.equal(parts[0].status, 'fulfilled');
+      assert.equal(parts[1].status, 'rejected');
+      assert.equal(((parts[1] as PromiseRejectedResult).reason as TapiError).code, 'LINEERR_ADDRESSBLOCKED');
+      await consult.release();
+      await call.release();
+    });
+
     it('setupTransfer -> consult.dial -> completeTransfer(transfer): both calls go idle', async function () {
       const line = await tapi().openLine(0, { dialPolicy: { deny: ['1900.'] } });
       const call = await connected(line);
