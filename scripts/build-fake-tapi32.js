@@ -1,8 +1,15 @@
 'use strict';
-// Builds the fake Tapi32 used by the tests (test/fake-tapi32/libtapi32.so) and its message-drain
-// baseline (test/fake-tapi32/drain_bench) with gcc. The far-end sequences are generated from the
-// simulator's scenario table (the compiled dist/lib/tapi/providers/simulator/scenarios.js), so the
-// fake and the simulator play the same numbers with the same timing. Skips work when up to date.
+// Builds the fake Tapi32 used by the tests and its message-drain baseline (test/fake-tapi32/drain_bench).
+// The far-end sequences are generated from the simulator's scenario table (the compiled
+// dist/lib/tapi/providers/simulator/scenarios.js), so the fake and the simulator play the same numbers
+// with the same timing. Skips work when up to date.
+//
+//   node scripts/build-fake-tapi32.js                      Linux: test/fake-tapi32/libtapi32.so (gcc)
+//   node scripts/build-fake-tapi32.js --target win32-x64   test/fake-tapi32/build/win32-x64/fake-tapi.dll
+//   node scripts/build-fake-tapi32.js --target win32-ia32  test/fake-tapi32/build/win32-ia32/fake-tapi.dll
+//
+// The library is every test/fake-tapi32/fake_*.c (a new fake_*.c joins by its name alone); the other
+// .c files there are bench tools. The DLL is not named tapi32.dll: Wine would load its own stub instead.
 const fs = require('fs');
 const path = require('path');
 const { spawnSync } = require('child_process');
@@ -21,16 +28,30 @@ function fail(message) {
   process.exit(1);
 }
 
-if (process.platform === 'win32') {
-  console.log('build-fake-tapi32: skipped on Windows (the tests use the real Tapi32.dll there)');
-  process.exit(0);
+const targets = [];
+for (let i = 2; i < process.argv.length; i++) {
+  if (process.argv[i] === '--target' && process.argv[i + 1]) targets.push(process.argv[++i]);
+  else fail(`unknown argument ${process.argv[i]} (use --target linux|win32-x64|win32-ia32)`);
 }
-
-const gcc = process.env.CC || 'gcc';
-const probe = spawnSync(gcc, ['--version'], { encoding: 'utf8' });
-if (probe.error || probe.status !== 0) {
-  fail(`"${gcc}" was not found; the win32-provider tests need a C compiler to build the fake Tapi32. ` +
-    'Install gcc (Debian/Ubuntu: apt-get install gcc; Alpine: apk add build-base) or set CC.');
+if (!targets.length) {
+  if (process.platform === 'win32') {
+    console.log('build-fake-tapi32: skipped on Windows (cross-compile from Linux with --target win32-x64 / win32-ia32)');
+    process.exit(0);
+  }
+  targets.push('linux');
+}
+const TARGETS = {
+  linux: { cc: process.env.CC || 'gcc', install: 'gcc (Debian/Ubuntu: apt-get install gcc; Alpine: apk add build-base) or set CC' },
+  'win32-x64': { cc: 'x86_64-w64-mingw32-gcc', install: 'mingw-w64 (Debian/Ubuntu: apt-get install mingw-w64)' },
+  'win32-ia32': { cc: 'i686-w64-mingw32-gcc', install: 'mingw-w64 (Debian/Ubuntu: apt-get install mingw-w64)' },
+};
+for (const t of targets) {
+  const target = TARGETS[t];
+  if (!target) fail(`unknown target ${t} (linux, win32-x64, win32-ia32)`);
+  const probe = spawnSync(target.cc, ['--version'], { encoding: 'utf8' });
+  if (probe.error || probe.status !== 0) {
+    fail(`"${target.cc}" was not found; the win32-provider tests need a C compiler to build the fake Tapi32. Install ${target.install}.`);
+  }
 }
 
 for (const f of [scenariosJs, constantsJs]) {
@@ -91,7 +112,8 @@ fs.mkdirSync(buildDir, { recursive: true });
 if (!fs.existsSync(header) || fs.readFileSync(header, 'utf8') !== generated) fs.writeFileSync(header, generated);
 
 // ---- compile ------------------------------------------------------------------------------------
-const libSources = ['fake_tapi32.c', 'tapi_abi.h', 'tapi_structs.h', 'fake_control.h'].map((f) => path.join(dir, f));
+const librarySources = fs.readdirSync(dir).filter((f) => /^fake_.*\.c$/.test(f)).sort().map((f) => path.join(dir, f));
+const headers = fs.readdirSync(dir).filter((f) => f.endsWith('.h')).map((f) => path.join(dir, f));
 const flags = ['-std=c11', '-Wall', '-Wextra', '-Werror', '-O2', '-g', '-pthread'];
 
 function mtime(f) {
@@ -102,26 +124,50 @@ function upToDate(output, inputs) {
   const out = mtime(output);
   return inputs.every((f) => mtime(f) <= out);
 }
-function run(args) {
-  const r = spawnSync(gcc, args, { stdio: 'inherit' });
+function run(cc, args) {
+  const r = spawnSync(cc, args, { stdio: 'inherit' });
   if (r.error) fail(r.error.message);
-  if (r.status !== 0) fail(`${gcc} failed (exit ${r.status})`);
+  if (r.status !== 0) fail(`${cc} failed (exit ${r.status})`);
 }
 
-const libInputs = [...libSources, header, __filename];
-if (upToDate(lib, libInputs)) {
-  console.log('build-fake-tapi32: libtapi32.so is up to date');
-} else {
-  run([...flags, '-fPIC', '-shared', '-fvisibility=hidden', '-I', buildDir, '-I', dir,
-    '-Wl,-z,nodelete', '-Wl,--no-undefined', '-Wl,-soname,libtapi32.so',
-    '-o', lib, path.join(dir, 'fake_tapi32.c')]);
-  console.log(`build-fake-tapi32: built ${path.relative(root, lib)}`);
+const libInputs = [...librarySources, ...headers, header, __filename];
+
+function buildLinux() {
+  const gcc = TARGETS.linux.cc;
+  if (upToDate(lib, libInputs)) {
+    console.log('build-fake-tapi32: libtapi32.so is up to date');
+  } else {
+    run(gcc, [...flags, '-fPIC', '-shared', '-fvisibility=hidden', '-I', buildDir, '-I', dir,
+      '-Wl,-z,nodelete', '-Wl,--no-undefined', '-Wl,-soname,libtapi32.so',
+      '-o', lib, ...librarySources]);
+    console.log(`build-fake-tapi32: built ${path.relative(root, lib)}`);
+  }
+  const benchInputs = [path.join(dir, 'drain_bench.c'), path.join(dir, 'tapi_abi.h'), path.join(dir, 'fake_control.h'), lib, __filename];
+  if (upToDate(bench, benchInputs)) {
+    console.log('build-fake-tapi32: drain_bench is up to date');
+  } else {
+    run(gcc, [...flags, '-I', dir, '-o', bench, path.join(dir, 'drain_bench.c'), '-L', dir, '-ltapi32', "-Wl,-rpath,$ORIGIN"]);
+    console.log(`build-fake-tapi32: built ${path.relative(root, bench)}`);
+  }
 }
 
-const benchInputs = [path.join(dir, 'drain_bench.c'), path.join(dir, 'tapi_abi.h'), path.join(dir, 'fake_control.h'), lib, __filename];
-if (upToDate(bench, benchInputs)) {
-  console.log('build-fake-tapi32: drain_bench is up to date');
-} else {
-  run([...flags, '-I', dir, '-o', bench, path.join(dir, 'drain_bench.c'), '-L', dir, '-ltapi32', "-Wl,-rpath,$ORIGIN"]);
-  console.log(`build-fake-tapi32: built ${path.relative(root, bench)}`);
+/** The Windows DLL: stdcall line* exports, undecorated (--kill-at), no runtime DLLs beside it (-static). */
+function buildWindows(t) {
+  const out = windowsLibraryPath(t);
+  if (upToDate(out, libInputs)) {
+    console.log(`build-fake-tapi32: ${path.relative(root, out)} is up to date`);
+    return;
+  }
+  fs.mkdirSync(path.dirname(out), { recursive: true });
+  run(TARGETS[t].cc, [...flags, '-shared', '-static', '-Wl,--kill-at', '-I', buildDir, '-I', dir, '-o', out, ...librarySources]);
+  console.log(`build-fake-tapi32: built ${path.relative(root, out)}`);
+}
+
+function windowsLibraryPath(t) {
+  return path.join(buildDir, t, 'fake-tapi.dll');
+}
+
+for (const t of targets) {
+  if (t === 'linux') buildLinux();
+  else buildWindows(t);
 }

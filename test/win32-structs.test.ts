@@ -4,6 +4,7 @@
 // and the LINECALLPARAMS encoder's shape.
 import assert from 'node:assert/strict';
 import * as S from '../lib/tapi/providers/win32/structs';
+import * as B from '../lib/tapi/providers/win32/bindings';
 import { encodeCallParams } from '../lib/tapi/providers/win32/callparams';
 import { TAPI_VERSION } from '../lib/tapi/constants';
 import { TapiError } from '../lib/tapi/errors';
@@ -25,20 +26,48 @@ function packOf(table: Record<string, number>, total: number) {
 }
 
 describe('win32 struct layouts (tapi-reference.md §3)', function () {
-  it('LINEINITIALIZEEXPARAMS: pack(1), 28 bytes on x64, handle at 16, completion key at 24', function () {
-    assert.equal(koffi.sizeof(T.LINEINITIALIZEEXPARAMS), 28);
-    assert.equal(S.LINEINITIALIZEEXPARAMS_SIZE, 28);
-    for (const [name, offset] of Object.entries(S.LINEINITIALIZEEXPARAMS)) {
-      assert.equal(koffi.offsetof(T.LINEINITIALIZEEXPARAMS, name), offset, name);
-    }
-    assert.deepEqual(S.LINEINITIALIZEEXPARAMS, { dwTotalSize: 0, dwNeededSize: 4, dwUsedSize: 8, dwOptions: 12, hEvent: 16, dwCompletionKey: 24 });
+  // Figures copied from tapi-reference.md §3.2 and §3.3, for both architectures, whatever the host.
+  const REFERENCE = {
+    8: {
+      LINEINITIALIZEEXPARAMS: { dwTotalSize: 0, dwNeededSize: 4, dwUsedSize: 8, dwOptions: 12, hEvent: 16, dwCompletionKey: 24, size: 28 },
+      LINEMESSAGE: { hDevice: 0, dwMessageID: 4, dwCallbackInstance: 8, dwParam1: 16, dwParam2: 24, dwParam3: 32, size: 40 },
+    },
+    4: {
+      LINEINITIALIZEEXPARAMS: { dwTotalSize: 0, dwNeededSize: 4, dwUsedSize: 8, dwOptions: 12, hEvent: 16, dwCompletionKey: 20, size: 24 },
+      LINEMESSAGE: { hDevice: 0, dwMessageID: 4, dwCallbackInstance: 8, dwParam1: 12, dwParam2: 16, dwParam3: 20, size: 24 },
+    },
+  } as const;
+
+  it('LINEINITIALIZEEXPARAMS: pack(1), 28 bytes on x64 (key at 24), 24 on x86 (key at 20), handle at 16', function () {
+    assert.deepEqual(S.lineInitializeExParamsLayout(8), REFERENCE[8].LINEINITIALIZEEXPARAMS);
+    assert.deepEqual(S.lineInitializeExParamsLayout(4), REFERENCE[4].LINEINITIALIZEEXPARAMS);
   });
 
-  it('LINEMESSAGE: 40 bytes on x64, DWORD hDevice/dwMessageID then four DWORD_PTRs', function () {
-    assert.equal(koffi.sizeof(T.LINEMESSAGE), 40);
-    assert.equal(S.LINEMESSAGE_SIZE, 40);
-    assert.deepEqual(S.LINEMESSAGE, { hDevice: 0, dwMessageID: 4, dwCallbackInstance: 8, dwParam1: 16, dwParam2: 24, dwParam3: 32 });
-    for (const [name, offset] of Object.entries(S.LINEMESSAGE)) assert.equal(koffi.offsetof(T.LINEMESSAGE, name), offset, name);
+  it('LINEMESSAGE: 40 bytes on x64 (params at 16/24/32), 24 on x86 (params at 12/16/20)', function () {
+    assert.deepEqual(S.lineMessageLayout(8), REFERENCE[8].LINEMESSAGE);
+    assert.deepEqual(S.lineMessageLayout(4), REFERENCE[4].LINEMESSAGE);
+  });
+
+  it(`the host's koffi.pack types agree with the layout for its pointer size (${process.arch})`, function () {
+    const p = S.pointerSizeOf(koffi);
+    assert.equal(p, process.arch === 'ia32' || process.arch === 'arm' ? 4 : 8);
+    const init = S.lineInitializeExParamsLayout(p);
+    assert.equal(koffi.sizeof(T.LINEINITIALIZEEXPARAMS), init.size);
+    const msg = S.lineMessageLayout(p);
+    assert.equal(koffi.sizeof(T.LINEMESSAGE), msg.size);
+    for (const [layout, type] of [[init, T.LINEINITIALIZEEXPARAMS], [msg, T.LINEMESSAGE]] as const) {
+      for (const [name, offset] of Object.entries(layout)) if (name !== 'size') assert.equal(koffi.offsetof(type, name), offset, name);
+    }
+  });
+
+  it('every Tapi32 and kernel32 prototype, and the wait callback, is declared __stdcall (WINAPI)', function () {
+    const tables = [...B.TAPI32_PROTOTYPES, ...B.KERNEL32_PROTOTYPES];
+    assert.ok(B.TAPI32_PROTOTYPES.length >= 17, 'the Tapi32 table is there');
+    for (const p of tables) assert.equal(p.convention, '__stdcall', `${p.name} must be __stdcall`);
+    assert.equal(B.WAIT_CALLBACK_PROTOTYPE.convention, '__stdcall', 'WAITORTIMERCALLBACK is CALLBACK = __stdcall');
+    // Nothing is declared outside the tables: every function of a loaded binding comes from them.
+    const names = new Set(tables.map((p) => p.name));
+    assert.equal(names.size, tables.length, 'no name declared twice');
   });
 
   it('LINEDIALPARAMS and LINEEXTENSIONID: 16 bytes', function () {

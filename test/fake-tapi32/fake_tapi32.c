@@ -24,9 +24,10 @@
 
 #include "tapi_abi.h"
 #include "fake_control.h"
+#include "fake_event.h"
+#include "fake_export.h"
 #include "scenarios.h" /* generated: FAKE_DIAL_TIMING_*, fake_scenarios[], fake_default_scenario */
 
-#define EXPORT __attribute__((visibility("default")))
 
 #define NUM_DEVS 2u
 #define MAX_APPS 64
@@ -62,6 +63,7 @@ typedef struct {
     uint32_t h;
     msgq_t q;
     pthread_cond_t cv;
+    fake_event_t *ev; /* Handles.hEvent: signalled while q holds a message */
     int readers;
     char16_t name[MAX_TEXT];
     size_t name_len;
@@ -198,6 +200,23 @@ static uint64_t now_ns(void) {
     struct timespec ts;
     clock_gettime(CLOCK_MONOTONIC, &ts);
     return (uint64_t)ts.tv_sec * 1000000000ull + (uint64_t)ts.tv_nsec;
+}
+
+/* The pthread_cond_timedwait deadline for the CLOCK_MONOTONIC instant `due_ns`. winpthreads (mingw-w64)
+ * has no pthread_condattr_setclock: its timed waits always count against CLOCK_REALTIME, so there the
+ * remaining time is added to the realtime clock instead. */
+static struct timespec cond_deadline(uint64_t due_ns) {
+#ifdef _WIN32
+    uint64_t now = now_ns();
+    uint64_t left = due_ns > now ? due_ns - now : 0;
+    struct timespec rt;
+    clock_gettime(CLOCK_REALTIME, &rt);
+    uint64_t at = (uint64_t)rt.tv_sec * 1000000000ull + (uint64_t)rt.tv_nsec + left;
+#else
+    uint64_t at = due_ns;
+#endif
+    struct timespec ts = {(time_t)(at / 1000000000ull), (long)(at % 1000000000ull)};
+    return ts;
 }
 
 static uint32_t tick_ms(void) { return (uint32_t)(now_ns() / 1000000ull); }
@@ -373,6 +392,7 @@ static void q_push(app_t *a, const LINEMESSAGE *m) {
     }
     a->q.buf[(a->q.head + a->q.count) % a->q.cap] = *m;
     a->q.count++;
+    fake_event_signal(a->ev, 1);
     pthread_cond_broadcast(&a->cv);
 }
 
@@ -381,6 +401,7 @@ static int q_pop(app_t *a, LINEMESSAGE *out) {
     *out = a->q.buf[a->q.head];
     a->q.head = (a->q.head + 1) % a->q.cap;
     a->q.count--;
+    if (!a->q.count) fake_event_signal(a->ev, 0);
     return 1;
 }
 
@@ -492,8 +513,7 @@ static void *scheduler_main(void *arg) {
             run_event(&e);
             continue;
         }
-        uint64_t due = g_heap[0].due_ns;
-        struct timespec ts = {(time_t)(due / 1000000000ull), (long)(due % 1000000000ull)};
+        struct timespec ts = cond_deadline(g_heap[0].due_ns);
         pthread_cond_timedwait(&g_sched_cv, &g_mu, &ts);
     }
     return NULL;
@@ -525,13 +545,18 @@ static void reset_config_locked(void) {
     for (uint32_t d = 0; d < NUM_DEVS; d++) reset_line_name(d);
 }
 
-/* Condition variables wait against CLOCK_MONOTONIC, like the deadlines computed with now_ns(). */
+/* Condition variables wait against CLOCK_MONOTONIC, like the deadlines computed with now_ns()
+ * (on Windows against the realtime clock, see cond_deadline). */
 static void mono_cond_init(pthread_cond_t *cv) {
+#ifdef _WIN32
+    pthread_cond_init(cv, NULL);
+#else
     pthread_condattr_t ca;
     pthread_condattr_init(&ca);
     pthread_condattr_setclock(&ca, CLOCK_MONOTONIC);
     pthread_cond_init(cv, &ca);
     pthread_condattr_destroy(&ca);
+#endif
 }
 
 static void init_once(void) {
@@ -1020,7 +1045,7 @@ static int begin_get(void *out, const char *fn, uint32_t fixed, varpack_t *vp, i
 /* ------------------------------------------------------------------------------------------------ */
 /* TAPI exports                                                                                        */
 
-EXPORT int32_t lineInitializeExW(uint32_t *lphLineApp, void *hInstance, void *lpfnCallback, const char16_t *lpszFriendlyAppName,
+TAPI_EXPORT LONG TAPI_CALL lineInitializeExW(uint32_t *lphLineApp, void *hInstance, void *lpfnCallback, const char16_t *lpszFriendlyAppName,
                                  uint32_t *lpdwNumDevs, uint32_t *lpdwAPIVersion, LINEINITIALIZEEXPARAMS *lpParams) {
     (void)hInstance;
     enter();
@@ -1044,8 +1069,11 @@ EXPORT int32_t lineInitializeExW(uint32_t *lphLineApp, void *hInstance, void *lp
                 a = &g_apps[i];
                 break;
             }
+        fake_event_t *ev = a ? fake_event_new() : NULL;
         if (!a) {
             rc = LINEERR_OPERATIONFAILED;
+        } else if (!ev) {
+            rc = LINEERR_NOMEM;
         } else {
             pthread_cond_t cv = a->cv;
             int cv_ready = a->h != 0;
@@ -1057,6 +1085,7 @@ EXPORT int32_t lineInitializeExW(uint32_t *lphLineApp, void *hInstance, void *lp
             }
             a->used = 1;
             a->alive = 1;
+            a->ev = ev;
             a->h = g_next_app++;
             if (lpszFriendlyAppName) {
                 if (name_len > MAX_TEXT - 1) name_len = MAX_TEXT - 1;
@@ -1065,7 +1094,7 @@ EXPORT int32_t lineInitializeExW(uint32_t *lphLineApp, void *hInstance, void *lp
             }
             lpParams->dwNeededSize = sizeof(LINEINITIALIZEEXPARAMS);
             lpParams->dwUsedSize = sizeof(LINEINITIALIZEEXPARAMS);
-            lpParams->Handles.hEvent = (void *)(uintptr_t)(0xE0000000u | a->h); /* dummy, non-NULL */
+            lpParams->Handles.hEvent = fake_event_handle(ev);
             *lphLineApp = a->h;
             *lpdwNumDevs = NUM_DEVS;
             *lpdwAPIVersion = FAKE_HIGHEST_VERSION;
@@ -1077,7 +1106,7 @@ EXPORT int32_t lineInitializeExW(uint32_t *lphLineApp, void *hInstance, void *lp
 
 static void close_line_locked(line_t *l, int post_close);
 
-EXPORT int32_t lineShutdown(uint32_t hLineApp) {
+TAPI_EXPORT LONG TAPI_CALL lineShutdown(uint32_t hLineApp) {
     enter();
     app_t *a = find_app(hLineApp);
     if (!a) return leave(LINEERR_INVALAPPHANDLE);
@@ -1087,12 +1116,14 @@ EXPORT int32_t lineShutdown(uint32_t hLineApp) {
         if (g_reqs[i].used && g_reqs[i].app == hLineApp) g_reqs[i].used = 0;
     a->alive = 0;
     a->q.count = 0;
+    fake_event_close(a->ev); /* TAPI destroys the event at lineShutdown (§8.1) */
+    a->ev = NULL;
     pthread_cond_broadcast(&a->cv); /* blocked lineGetMessage returns LINEERR_INVALAPPHANDLE */
     app_release_slot_if_idle(a);
     return leave(0);
 }
 
-EXPORT int32_t lineNegotiateAPIVersion(uint32_t hLineApp, uint32_t dwDeviceID, uint32_t dwAPILowVersion, uint32_t dwAPIHighVersion,
+TAPI_EXPORT LONG TAPI_CALL lineNegotiateAPIVersion(uint32_t hLineApp, uint32_t dwDeviceID, uint32_t dwAPILowVersion, uint32_t dwAPIHighVersion,
                                        uint32_t *lpdwAPIVersion, LINEEXTENSIONID *lpExtensionID) {
     enter();
     int32_t rc = 0;
@@ -1115,7 +1146,7 @@ EXPORT int32_t lineNegotiateAPIVersion(uint32_t hLineApp, uint32_t dwDeviceID, u
     return leave(rc);
 }
 
-EXPORT int32_t lineGetDevCapsW(uint32_t hLineApp, uint32_t dwDeviceID, uint32_t dwAPIVersion, uint32_t dwExtVersion, LINEDEVCAPS *lpLineDevCaps) {
+TAPI_EXPORT LONG TAPI_CALL lineGetDevCapsW(uint32_t hLineApp, uint32_t dwDeviceID, uint32_t dwAPIVersion, uint32_t dwExtVersion, LINEDEVCAPS *lpLineDevCaps) {
     enter();
     int32_t rc = 0;
     varpack_t vp;
@@ -1166,7 +1197,7 @@ EXPORT int32_t lineGetDevCapsW(uint32_t hLineApp, uint32_t dwDeviceID, uint32_t 
     return leave(rc);
 }
 
-EXPORT int32_t lineOpenW(uint32_t hLineApp, uint32_t dwDeviceID, uint32_t *lphLine, uint32_t dwAPIVersion, uint32_t dwExtVersion,
+TAPI_EXPORT LONG TAPI_CALL lineOpenW(uint32_t hLineApp, uint32_t dwDeviceID, uint32_t *lphLine, uint32_t dwAPIVersion, uint32_t dwExtVersion,
                          uintptr_t dwCallbackInstance, uint32_t dwPrivileges, uint32_t dwMediaModes, const LINECALLPARAMS *lpCallParams) {
     (void)lpCallParams;
     enter();
@@ -1231,7 +1262,7 @@ static void close_line_locked(line_t *l, int post_close) {
     l->used = 0;
 }
 
-EXPORT int32_t lineClose(uint32_t hLine) {
+TAPI_EXPORT LONG TAPI_CALL lineClose(uint32_t hLine) {
     enter();
     int32_t rc = 0;
     line_t *l = find_line(hLine);
@@ -1241,7 +1272,7 @@ EXPORT int32_t lineClose(uint32_t hLine) {
     return leave(rc);
 }
 
-EXPORT int32_t lineSetStatusMessages(uint32_t hLine, uint32_t dwLineStates, uint32_t dwAddressStates) {
+TAPI_EXPORT LONG TAPI_CALL lineSetStatusMessages(uint32_t hLine, uint32_t dwLineStates, uint32_t dwAddressStates) {
     enter();
     int32_t rc = 0;
     line_t *l = find_line(hLine);
@@ -1339,7 +1370,7 @@ static void text_from_params(text_t *t, const uint8_t *b, size_t size_off) {
     t->len = units;
 }
 
-EXPORT int32_t lineMakeCallW(uint32_t hLine, uint32_t *lphCall, const char16_t *lpszDestAddress, uint32_t dwCountryCode,
+TAPI_EXPORT LONG TAPI_CALL lineMakeCallW(uint32_t hLine, uint32_t *lphCall, const char16_t *lpszDestAddress, uint32_t dwCountryCode,
                              const LINECALLPARAMS *lpCallParams) {
     enter();
     int32_t rc = 0;
@@ -1455,7 +1486,7 @@ static req_t *call_request(const call_ref_t *c, int kind) {
     return r;
 }
 
-EXPORT int32_t lineDialW(uint32_t hCall, const char16_t *lpszDestAddress, uint32_t dwCountryCode) {
+TAPI_EXPORT LONG TAPI_CALL lineDialW(uint32_t hCall, const char16_t *lpszDestAddress, uint32_t dwCountryCode) {
     (void)dwCountryCode;
     call_ref_t c;
     int32_t rc = enter_call(hCall, &c);
@@ -1500,15 +1531,15 @@ static int32_t drop_or_answer(uint32_t hCall, const char *lpsUserUserInfo, uint3
     return leave(rc);
 }
 
-EXPORT int32_t lineDrop(uint32_t hCall, const char *lpsUserUserInfo, uint32_t dwSize) {
+TAPI_EXPORT LONG TAPI_CALL lineDrop(uint32_t hCall, const char *lpsUserUserInfo, uint32_t dwSize) {
     return drop_or_answer(hCall, lpsUserUserInfo, dwSize, "lineDrop", REQ_DROP);
 }
 
-EXPORT int32_t lineAnswer(uint32_t hCall, const char *lpsUserUserInfo, uint32_t dwSize) {
+TAPI_EXPORT LONG TAPI_CALL lineAnswer(uint32_t hCall, const char *lpsUserUserInfo, uint32_t dwSize) {
     return drop_or_answer(hCall, lpsUserUserInfo, dwSize, "lineAnswer", REQ_ANSWER);
 }
 
-EXPORT int32_t lineDeallocateCall(uint32_t hCall) {
+TAPI_EXPORT LONG TAPI_CALL lineDeallocateCall(uint32_t hCall) {
     call_ref_t c;
     int32_t rc = enter_call(hCall, &c);
     if (rc || take_fail("lineDeallocateCall", &rc, NULL)) return leave(rc);
@@ -1520,7 +1551,7 @@ EXPORT int32_t lineDeallocateCall(uint32_t hCall) {
     return leave(0);
 }
 
-EXPORT int32_t lineGetMessage(uint32_t hLineApp, LINEMESSAGE *lpMessage, uint32_t dwTimeout) {
+TAPI_EXPORT LONG TAPI_CALL lineGetMessage(uint32_t hLineApp, LINEMESSAGE *lpMessage, uint32_t dwTimeout) {
     enter();
     app_t *a = find_app(hLineApp);
     if (!a) return leave(LINEERR_INVALAPPHANDLE);
@@ -1529,9 +1560,7 @@ EXPORT int32_t lineGetMessage(uint32_t hLineApp, LINEMESSAGE *lpMessage, uint32_
     a->readers++;
     struct timespec deadline;
     if (dwTimeout != 0 && dwTimeout != INFINITE_TIMEOUT) {
-        uint64_t due = now_ns() + (uint64_t)dwTimeout * 1000000ull;
-        deadline.tv_sec = (time_t)(due / 1000000000ull);
-        deadline.tv_nsec = (long)(due % 1000000000ull);
+        deadline = cond_deadline(now_ns() + (uint64_t)dwTimeout * 1000000ull);
     }
     int32_t rc = 0;
     while (a->alive && a->q.count == 0) {
@@ -1636,7 +1665,7 @@ static void write_callinfo(varpack_t *vp, const call_ref_t *c) {
     var_add_text(vp, offsetof(LINECALLINFO, dwCommentSize), &p->comment);
 }
 
-EXPORT int32_t lineGetCallInfoW(uint32_t hCall, LINECALLINFO *lpCallInfo) {
+TAPI_EXPORT LONG TAPI_CALL lineGetCallInfoW(uint32_t hCall, LINECALLINFO *lpCallInfo) {
     return get_call_struct(hCall, lpCallInfo, "lineGetCallInfoW", callinfo_fixed, write_callinfo);
 }
 
@@ -1673,11 +1702,11 @@ static void write_callstatus(varpack_t *vp, const call_ref_t *c) {
     }
 }
 
-EXPORT int32_t lineGetCallStatus(uint32_t hCall, LINECALLSTATUS *lpCallStatus) {
+TAPI_EXPORT LONG TAPI_CALL lineGetCallStatus(uint32_t hCall, LINECALLSTATUS *lpCallStatus) {
     return get_call_struct(hCall, lpCallStatus, "lineGetCallStatus", callstatus_fixed, write_callstatus);
 }
 
-EXPORT int32_t lineGenerateDigitsW(uint32_t hCall, uint32_t dwDigitMode, const char16_t *lpszDigits, uint32_t dwDuration) {
+TAPI_EXPORT LONG TAPI_CALL lineGenerateDigitsW(uint32_t hCall, uint32_t dwDigitMode, const char16_t *lpszDigits, uint32_t dwDuration) {
     call_ref_t c;
     int32_t rc = enter_call(hCall, &c);
     hcall_t *h = c.h;
@@ -1705,7 +1734,7 @@ EXPORT int32_t lineGenerateDigitsW(uint32_t hCall, uint32_t dwDigitMode, const c
     return leave(rc);
 }
 
-EXPORT int32_t lineMonitorDigits(uint32_t hCall, uint32_t dwDigitModes) {
+TAPI_EXPORT LONG TAPI_CALL lineMonitorDigits(uint32_t hCall, uint32_t dwDigitModes) {
     call_ref_t c;
     int32_t rc = enter_call(hCall, &c);
     if (rc) return leave(rc);
@@ -1718,7 +1747,7 @@ EXPORT int32_t lineMonitorDigits(uint32_t hCall, uint32_t dwDigitModes) {
 
 /* ANSI entry points: this package must never call them (tapi-reference.md §1.3, §10.13). */
 #define ANSI_STUB(name)                                                                                                \
-    EXPORT int32_t name(void) {                                                                                        \
+    TAPI_EXPORT LONG TAPI_CALL name(void) {                                                                            \
         enter();                                                                                                       \
         return leave(misused(LINEERR_OPERATIONUNAVAIL));                                                               \
     }
@@ -1739,13 +1768,13 @@ ANSI_STUB(lineGenerateDigitsA)
 /* ------------------------------------------------------------------------------------------------ */
 /* test controls                                                                                      */
 
-EXPORT void fake_set_time_scale(double scale) {
+FAKE_CONTROL void fake_set_time_scale(double scale) {
     enter();
     g_time_scale = scale >= 0 ? scale : 0;
     pthread_mutex_unlock(&g_mu);
 }
 
-EXPORT uint32_t fake_present_incoming_call(uint32_t deviceId, const char16_t *callerId, const char16_t *callerName, const char16_t *calledId) {
+FAKE_CONTROL uint32_t fake_present_incoming_call(uint32_t deviceId, const char16_t *callerId, const char16_t *callerName, const char16_t *calledId) {
     enter();
     uint32_t owner = 0;
     int ok;
@@ -1792,7 +1821,7 @@ out:
     return owner;
 }
 
-EXPORT int32_t fake_remote_hangup(uint32_t hCall, uint32_t disconnectMode) {
+FAKE_CONTROL int32_t fake_remote_hangup(uint32_t hCall, uint32_t disconnectMode) {
     enter();
     int32_t rc = 0;
     hcall_t *h = find_hcall(hCall);
@@ -1806,7 +1835,7 @@ EXPORT int32_t fake_remote_hangup(uint32_t hCall, uint32_t disconnectMode) {
     return leave(rc);
 }
 
-EXPORT int32_t fake_remote_digits(uint32_t hCall, const char16_t *digits) {
+FAKE_CONTROL int32_t fake_remote_digits(uint32_t hCall, const char16_t *digits) {
     enter();
     int32_t rc = 0;
     int ok;
@@ -1826,7 +1855,7 @@ EXPORT int32_t fake_remote_digits(uint32_t hCall, const char16_t *digits) {
     return leave(rc);
 }
 
-EXPORT void fake_trigger_reinit(void) {
+FAKE_CONTROL void fake_trigger_reinit(void) {
     enter();
     for (int i = 0; i < MAX_APPS; i++) {
         if (!g_apps[i].used || !g_apps[i].alive) continue;
@@ -1836,7 +1865,7 @@ EXPORT void fake_trigger_reinit(void) {
     pthread_mutex_unlock(&g_mu);
 }
 
-EXPORT int32_t fake_force_line_close(uint32_t hLine) {
+FAKE_CONTROL int32_t fake_force_line_close(uint32_t hLine) {
     enter();
     int32_t rc = 0;
     line_t *l = find_line(hLine);
@@ -1845,7 +1874,7 @@ EXPORT int32_t fake_force_line_close(uint32_t hLine) {
     return leave(rc);
 }
 
-EXPORT void fake_fail_next(const char *functionName, int32_t lineErr, int32_t async) {
+FAKE_CONTROL void fake_fail_next(const char *functionName, int32_t lineErr, int32_t async) {
     enter();
     for (size_t i = 0; functionName && i < sizeof g_fail / sizeof g_fail[0]; i++) {
         if (g_fail[i].name[0]) continue;
@@ -1858,13 +1887,13 @@ EXPORT void fake_fail_next(const char *functionName, int32_t lineErr, int32_t as
     pthread_mutex_unlock(&g_mu);
 }
 
-EXPORT void fake_reply_before_return(int32_t on) {
+FAKE_CONTROL void fake_reply_before_return(int32_t on) {
     enter();
     g_reply_before_return = on != 0;
     pthread_mutex_unlock(&g_mu);
 }
 
-EXPORT void fake_hold_replies(int32_t on) {
+FAKE_CONTROL void fake_hold_replies(int32_t on) {
     enter();
     g_hold_replies = on != 0;
     if (!g_hold_replies)
@@ -1873,13 +1902,13 @@ EXPORT void fake_hold_replies(int32_t on) {
     pthread_mutex_unlock(&g_mu);
 }
 
-EXPORT void fake_reply_sign_extend(int32_t on) {
+FAKE_CONTROL void fake_reply_sign_extend(int32_t on) {
     enter();
     g_sign_extend = on != 0;
     pthread_mutex_unlock(&g_mu);
 }
 
-EXPORT void fake_outstanding(fake_outstanding_t *out) {
+FAKE_CONTROL void fake_outstanding(fake_outstanding_t *out) {
     pthread_once(&g_once, init_once);
     if (!out) return;
     pthread_mutex_lock(&g_mu);
@@ -1896,7 +1925,7 @@ EXPORT void fake_outstanding(fake_outstanding_t *out) {
     pthread_mutex_unlock(&g_mu);
 }
 
-EXPORT uint32_t fake_last_call_params(uint8_t *buf, uint32_t size) {
+FAKE_CONTROL uint32_t fake_last_call_params(uint8_t *buf, uint32_t size) {
     enter();
     uint32_t n = g_last_params_len;
     if (buf) memcpy(buf, g_last_params, n < size ? n : size);
@@ -1904,7 +1933,7 @@ EXPORT uint32_t fake_last_call_params(uint8_t *buf, uint32_t size) {
     return n;
 }
 
-EXPORT int32_t fake_last_dest_address(char16_t *buf, uint32_t units) {
+FAKE_CONTROL int32_t fake_last_dest_address(char16_t *buf, uint32_t units) {
     enter();
     int32_t n = g_last_dest_len;
     if (buf && units > 0) {
@@ -1916,7 +1945,7 @@ EXPORT int32_t fake_last_dest_address(char16_t *buf, uint32_t units) {
     return n;
 }
 
-EXPORT int32_t fake_set_line_name(uint32_t deviceId, const char16_t *name) {
+FAKE_CONTROL int32_t fake_set_line_name(uint32_t deviceId, const char16_t *name) {
     enter();
     int32_t rc = 0;
     int ok;
@@ -1931,7 +1960,7 @@ EXPORT int32_t fake_set_line_name(uint32_t deviceId, const char16_t *name) {
     return leave(rc);
 }
 
-EXPORT int32_t fake_post_burst(uint32_t hLineApp, uint32_t count) {
+FAKE_CONTROL int32_t fake_post_burst(uint32_t hLineApp, uint32_t count) {
     enter();
     int32_t rc = 0;
     app_t *a = find_app(hLineApp);
@@ -1944,13 +1973,15 @@ EXPORT int32_t fake_post_burst(uint32_t hLineApp, uint32_t count) {
     return leave(rc);
 }
 
-EXPORT void fake_reset(void) {
+FAKE_CONTROL void fake_reset(void) {
     enter();
     for (int i = 0; i < MAX_APPS; i++) {
         app_t *a = &g_apps[i];
         if (!a->used) continue;
         a->alive = 0;
         a->q.count = 0;
+        fake_event_close(a->ev);
+        a->ev = NULL;
         pthread_cond_broadcast(&a->cv);
         app_release_slot_if_idle(a);
     }

@@ -5,11 +5,14 @@ import path from 'node:path';
 import fs from 'node:fs';
 import { LINEERR, LINEDISCONNECTMODE } from '../../lib/tapi/constants';
 
-/** Absolute path of the fake (compiled files live in dist/test/helpers; the library stays in test/). */
-export const fakeLibraryPath = path.resolve(__dirname, '..', '..', '..', 'test', 'fake-tapi32', 'libtapi32.so');
+/**
+ * The fake to load: $FAKE_TAPI32_PATH when set (any platform; under Wine a Z:\\... path to the mingw-w64
+ * build), else the Linux build (compiled files live in dist/test/helpers; the library stays in test/).
+ */
+export const fakeLibraryPath = process.env.FAKE_TAPI32_PATH || path.resolve(__dirname, '..', '..', '..', 'test', 'fake-tapi32', 'libtapi32.so');
 
 export function fakeAvailable(): boolean {
-  return process.platform !== 'win32' && fs.existsSync(fakeLibraryPath);
+  return fs.existsSync(fakeLibraryPath);
 }
 
 export interface FakeOutstanding {
@@ -42,6 +45,8 @@ export interface FakeControl {
   lastDestAddress(): string | null;
   setLineName(deviceId: number, name: string | null): number;
   postBurst(hLineApp: number, count: number): number;
+  /** Event waits registered with the fake's RegisterWaitForSingleObject and not yet released (0 on Windows: kernel32's are used). */
+  waitCount(): number;
   reset(): void;
 }
 
@@ -85,6 +90,7 @@ export function loadFakeControl(): FakeControl {
     lastDest: lib.func('int32_t fake_last_dest_address(void *buf, uint32_t units)'),
     setName: lib.func('int32_t fake_set_line_name(uint32_t, str16)'),
     burst: lib.func('int32_t fake_post_burst(uint32_t, uint32_t)'),
+    waitCount: lib.func('uint32_t fake_wait_count(void)'),
     reset: lib.func('void fake_reset(void)'),
   };
   control = {
@@ -121,6 +127,7 @@ export function loadFakeControl(): FakeControl {
     },
     setLineName: (deviceId, name) => f.setName(deviceId, name) | 0,
     postBurst: (hLineApp, count) => f.burst(hLineApp >>> 0, count >>> 0) | 0,
+    waitCount: () => f.waitCount() >>> 0,
     reset: () => f.reset(),
   };
   return control;

@@ -22,7 +22,7 @@ import { encodeCallParams } from './callparams';
 import { NativeMemory } from './memory';
 import { MessagePump, type PumpOptions, type RawMessage } from './pump';
 import { utf16z } from './strings';
-import { FIXED_SIZE, LINEINITIALIZEEXPARAMS_SIZE } from './structs';
+import { FIXED_SIZE } from './structs';
 import { parseCallInfo, parseCallStatus, parseDevCaps, readVariable } from './varstruct';
 
 export interface Win32ProviderOptions {
@@ -91,6 +91,16 @@ export class Win32Provider implements LineProvider {
     return { pending: this.pending.size, orphans: this.orphans.size };
   }
 
+  /** How the message pump is woken ('event' wait off the thread pool, or 'async' reads on a libuv worker). */
+  get pumpMechanism(): string | undefined {
+    return this.pump?.mechanism;
+  }
+
+  /** Times the pump's event wait fired (0 with the 'async' mechanism). */
+  get pumpWakeups(): number {
+    return this.pump?.wakeups ?? 0;
+  }
+
   /** Resolves once the message pump has stopped and every buffer is released (after shutdown()). */
   whenReleased(): Promise<void> {
     return new Promise((resolve) => {
@@ -109,8 +119,8 @@ export class Win32Provider implements LineProvider {
     const hApp = new Uint32Array(1);
     const numDevs = new Uint32Array(1);
     const version = new Uint32Array([this.appVersion]);
-    const params = {
-      dwTotalSize: LINEINITIALIZEEXPARAMS_SIZE,
+    const params: Record<string, unknown> = {
+      dwTotalSize: this.api.layout.lineInitializeExParams.size, // 28 on x64, 24 on x86
       dwNeededSize: 0,
       dwUsedSize: 0,
       dwOptions: LINEINITIALIZEEXOPTION.USEEVENT,
@@ -120,7 +130,8 @@ export class Win32Provider implements LineProvider {
     check(this.api.lineInitializeExW(hApp, null, null, name, numDevs, version, params) | 0, 'lineInitializeEx');
     this.hLineApp = hApp[0];
     this.handler = onMessage;
-    this.pump = new MessagePump(this.api, this.memory, this.hLineApp, (m) => this.onRaw(m), this.options.pump);
+    // koffi wrote Handles.hEvent back into params (the event TAPI owns; the pump only waits on it).
+    this.pump = new MessagePump(this.api, this.memory, this.hLineApp, (m) => this.onRaw(m), this.options.pump, params.hEvent ?? null);
     this.pump.start();
     return { numDevs: numDevs[0], apiVersion: version[0] };
   }
