@@ -6,6 +6,7 @@
 // required here, lazily, and only when a Win32Provider is constructed.
 import type * as Koffi from 'koffi';
 import { LINEERR } from '../../constants';
+import { CALL_CONTROL_PROTOTYPES, type Tapi32CallControl } from './call-control-bindings';
 import { TapiError } from '../../errors';
 import { lineInitializeExParamsLayout, lineMessageLayout, packedTypes, pointerSizeOf, type LineInitializeExParamsLayout, type LineMessageLayout, type PackedTypes, type PointerSize } from './structs';
 
@@ -17,7 +18,7 @@ export interface AsyncFn<A extends unknown[]> {
   async(...args: [...A, (err: unknown, result: number) => void]): void;
 }
 
-export interface Tapi32 {
+export interface Tapi32 extends Tapi32CallControl {
   koffi: typeof Koffi;
   types: PackedTypes;
   /** Layouts of the pointer-bearing structures for the pointer size koffi runs with. */
@@ -70,8 +71,8 @@ const LONG = 'int32_t';
 const BOOL = 'int32_t';
 const WINAPI = '__stdcall' as const;
 
-/** Every Tapi32 export this package calls (WINAPI = __stdcall; tapi-reference.md §1.3, §2.1). */
-export const TAPI32_PROTOTYPES: readonly Prototype[] = [
+/** The Tapi32 exports of the dialling core (§2.1). */
+const CORE_PROTOTYPES: readonly Prototype[] = [
   { convention: WINAPI, name: 'lineInitializeExW', result: LONG, params: ['void *', 'void *', 'void *', 'str16', 'void *', 'void *', (t, k) => k.inout(k.pointer(t.LINEINITIALIZEEXPARAMS))] },
   { convention: WINAPI, name: 'lineShutdown', result: LONG, params: [U32] },
   { convention: WINAPI, name: 'lineNegotiateAPIVersion', result: LONG, params: [U32, U32, U32, U32, 'void *', 'void *'] },
@@ -90,6 +91,9 @@ export const TAPI32_PROTOTYPES: readonly Prototype[] = [
   { convention: WINAPI, name: 'lineGenerateDigitsW', result: LONG, params: [U32, U32, 'str16', U32] },
   { convention: WINAPI, name: 'lineMonitorDigits', result: LONG, params: [U32, U32] },
 ];
+
+/** Every Tapi32 export this package calls (WINAPI = __stdcall; tapi-reference.md §1.3, §2.1, §14.1). */
+export const TAPI32_PROTOTYPES: readonly Prototype[] = [...CORE_PROTOTYPES, ...CALL_CONTROL_PROTOTYPES];
 
 /**
  * The kernel32 wait primitive the message pump uses on the USEEVENT handle (winbase.h and
