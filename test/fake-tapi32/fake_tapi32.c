@@ -29,141 +29,23 @@
 #include "scenarios.h" /* generated: FAKE_DIAL_TIMING_*, fake_scenarios[], fake_default_scenario */
 
 
-#define NUM_DEVS 2u
-#define MAX_APPS 64
-#define MAX_LINES 256
-#define MAX_PCALLS 256
-#define MAX_HCALLS 512
-#define MAX_REQS 512
-#define MAX_DIGITS 256
-#define MAX_TEXT 256 /* char16_t units kept per string field */
-#define MAX_STRING_SCAN 65536u
-#define MAX_PARAMS_BYTES 65536u
-#define INFINITE_TIMEOUT 0xFFFFFFFFu
-
-/* Handles live in distinct ranges above 0x80000000: a caller that reads them as signed int32 breaks at once. */
-#define APP_HANDLE_BASE 0x8A000000u
-#define LINE_HANDLE_BASE 0x8B000000u
-#define CALL_HANDLE_BASE 0xC0000000u
-
-static const uint32_t k_versions[] = {TAPI_V1_3, TAPI_V1_4, TAPI_V2_0, TAPI_V2_1, TAPI_V2_2, TAPI_V3_0, TAPI_V3_1};
-#define FAKE_HIGHEST_VERSION TAPI_V3_1
-
-/* ------------------------------------------------------------------------------------------------ */
-/* state                                                                                             */
-
-typedef struct {
-    LINEMESSAGE *buf;
-    size_t cap, head, count;
-} msgq_t;
-
-typedef struct {
-    int used;  /* slot taken (stays taken after shutdown until the last blocked reader left) */
-    int alive; /* initialised and not shut down */
-    uint32_t h;
-    msgq_t q;
-    pthread_cond_t cv;
-    fake_event_t *ev; /* Handles.hEvent: signalled while q holds a message */
-    int readers;
-    char16_t name[MAX_TEXT];
-    size_t name_len;
-} app_t;
-
-typedef struct {
-    int used;
-    uint32_t h;
-    uint32_t app;
-    uint32_t dev;
-    uint32_t ver;
-    uintptr_t cbinst;
-    uint32_t priv;
-    uint32_t media;
-    uint32_t line_states, addr_states;
-} line_t;
-
-typedef struct {
-    char16_t s[MAX_TEXT];
-    size_t len; /* units, without NUL; 0 = absent */
-} text_t;
-
-typedef struct {
-    int used;
-    uint32_t id; /* unique, never reused: stale events check it */
-    uint32_t dev;
-    uint32_t state, mode;
-    uint32_t epoch; /* bumped when the far-end program is cancelled (drop, hang-up, answer, idle) */
-    int outbound;
-    char digits[MAX_DIGITS];
-    size_t ndigits;
-    int dial_complete;
-    int noanswer_armed;
-    int significant; /* the number has something to dial (not only formatting / ';') */
-    int dialing_scheduled, proceeding_scheduled;
-    uint32_t noanswer_secs;
-    const fake_scenario_t *scenario;
-    uint32_t bearer, media, rate, address_id, param_flags, country;
-    LINEDIALPARAMS dial;
-    text_t caller, caller_name, called, called_name, displayable, called_party, comment, app_name;
-    struct timespec entered;
-} pcall_t;
-
-typedef struct {
-    int used;
-    uint32_t h;
-    int pc; /* pcall slot */
-    uint32_t line;
-    uint32_t priv;
-    int first_sent;
-    uint32_t monitor_modes;
-    int generating;
-} hcall_t;
-
-enum { REQ_MAKECALL = 1, REQ_DIAL, REQ_DROP, REQ_ANSWER, REQ_FAIL };
-
-typedef struct {
-    int used;
-    uint32_t id;
-    uint32_t app;
-    uint32_t line;
-    int kind;
-    int32_t result;
-    uint32_t *lphCall;
-    uint32_t hcall;
-    char digits[MAX_DIGITS];
-    size_t ndigits;
-    int complete;
-    int significant;
-} req_t;
-
-enum { EV_REPLY = 1, EV_STAGE, EV_STATE, EV_NOANSWER, EV_POST, EV_INCOMING, EV_GENERATE_DONE };
-enum { STAGE_DIALTONE = 1, STAGE_DIALING, STAGE_PROCEEDING, STAGE_STEP };
-
-typedef struct {
-    uint64_t due_ns; /* real time (CLOCK_MONOTONIC) */
-    double vdue;     /* virtual seconds: orders events exactly as at time scale 1 */
-    uint64_t seq;
-    int kind;
-    int pc;
-    uint32_t pc_id, epoch;
-    uint32_t a, b, c;
-    LINEMESSAGE msg;
-} event_t;
+#include "fake_internal.h"
 
 static pthread_mutex_t g_mu = PTHREAD_MUTEX_INITIALIZER;
 static pthread_cond_t g_sched_cv;
 static pthread_once_t g_once = PTHREAD_ONCE_INIT;
 static int g_sched_started;
 
-static app_t g_apps[MAX_APPS];
-static line_t g_lines[MAX_LINES];
-static pcall_t g_pcalls[MAX_PCALLS];
-static hcall_t g_hcalls[MAX_HCALLS];
-static req_t g_reqs[MAX_REQS];
+app_t g_apps[MAX_APPS];
+line_t g_lines[MAX_LINES];
+pcall_t g_pcalls[MAX_PCALLS];
+hcall_t g_hcalls[MAX_HCALLS];
+req_t g_reqs[MAX_REQS];
 
 static event_t *g_heap;
 static size_t g_heap_len, g_heap_cap;
 static uint64_t g_seq;
-static double g_vnow;
+double g_vnow;
 
 static uint32_t g_next_app = APP_HANDLE_BASE + 1;
 static uint32_t g_next_line = LINE_HANDLE_BASE + 1;
@@ -219,17 +101,17 @@ static struct timespec cond_deadline(uint64_t due_ns) {
     return ts;
 }
 
-static uint32_t tick_ms(void) { return (uint32_t)(now_ns() / 1000000ull); }
+uint32_t tick_ms(void) { return (uint32_t)(now_ns() / 1000000ull); }
 
-static void misuse(void) { g_misuse++; }
+void misuse(void) { g_misuse++; }
 
 /* Counts the misuse and gives back the error to return for it. */
-static int32_t misused(int32_t err) {
+int32_t misused(int32_t err) {
     misuse();
     return err;
 }
 
-static size_t u16len_bounded(const char16_t *s, size_t max, int *ok) {
+size_t u16len_bounded(const char16_t *s, size_t max, int *ok) {
     size_t n = 0;
     while (n < max && s[n]) n++;
     *ok = n < max;
@@ -237,7 +119,7 @@ static size_t u16len_bounded(const char16_t *s, size_t max, int *ok) {
 }
 
 /* Valid UTF-16: every surrogate paired. */
-static int u16_valid(const char16_t *s, size_t n) {
+int u16_valid(const char16_t *s, size_t n) {
     for (size_t i = 0; i < n; i++) {
         uint16_t c = (uint16_t)s[i];
         if (c >= 0xD800 && c <= 0xDBFF) {
@@ -252,7 +134,7 @@ static int u16_valid(const char16_t *s, size_t n) {
     return 1;
 }
 
-static void text_set(text_t *t, const char16_t *s, size_t n) {
+void text_set(text_t *t, const char16_t *s, size_t n) {
     if (!s) n = 0;
     if (n > MAX_TEXT - 1) n = MAX_TEXT - 1;
     if (n) memcpy(t->s, s, n * 2);
@@ -268,7 +150,7 @@ static void text_set_ascii(text_t *t, const char *s) {
     t->len = n;
 }
 
-static int is_known_version(uint32_t v) {
+int is_known_version(uint32_t v) {
     for (size_t i = 0; i < sizeof k_versions / sizeof k_versions[0]; i++)
         if (k_versions[i] == v) return 1;
     return 0;
@@ -285,7 +167,7 @@ static uint32_t callinfo_fixed(uint32_t v) { return v < TAPI_V2_0 ? 296 : v < TA
 static uint32_t callparams_fixed(uint32_t v) { return v < TAPI_V2_0 ? 112 : v < TAPI_V3_0 ? 176 : 180; }
 static uint32_t callstatus_fixed(uint32_t v) { return v < TAPI_V2_0 ? 36 : 56; }
 
-static void put32(void *base, size_t off, uint32_t v) { memcpy((uint8_t *)base + off, &v, 4); }
+void put32(void *base, size_t off, uint32_t v) { memcpy((uint8_t *)base + off, &v, 4); }
 static uint32_t get32(const void *base, size_t off) {
     uint32_t v;
     memcpy(&v, (const uint8_t *)base + off, 4);
@@ -303,13 +185,10 @@ static int32_t struct_too_small(uint8_t *b, uint32_t total, uint32_t fixed) {
     return LINEERR_STRUCTURETOOSMALL;
 }
 
-/* Variable part writer (§3.1): items contiguous after the fixed part; what does not fit gets Size = Offset = 0. */
-typedef struct {
-    uint8_t *base;
-    uint32_t total, used, needed;
-} varpack_t;
+/* Variable part writer (§3.1): items contiguous after the fixed part; what does not fit gets Size = Offset = 0
+ * (varpack_t in fake_internal.h). */
 
-static void var_add(varpack_t *vp, size_t size_field_off, const void *data, uint32_t n) {
+void var_add(varpack_t *vp, size_t size_field_off, const void *data, uint32_t n) {
     if (n == 0) {
         put32(vp->base, size_field_off, 0);
         put32(vp->base, size_field_off + 4, 0);
@@ -327,7 +206,7 @@ static void var_add(varpack_t *vp, size_t size_field_off, const void *data, uint
     }
 }
 
-static void var_add_text(varpack_t *vp, size_t size_field_off, const text_t *t) {
+void var_add_text(varpack_t *vp, size_t size_field_off, const text_t *t) {
     if (!t->len) {
         var_add(vp, size_field_off, NULL, 0);
         return;
@@ -337,7 +216,7 @@ static void var_add_text(varpack_t *vp, size_t size_field_off, const text_t *t) 
 
 /* Opens a variable-size output structure of `fixed` bytes: checks dwTotalSize, zeroes the fixed part
  * after it and starts the packer; varstruct_end writes dwNeededSize / dwUsedSize. */
-static int32_t varstruct_begin(uint8_t *b, uint32_t fixed, varpack_t *vp) {
+int32_t varstruct_begin(uint8_t *b, uint32_t fixed, varpack_t *vp) {
     uint32_t total = get32(b, 0);
     if (total < fixed) return struct_too_small(b, total, fixed);
     memset(b + 4, 0, fixed - 4);
@@ -347,7 +226,7 @@ static int32_t varstruct_begin(uint8_t *b, uint32_t fixed, varpack_t *vp) {
     return 0;
 }
 
-static void varstruct_end(const varpack_t *vp) {
+void varstruct_end(const varpack_t *vp) {
     put32(vp->base, 4, vp->needed);
     put32(vp->base, 8, vp->used);
 }
@@ -355,17 +234,17 @@ static void varstruct_end(const varpack_t *vp) {
 /* ------------------------------------------------------------------------------------------------ */
 /* lookups                                                                                           */
 
-static app_t *find_app(uint32_t h) {
+app_t *find_app(uint32_t h) {
     for (int i = 0; i < MAX_APPS; i++)
         if (g_apps[i].used && g_apps[i].alive && g_apps[i].h == h) return &g_apps[i];
     return NULL;
 }
-static line_t *find_line(uint32_t h) {
+line_t *find_line(uint32_t h) {
     for (int i = 0; i < MAX_LINES; i++)
         if (g_lines[i].used && g_lines[i].h == h) return &g_lines[i];
     return NULL;
 }
-static hcall_t *find_hcall(uint32_t h) {
+hcall_t *find_hcall(uint32_t h) {
     for (int i = 0; i < MAX_HCALLS; i++)
         if (g_hcalls[i].used && g_hcalls[i].h == h) return &g_hcalls[i];
     return NULL;
@@ -405,7 +284,7 @@ static int q_pop(app_t *a, LINEMESSAGE *out) {
     return 1;
 }
 
-static void post(uint32_t happ, uint32_t hdev, uint32_t id, uintptr_t cb, uintptr_t p1, uintptr_t p2, uintptr_t p3) {
+void post(uint32_t happ, uint32_t hdev, uint32_t id, uintptr_t cb, uintptr_t p1, uintptr_t p2, uintptr_t p3) {
     app_t *a = find_app(happ);
     if (!a) return;
     LINEMESSAGE m = {hdev, id, cb, p1, p2, p3};
@@ -468,7 +347,7 @@ static event_t heap_pop(void) {
 }
 
 /* Schedule `e` `delay` seconds (time-scale 1) after the current virtual time. */
-static void schedule(event_t e, double delay) {
+void schedule(event_t e, double delay) {
     if (delay < 0) delay = 0;
     e.vdue = g_vnow + delay;
     e.due_ns = g_time_scale > 0 ? now_ns() + (uint64_t)(delay * g_time_scale * 1e9) : 0;
@@ -487,7 +366,7 @@ static void schedule_reply(uint32_t id) {
 }
 
 /* `m` queued for app `happ` by the scheduler, `delay` seconds from now. */
-static void schedule_post(uint32_t happ, LINEMESSAGE m, double delay) {
+void schedule_post(uint32_t happ, LINEMESSAGE m, double delay) {
     event_t e;
     memset(&e, 0, sizeof e);
     e.kind = EV_POST;
@@ -577,12 +456,12 @@ static void ensure_scheduler_locked(void) {
 }
 
 /* Every export starts with enter() (state set up once, the global lock taken) and ends with leave(). */
-static void enter(void) {
+void enter(void) {
     pthread_once(&g_once, init_once);
     pthread_mutex_lock(&g_mu);
 }
 
-static int32_t leave(int32_t rc) {
+int32_t leave(int32_t rc) {
     pthread_mutex_unlock(&g_mu);
     return rc;
 }
@@ -590,9 +469,9 @@ static int32_t leave(int32_t rc) {
 /* ------------------------------------------------------------------------------------------------ */
 /* calls                                                                                              */
 
-static pcall_t *pc_at(int i) { return (i >= 0 && i < MAX_PCALLS && g_pcalls[i].used) ? &g_pcalls[i] : NULL; }
+pcall_t *pc_at(int i) { return (i >= 0 && i < MAX_PCALLS && g_pcalls[i].used) ? &g_pcalls[i] : NULL; }
 
-static int pcall_new(uint32_t dev) {
+int pcall_new(uint32_t dev) {
     for (int i = 0; i < MAX_PCALLS; i++) {
         if (!g_pcalls[i].used) {
             memset(&g_pcalls[i], 0, sizeof g_pcalls[i]);
@@ -606,7 +485,7 @@ static int pcall_new(uint32_t dev) {
     return -1;
 }
 
-static hcall_t *hcall_new(int pc, uint32_t line, uint32_t priv) {
+hcall_t *hcall_new(int pc, uint32_t line, uint32_t priv) {
     for (int i = 0; i < MAX_HCALLS; i++) {
         if (!g_hcalls[i].used) {
             memset(&g_hcalls[i], 0, sizeof g_hcalls[i]);
@@ -622,7 +501,7 @@ static hcall_t *hcall_new(int pc, uint32_t line, uint32_t priv) {
     return NULL;
 }
 
-static int pcall_handle_count(int pc) {
+int pcall_handle_count(int pc) {
     int n = 0;
     for (int i = 0; i < MAX_HCALLS; i++)
         if (g_hcalls[i].used && g_hcalls[i].pc == pc) n++;
@@ -630,7 +509,7 @@ static int pcall_handle_count(int pc) {
 }
 
 /* The line of `h` when it is a live handle of call `pc`; NULL otherwise. */
-static line_t *handle_line(const hcall_t *h, int pc) { return h->used && h->pc == pc ? find_line(h->line) : NULL; }
+line_t *handle_line(const hcall_t *h, int pc) { return h->used && h->pc == pc ? find_line(h->line) : NULL; }
 
 static void pcall_free_if_orphan(int pc) {
     pcall_t *p = pc_at(pc);
@@ -641,9 +520,10 @@ static void pcall_free_if_orphan(int pc) {
 }
 
 /* Set the state and tell every handle of the call (LINE_CALLSTATE; dwParam3 = privilege the first time). */
-static void set_state(int pc, uint32_t state, uint32_t mode) {
+void set_state(int pc, uint32_t state, uint32_t mode) {
     pcall_t *p = pc_at(pc);
     if (!p) return;
+    cc_before_state(pc, state);
     p->state = state;
     p->mode = mode;
     clock_gettime(CLOCK_REALTIME, &p->entered);
@@ -654,17 +534,11 @@ static void set_state(int pc, uint32_t state, uint32_t mode) {
         uint32_t priv = h->first_sent ? 0 : h->priv;
         h->first_sent = 1;
         post(l->app, h->h, LINE_CALLSTATE, l->cbinst, state, mode, priv);
-        if (state == LINECALLSTATE_IDLE) {
-            h->monitor_modes = 0;
-            if (h->generating) {
-                h->generating = 0;
-                post(l->app, h->h, LINE_GENERATE, l->cbinst, LINEGENERATETERM_CANCEL, 0, tick_ms());
-            }
-        }
     }
+    cc_after_state(pc, state);
 }
 
-static event_t call_event(int kind, int pc) {
+event_t call_event(int kind, int pc) {
     event_t e;
     memset(&e, 0, sizeof e);
     e.kind = kind;
@@ -684,7 +558,7 @@ static void schedule_stage(int pc, uint32_t stage, uint32_t step, double delay) 
     schedule(e, delay);
 }
 
-static void schedule_state(int pc, uint32_t state, uint32_t mode, double delay) {
+void schedule_state(int pc, uint32_t state, uint32_t mode, double delay) {
     event_t e = call_event(EV_STATE, pc);
     e.a = state;
     e.b = mode;
@@ -721,6 +595,7 @@ static void run_stage(int pc, uint32_t stage, uint32_t step) {
     case STAGE_PROCEEDING:
         set_state(pc, LINECALLSTATE_PROCEEDING, 0);
         p->scenario = find_scenario(p->digits, p->ndigits);
+        cc_far_end_from_scenario(p);
         if (p->noanswer_secs && !p->noanswer_armed) {
             p->noanswer_armed = 1;
             event_t e = call_event(EV_NOANSWER, pc);
@@ -745,7 +620,7 @@ static void run_stage(int pc, uint32_t stage, uint32_t step) {
 }
 
 /* lineDial is allowed (and completes the number) in DIALTONE, or in DIALING before the number is complete. */
-static int awaiting_digits(const pcall_t *p) {
+int awaiting_digits(const pcall_t *p) {
     return p->state == LINECALLSTATE_DIALTONE || (p->state == LINECALLSTATE_DIALING && !p->dial_complete);
 }
 
@@ -760,7 +635,7 @@ static void pcall_add_digits(pcall_t *p, const char *digits, size_t n, int compl
 /* ------------------------------------------------------------------------------------------------ */
 /* requests                                                                                            */
 
-static req_t *req_new(uint32_t app, uint32_t line, int kind) {
+req_t *req_new(uint32_t app, uint32_t line, int kind) {
     for (int i = 0; i < MAX_REQS; i++) {
         if (!g_reqs[i].used) {
             memset(&g_reqs[i], 0, sizeof g_reqs[i]);
@@ -780,6 +655,10 @@ static req_t *req_new(uint32_t app, uint32_t line, int kind) {
  * fake_reply_before_return, inside the async function itself). */
 static void complete_request(req_t *r) {
     uintptr_t p2 = g_sign_extend ? (uintptr_t)(intptr_t)r->result : (uintptr_t)(uint32_t)r->result;
+    if (r->kind >= REQ_CC_FIRST) {
+        cc_complete_request(r, p2);
+        return;
+    }
     hcall_t *h = r->hcall ? find_hcall(r->hcall) : NULL;
     if (r->kind == REQ_MAKECALL && r->result == 0 && h) {
         /* TAPI writes *lphCall right before the reply becomes visible. */
@@ -828,7 +707,7 @@ static void complete_request(req_t *r) {
 }
 
 /* Accept an async request: returns its id; the reply is queued by the scheduler (or now). */
-static int32_t accept_request(req_t *r) {
+int32_t accept_request(req_t *r) {
     int32_t id = (int32_t)r->id;
     if (g_hold_replies) {
         /* stays pending until fake_hold_replies(0) */
@@ -853,7 +732,7 @@ static int32_t async_failure(uint32_t app, uint32_t line, int32_t err) {
 
 /* Whether fake_fail_next armed a failure of `fn`; *rc is its error. For an async function (`l`, the
  * line its request belongs to) an async failure becomes a request whose LINE_REPLY carries the error. */
-static int take_fail(const char *fn, int32_t *rc, const line_t *l) {
+int take_fail(const char *fn, int32_t *rc, const line_t *l) {
     for (size_t i = 0; i < sizeof g_fail / sizeof g_fail[0]; i++) {
         fail_t *f = &g_fail[i];
         if (!f->name[0]) continue;
@@ -876,7 +755,11 @@ static void run_event(event_t *e) {
     if (e->kind != EV_REPLY && e->kind != EV_POST) {
         p = pc_at(e->pc);
         if (!p || p->id != e->pc_id) return;
-        if (e->kind != EV_INCOMING && e->kind != EV_GENERATE_DONE && p->epoch != e->epoch) return;
+        if (e->kind >= EV_CC_FIRST) {
+            cc_run_event(e);
+            return;
+        }
+        if (e->kind != EV_INCOMING && p->epoch != e->epoch) return;
     }
     switch (e->kind) {
     case EV_REPLY: {
@@ -917,14 +800,6 @@ static void run_event(event_t *e) {
                 post(l->app, l->h, LINE_LINEDEVSTATE, l->cbinst, 0x2u, 1, 0);
         }
         break;
-    case EV_GENERATE_DONE: {
-        hcall_t *h = find_hcall(e->a);
-        if (!h || !h->generating || h->pc != e->pc || (uint32_t)h->generating != e->b) break;
-        h->generating = 0;
-        line_t *l = find_line(h->line);
-        if (l) post(l->app, h->h, LINE_GENERATE, l->cbinst, LINEGENERATETERM_DONE, 0, tick_ms());
-        break;
-    }
     default:
         break;
     }
@@ -935,7 +810,7 @@ static void run_event(event_t *e) {
 
 /* Validates `s` for a device with `caps`; collects the digits of the first destination's
  * DialableNumber (0-9 * # A-D) and whether it ends with ';'. The first offending character wins. */
-static int32_t parse_dial(const char16_t *s, size_t n, uint32_t caps, char *digits, size_t *nd, int *partial, int *significant) {
+int32_t parse_dial(const char16_t *s, size_t n, uint32_t caps, char *digits, size_t *nd, int *partial, int *significant) {
     enum { NUMBER, SUB, NAME } part = NUMBER;
     *significant = 0;
     int first_dest = 1;
@@ -1004,25 +879,19 @@ static int32_t parse_dial(const char16_t *s, size_t n, uint32_t caps, char *digi
     return 0;
 }
 
-static uint32_t dev_capflags(uint32_t dev) {
+uint32_t dev_capflags(uint32_t dev) {
     return dev == 0 ? (LINEDEVCAPFLAGS_DIALBILLING | LINEDEVCAPFLAGS_DIALQUIET | LINEDEVCAPFLAGS_DIALDIALTONE | LINEDEVCAPFLAGS_CLOSEDROP)
                     : LINEDEVCAPFLAGS_CLOSEDROP;
 }
 /* The same two devices as lib/tapi/providers/simulator/devices.ts. */
-typedef struct {
-    uint32_t bearer, media, max_rate, max_calls, uui, permanent_id;
-} devinfo_t;
-static const devinfo_t k_devs[NUM_DEVS] = {
+const devinfo_t k_devs[NUM_DEVS] = {
     {LINEBEARERMODE_VOICE | LINEBEARERMODE_SPEECH | 0x08u /* DATA */,
      LINEMEDIAMODE_INTERACTIVEVOICE | LINEMEDIAMODE_AUTOMATEDVOICE | 0x10u /* DATAMODEM */ | 0x20u /* G3FAX */, 64000, 4, 128, 0x51a10000u},
     {LINEBEARERMODE_VOICE, LINEMEDIAMODE_INTERACTIVEVOICE | 0x10u /* DATAMODEM */, 33600, 1, 0, 0x51a10001u},
 };
-#define DEV_BEARER_MODES(d) (k_devs[d].bearer)
-#define DEV_MEDIA_MODES(d) (k_devs[d].media)
-#define DEV_UUI_SIZE(d) (k_devs[d].uui)
 
 /* Reads a NUL-terminated LPCWSTR argument; 0 with *n set, or a LINEERR (misuse counted). */
-static int32_t read_wstr(const char16_t *s, size_t *n, int32_t bad_text_err) {
+int32_t read_wstr(const char16_t *s, size_t *n, int32_t bad_text_err) {
     int ok;
     *n = u16len_bounded(s, MAX_STRING_SCAN, &ok);
     if (!ok) return misused(LINEERR_INVALPOINTER);
@@ -1032,7 +901,7 @@ static int32_t read_wstr(const char16_t *s, size_t *n, int32_t bad_text_err) {
 
 /* The start of the lineGet* functions, after their handle checks: the output pointer, fake_fail_next,
  * then dwTotalSize against the fixed part. 1: fill the structure (`vp` started); 0: return *rc. */
-static int begin_get(void *out, const char *fn, uint32_t fixed, varpack_t *vp, int32_t *rc) {
+int begin_get(void *out, const char *fn, uint32_t fixed, varpack_t *vp, int32_t *rc) {
     if (!out) {
         *rc = misused(LINEERR_INVALPOINTER);
         return 0;
@@ -1169,8 +1038,15 @@ TAPI_EXPORT LONG TAPI_CALL lineGetDevCapsW(uint32_t hLineApp, uint32_t dwDeviceI
         put32(b, offsetof(LINEDEVCAPS, dwBearerModes), DEV_BEARER_MODES(dwDeviceID));
         put32(b, offsetof(LINEDEVCAPS, dwMaxRate), k_devs[dwDeviceID].max_rate);
         put32(b, offsetof(LINEDEVCAPS, dwMediaModes), DEV_MEDIA_MODES(dwDeviceID));
-        put32(b, offsetof(LINEDEVCAPS, dwGenerateDigitModes), LINEDIGITMODE_DTMF);
-        put32(b, offsetof(LINEDEVCAPS, dwMonitorDigitModes), LINEDIGITMODE_DTMF | LINEDIGITMODE_DTMFEND);
+        const switching_t *swc = fake_switching(dwDeviceID);
+        put32(b, offsetof(LINEDEVCAPS, dwGenerateToneModes), swc->generate_tone_modes);
+        put32(b, offsetof(LINEDEVCAPS, dwGenerateToneMaxNumFreq), swc->generate_tone_max_freq);
+        put32(b, offsetof(LINEDEVCAPS, dwGenerateDigitModes), swc->generate_digit_modes);
+        put32(b, offsetof(LINEDEVCAPS, dwMonitorToneMaxNumFreq), swc->monitor_tone_max_freq);
+        put32(b, offsetof(LINEDEVCAPS, dwMonitorToneMaxNumEntries), swc->monitor_tone_max_entries);
+        put32(b, offsetof(LINEDEVCAPS, dwMonitorDigitModes), swc->monitor_digit_modes);
+        put32(b, offsetof(LINEDEVCAPS, dwGatherDigitsMinTimeout), swc->gather_min_timeout);
+        put32(b, offsetof(LINEDEVCAPS, dwGatherDigitsMaxTimeout), swc->gather_max_timeout);
         put32(b, offsetof(LINEDEVCAPS, dwDevCapFlags), dev_capflags(dwDeviceID));
         put32(b, offsetof(LINEDEVCAPS, dwMaxNumActiveCalls), k_devs[dwDeviceID].max_calls);
         put32(b, offsetof(LINEDEVCAPS, dwAnswerMode), LINEANSWERMODE_DROP);
@@ -1313,7 +1189,7 @@ static const cp_item_t k_cp_items[] = {
 
 /* LINECALLPARAMS as received by lineMakeCallW (§3.7): fixed part for the line's version, every item
  * inside dwTotalSize and after the fixed part, text items valid UTF-16 with the NUL counted. */
-static int32_t check_call_params(const uint8_t *b, uint32_t ver, uint32_t dev) {
+int32_t check_call_params(const uint8_t *b, uint32_t ver, uint32_t dev) {
     uint32_t total = get32(b, 0);
     uint32_t fixed = callparams_fixed(ver);
     if (total < fixed) return misused(LINEERR_STRUCTURETOOSMALL);
@@ -1460,16 +1336,10 @@ out:
     return leave(rc);
 }
 
-/* A call handle with its line and call. */
-typedef struct {
-    hcall_t *h;
-    line_t *l;
-    pcall_t *p;
-} call_ref_t;
 
 /* Entry of the call-handle functions: enter(), then hCall resolved (a live handle on an open line of a
  * live app) or LINEERR_INVALCALLHANDLE. The caller ends with leave() either way. */
-static int32_t enter_call(uint32_t hCall, call_ref_t *c) {
+int32_t enter_call(uint32_t hCall, call_ref_t *c) {
     enter();
     c->h = find_hcall(hCall);
     if (!c->h) return LINEERR_INVALCALLHANDLE;
@@ -1480,7 +1350,7 @@ static int32_t enter_call(uint32_t hCall, call_ref_t *c) {
 }
 
 /* A new async request on the call's line, for the call. */
-static req_t *call_request(const call_ref_t *c, int kind) {
+req_t *call_request(const call_ref_t *c, int kind) {
     req_t *r = req_new(c->l->app, c->l->h, kind);
     if (r) r->hcall = c->h->h;
     return r;
@@ -1669,24 +1539,6 @@ TAPI_EXPORT LONG TAPI_CALL lineGetCallInfoW(uint32_t hCall, LINECALLINFO *lpCall
     return get_call_struct(hCall, lpCallInfo, "lineGetCallInfoW", callinfo_fixed, write_callinfo);
 }
 
-static uint32_t call_features(const pcall_t *p, const hcall_t *h) {
-    if (h->priv != LINECALLPRIVILEGE_OWNER) return 0;
-    switch (p->state) {
-    case LINECALLSTATE_IDLE:
-        return 0;
-    case LINECALLSTATE_OFFERING:
-    case LINECALLSTATE_ACCEPTED:
-        return LINECALLFEATURE_ANSWER | LINECALLFEATURE_DROP;
-    case LINECALLSTATE_DIALTONE:
-    case LINECALLSTATE_DIALING:
-        return LINECALLFEATURE_DIAL | LINECALLFEATURE_DROP;
-    case LINECALLSTATE_CONNECTED:
-        return LINECALLFEATURE_DROP | LINECALLFEATURE_GENERATEDIGITS | LINECALLFEATURE_MONITORDIGITS;
-    default:
-        return LINECALLFEATURE_DROP;
-    }
-}
-
 /* No variable part: dwNeededSize = dwUsedSize = the fixed part. */
 static void write_callstatus(varpack_t *vp, const call_ref_t *c) {
     uint8_t *b = vp->base;
@@ -1694,8 +1546,10 @@ static void write_callstatus(varpack_t *vp, const call_ref_t *c) {
     put32(b, offsetof(LINECALLSTATUS, dwCallState), p->state ? p->state : LINECALLSTATE_UNKNOWN);
     put32(b, offsetof(LINECALLSTATUS, dwCallStateMode), p->mode);
     put32(b, offsetof(LINECALLSTATUS, dwCallPrivilege), c->h->priv);
-    put32(b, offsetof(LINECALLSTATUS, dwCallFeatures), call_features(p, c->h));
+    uint32_t features2 = 0;
+    put32(b, offsetof(LINECALLSTATUS, dwCallFeatures), cc_live_features(p, c->h, &features2));
     if (c->l->ver >= TAPI_V2_0) {
+        put32(b, offsetof(LINECALLSTATUS, dwCallFeatures2), features2);
         SYSTEMTIME st;
         to_systemtime(&p->entered, &st);
         memcpy(b + offsetof(LINECALLSTATUS, tStateEntryTime), &st, 16);
@@ -1706,44 +1560,7 @@ TAPI_EXPORT LONG TAPI_CALL lineGetCallStatus(uint32_t hCall, LINECALLSTATUS *lpC
     return get_call_struct(hCall, lpCallStatus, "lineGetCallStatus", callstatus_fixed, write_callstatus);
 }
 
-TAPI_EXPORT LONG TAPI_CALL lineGenerateDigitsW(uint32_t hCall, uint32_t dwDigitMode, const char16_t *lpszDigits, uint32_t dwDuration) {
-    call_ref_t c;
-    int32_t rc = enter_call(hCall, &c);
-    hcall_t *h = c.h;
-    size_t n = 0;
-    if (rc) return leave(rc);
-    if (h->priv != LINECALLPRIVILEGE_OWNER) rc = LINEERR_NOTOWNER;
-    else if (dwDigitMode != LINEDIGITMODE_DTMF) rc = LINEERR_INVALDIGITMODE; /* exactly one mode, and the device does DTMF only */
-    else if (lpszDigits && (rc = read_wstr(lpszDigits, &n, LINEERR_INVALPARAM)) != 0) {
-    } else if (take_fail("lineGenerateDigitsW", &rc, NULL)) {
-    } else if (c.p->state != LINECALLSTATE_CONNECTED) rc = LINEERR_INVALCALLSTATE;
-    else {
-        if (h->generating) post(c.l->app, h->h, LINE_GENERATE, c.l->cbinst, LINEGENERATETERM_CANCEL, 0, tick_ms());
-        h->generating = 0;
-        if (lpszDigits) {
-            static uint32_t gen_seq;
-            h->generating = (int)(++gen_seq & 0x7FFFFFFF);
-            if (!h->generating) h->generating = (int)(++gen_seq & 0x7FFFFFFF);
-            event_t e = call_event(EV_GENERATE_DONE, h->pc);
-            e.a = h->h;
-            e.b = (uint32_t)h->generating;
-            uint32_t dur = dwDuration ? dwDuration : 100;
-            schedule(e, (double)n * (dur + 100) / 1000.0);
-        }
-    }
-    return leave(rc);
-}
-
-TAPI_EXPORT LONG TAPI_CALL lineMonitorDigits(uint32_t hCall, uint32_t dwDigitModes) {
-    call_ref_t c;
-    int32_t rc = enter_call(hCall, &c);
-    if (rc) return leave(rc);
-    if (dwDigitModes & ~(LINEDIGITMODE_DTMF | LINEDIGITMODE_DTMFEND)) rc = LINEERR_INVALDIGITMODE;
-    else if (take_fail("lineMonitorDigits", &rc, NULL)) {
-    } else if (c.p->state == LINECALLSTATE_IDLE) rc = LINEERR_INVALCALLSTATE;
-    else c.h->monitor_modes = dwDigitModes;
-    return leave(rc);
-}
+/* lineGenerateDigitsW, lineMonitorDigits and the rest of §14: fake_call_control.c, fake_signals.c. */
 
 /* ANSI entry points: this package must never call them (tapi-reference.md §1.3, §10.13). */
 #define ANSI_STUB(name)                                                                                                \
@@ -1774,7 +1591,8 @@ FAKE_CONTROL void fake_set_time_scale(double scale) {
     pthread_mutex_unlock(&g_mu);
 }
 
-FAKE_CONTROL uint32_t fake_present_incoming_call(uint32_t deviceId, const char16_t *callerId, const char16_t *callerName, const char16_t *calledId) {
+FAKE_CONTROL uint32_t fake_present_incoming_call(uint32_t deviceId, const char16_t *callerId, const char16_t *callerName, const char16_t *calledId,
+                                                const char16_t *digits) {
     enter();
     uint32_t owner = 0;
     int ok;
@@ -1787,6 +1605,16 @@ FAKE_CONTROL uint32_t fake_present_incoming_call(uint32_t deviceId, const char16
     if (callerId) text_set(&p->caller, callerId, u16len_bounded(callerId, MAX_TEXT, &ok));
     if (callerName) text_set(&p->caller_name, callerName, u16len_bounded(callerName, MAX_TEXT, &ok));
     if (calledId) text_set(&p->called, calledId, u16len_bounded(calledId, MAX_TEXT, &ok));
+    if (digits) {
+        /* The caller presses these keys (DTMF) 1 s after the call is answered, 500 ms apart (as the simulator). */
+        size_t n = u16len_bounded(digits, sizeof p->cc.own_presses, &ok);
+        for (size_t i = 0; i < n && ok; i++) p->cc.own_presses[i] = (char)(digits[i] >= 'a' && digits[i] <= 'd' ? digits[i] - 32 : digits[i]);
+        if (n && ok) {
+            p->cc.presses = p->cc.own_presses;
+            p->cc.presses_after = 1;
+            p->cc.presses_interval = 0.5;
+        }
+    }
     /* Handles in the order the lines were opened: the first OWNER candidate owns it, MONITORs watch. */
     line_t *order[MAX_LINES];
     int nl = 0;
@@ -1831,26 +1659,6 @@ FAKE_CONTROL int32_t fake_remote_hangup(uint32_t hCall, uint32_t disconnectMode)
     else {
         p->epoch++;
         schedule_state(h->pc, LINECALLSTATE_DISCONNECTED, disconnectMode ? disconnectMode : LINEDISCONNECTMODE_NORMAL, 0);
-    }
-    return leave(rc);
-}
-
-FAKE_CONTROL int32_t fake_remote_digits(uint32_t hCall, const char16_t *digits) {
-    enter();
-    int32_t rc = 0;
-    int ok;
-    hcall_t *h0 = find_hcall(hCall);
-    if (!h0 || !digits) rc = LINEERR_INVALCALLHANDLE;
-    else {
-        size_t n = u16len_bounded(digits, 256, &ok);
-        for (size_t k = 0; k < n; k++)
-            for (int i = 0; i < MAX_HCALLS; i++) {
-                hcall_t *h = &g_hcalls[i];
-                line_t *l = h->monitor_modes & LINEDIGITMODE_DTMF ? handle_line(h, h0->pc) : NULL;
-                if (!l) continue;
-                LINEMESSAGE m = {h->h, LINE_MONITORDIGITS, l->cbinst, (uintptr_t)(digits[k] & 0xFF), LINEDIGITMODE_DTMF, tick_ms()};
-                schedule_post(l->app, m, 0.1 * (double)k);
-            }
     }
     return leave(rc);
 }
