@@ -243,6 +243,7 @@ line_t *find_line(uint32_t h);
 hcall_t *find_hcall(uint32_t h);
 void post(uint32_t happ, uint32_t hdev, uint32_t id, uintptr_t cb, uintptr_t p1, uintptr_t p2, uintptr_t p3);
 void schedule(event_t e, double delay);
+void schedule_far_end(event_t e, double delay, double real_per_second);
 void enter(void);
 int32_t leave(int32_t rc);
 pcall_t *pc_at(int i);

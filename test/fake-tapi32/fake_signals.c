@@ -18,6 +18,8 @@
 #define PAUSE_SECONDS 2.0
 #define FLASH_SECONDS 0.5
 #define BILLING_SECONDS 0.4
+/* Real seconds per simulated second of the far end at time scale 0 (see schedule_far_end). */
+#define FAR_END_PACE 0.05
 
 static int pc_of(const pcall_t *p) { return (int)(p - g_pcalls); }
 
@@ -285,7 +287,7 @@ static void press_digits(pcall_t *p, const char *digits, uint32_t mode, double f
     for (size_t i = 0; digits[i]; i++) {
         double at = first_after + (double)i * interval;
         if (at <= 0) far_digit(p, digits[i], mode);
-        else schedule(signal_event(EV_FAR_DIGIT, p, 0, (uint32_t)(unsigned char)digits[i], mode), at);
+        else schedule_far_end(signal_event(EV_FAR_DIGIT, p, 0, (uint32_t)(unsigned char)digits[i], mode), at, FAR_END_PACE);
     }
 }
 
@@ -355,7 +357,7 @@ void cc_far_end_from_scenario(pcall_t *p) {
 static void start_far_end(pcall_t *p) {
     p->cc.far_started = 1;
     if (p->cc.presses) press_digits(p, p->cc.presses, LINEDIGITMODE_DTMF, p->cc.presses_after, p->cc.presses_interval);
-    if (p->cc.media_mode) schedule(signal_event(EV_FAR_MEDIA, p, 0, p->cc.media_mode, 0), p->cc.media_after);
+    if (p->cc.media_mode) schedule_far_end(signal_event(EV_FAR_MEDIA, p, 0, p->cc.media_mode, 0), p->cc.media_after, FAR_END_PACE);
 }
 
 /* ---- hooks of set_state and the scheduler ------------------------------------------------------- */

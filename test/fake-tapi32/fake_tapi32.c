@@ -356,6 +356,23 @@ void schedule(event_t e, double delay) {
     pthread_cond_signal(&g_sched_cv);
 }
 
+/* The far end's own actions (keys it presses, media it plays: fake_signals.c). At time scale 0 the switch's
+ * timers run at once, but a far end still takes `real_per_second` real seconds per simulated second, so the
+ * app gets to react to a state (enable monitoring, start a gather) before the far end acts, as it does with the
+ * simulator, whose timers at timeScale 0 each fire in a later turn of the event loop. */
+void schedule_far_end(event_t e, double delay, double real_per_second) {
+    if (g_time_scale > 0) {
+        schedule(e, delay);
+        return;
+    }
+    if (delay < 0) delay = 0;
+    e.vdue = g_vnow + delay;
+    e.due_ns = now_ns() + (uint64_t)(delay * real_per_second * 1e9);
+    e.seq = ++g_seq;
+    heap_push(&e);
+    pthread_cond_signal(&g_sched_cv);
+}
+
 /* The LINE_REPLY of request `id`, queued by the scheduler. */
 static void schedule_reply(uint32_t id) {
     event_t e;
