@@ -695,6 +695,15 @@ static void complete_request(req_t *r) {
     if (result != 0 || !p) return;
     switch (kind) {
     case REQ_MAKECALL:
+        /* As the simulator: monitors learn of the outgoing call (LINE_APPNEWCALL on 2.0+ lines, CALLSTATE UNKNOWN). */
+        for (int i = 0; i < MAX_HCALLS; i++) {
+            hcall_t *m = &g_hcalls[i];
+            line_t *ml = m->priv == LINECALLPRIVILEGE_MONITOR && !m->first_sent ? handle_line(m, pc) : NULL;
+            if (!ml) continue;
+            if (ml->ver >= TAPI_V2_0) post(ml->app, ml->h, LINE_APPNEWCALL, ml->cbinst, p->address_id, m->h, m->priv);
+            post(ml->app, m->h, LINE_CALLSTATE, ml->cbinst, LINECALLSTATE_UNKNOWN, 0, m->priv);
+            m->first_sent = 1;
+        }
         schedule_stage(pc, STAGE_DIALTONE, 0, 0);
         break;
     case REQ_DIAL: {
@@ -1344,6 +1353,12 @@ TAPI_EXPORT LONG TAPI_CALL lineMakeCallW(uint32_t hLine, uint32_t *lphCall, cons
             text_from_params(&p->called_party, pb, offsetof(LINECALLPARAMS, dwCalledPartySize));
             text_from_params(&p->comment, pb, offsetof(LINECALLPARAMS, dwCommentSize));
             if (l->ver >= TAPI_V2_0) p->noanswer_secs = get32(pb, offsetof(LINECALLPARAMS, dwNoAnswerTimeout));
+        }
+        /* Monitors of the device see the new call too (announced when its reply is queued). */
+        for (int i = 0; i < MAX_LINES; i++) {
+            line_t *o = &g_lines[i];
+            if (o->used && o != l && o->dev == l->dev && (o->priv & LINECALLPRIVILEGE_MONITOR) && find_app(o->app))
+                hcall_new(pc, o->h, LINECALLPRIVILEGE_MONITOR);
         }
         r->lphCall = lphCall;
         r->hcall = h->h;
