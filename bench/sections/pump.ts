@@ -43,7 +43,8 @@ section(async (args) => {
 
   const fake = loadFakeControl();
   fake.setTimeScale(0);
-  const provider = new Win32Provider({ libraryPath: fakeLibraryPath, appName: 'bench-pump' });
+  const mechanism = (args.mechanism ?? 'event') as 'event' | 'async';
+  const provider = new Win32Provider({ libraryPath: fakeLibraryPath, appName: 'bench-pump', pump: { mechanism } });
   const controls = loadControls(controlsPath);
 
   // The handler the bench swaps between runs; the provider calls it once per message, in order.

@@ -271,7 +271,7 @@ static void q_push(app_t *a, const LINEMESSAGE *m) {
     }
     a->q.buf[(a->q.head + a->q.count) % a->q.cap] = *m;
     a->q.count++;
-    fake_event_signal(a->ev, 1);
+    if (a->q.count == 1) fake_event_signal(a->ev, 1); /* set from empty to non-empty; reset when emptied */
     pthread_cond_broadcast(&a->cv);
 }
 

@@ -3,12 +3,14 @@
 // lineGetMessage(..., 0) (bounded per turn, then setImmediate) into a stable koffi.alloc'ed LINEMESSAGE.
 //
 // What wakes the drain (`mechanism`):
-// - 'event' (default when the library offers it): RegisterWaitForSingleObject on the USEEVENT handle
-//   (manual reset, signalled while a message is queued), WT_EXECUTEONLYONCE, re-registered after every
-//   drain that found the queue empty, so a message queued in between signals the new wait at once. The
-//   callback runs on a Windows thread-pool thread (the fake's own thread on Linux) and reaches JS through
-//   one koffi registered callback per process; no libuv worker is held. A JS-thread poll every `waitMs`
-//   keeps the process alive while the app is initialised and is a second line of defence.
+// - 'event' (default when the library offers it): one RegisterWaitForSingleObject on the USEEVENT
+//   handle (manual reset, signalled while a message is queued) for the life of the pump. Its callback
+//   runs on a Windows thread-pool thread (the fake's own thread on Linux) and reaches JS through one
+//   koffi registered callback per process; koffi holds that thread until the JS side has run, and the
+//   JS side drains the queue, so the event is reset by the time the wait resumes (if a drain stops at
+//   maxPerTurn the event is still set and the wait fires again: the next batch, after other I/O). No
+//   libuv worker is held. A JS-thread poll every `waitMs` keeps the process alive while the app is
+//   initialised (koffi's cross-thread calls do not) and is a second line of defence.
 // - 'async': lineGetMessage.async with a finite timeout on a libuv worker (at most one in flight).
 // stop() unregisters the wait (never blocking: a callback already running finds its pump gone) or lets
 // the in-flight read come back (lineShutdown wakes it); the buffer is released once nothing reads into it.
@@ -37,7 +39,7 @@ export interface PumpOptions {
 const OPERATIONFAILED = LINEERR.OPERATIONFAILED | 0;
 const INVALAPPHANDLE = LINEERR.INVALAPPHANDLE | 0;
 const INFINITE = 0xffffffff; // winbase.h
-const WT_EXECUTEONLYONCE = 0x00000008; // winnt.h
+const WT_EXECUTEDEFAULT = 0x00000000; // winnt.h
 
 /** Pumps waiting on an event, by the id given to RegisterWaitForSingleObject as its context. */
 const waiting = new Map<number, MessagePump>();
@@ -153,19 +155,20 @@ export class MessagePump {
     return this.waitHandle !== undefined;
   }
 
-  /** Called on the JS thread by the registered wait callback. */
+  /** Called on the JS thread by the registered wait callback (its thread waits until this returns). */
   signalled(): void {
     this.wakeups++;
-    this.unregisterWait(); // once-only waits must still be unregistered; never blocks
-    if (this.stopped) return;
-    if (!this.immediate && !this.timer) this.drain();
+    if (this.stopped || this.timer) return;
+    if (this.immediate) clearImmediate(this.immediate); // this call is the continuation now
+    this.drain();
   }
 
   private unregisterWait(): void {
     const handle = this.waitHandle;
     if (handle === undefined || !this.wait) return;
     this.waitHandle = undefined;
-    // NULL completion event: returns at once; a callback already running finds no pump for its id.
+    // NULL completion event: returns at once, also from inside the callback; a callback already
+    // running (waiting for the JS thread) then finds no pump for its id.
     this.wait.UnregisterWaitEx(handle, null);
   }
 
@@ -199,7 +202,7 @@ export class MessagePump {
   private armWait(): void {
     if (this.waitHandle !== undefined || !this.wait) return;
     const out: [unknown] = [null];
-    const ok = this.wait.RegisterWaitForSingleObject(out, this.hEvent, waitCallback(this.api.koffi), BigInt(this.waitId), INFINITE, WT_EXECUTEONLYONCE);
+    const ok = this.wait.RegisterWaitForSingleObject(out, this.hEvent, waitCallback(this.api.koffi), BigInt(this.waitId), INFINITE, WT_EXECUTEDEFAULT);
     if (!ok || !out[0]) return this.backoff(OPERATIONFAILED);
     this.waitHandle = out[0];
   }
