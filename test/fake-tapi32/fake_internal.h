@@ -34,6 +34,11 @@ typedef struct {
     int is_conference;
     /* far end */
     int far_started;
+    int answering; /* lineAnswer accepted, CONNECTED not yet entered */
+    /* keys the far end pressed while our answer was in flight: pressed as the call connects */
+    char deferred[257];
+    uint32_t deferred_mode;
+    double deferred_interval;
     const char *presses; /* DTMF keys pressed after connecting (scenario or presentIncomingCall digits) */
     double presses_after, presses_interval;
     char own_presses[64];

@@ -381,6 +381,13 @@ void cc_before_state(int pc, uint32_t state) {
 void cc_after_state(int pc, uint32_t state) {
     pcall_t *p = pc_at(pc);
     if (!p) return;
+    if (state == LINECALLSTATE_CONNECTED || state == LINECALLSTATE_IDLE || state == LINECALLSTATE_DISCONNECTED) p->cc.answering = 0;
+    if (state == LINECALLSTATE_CONNECTED && p->cc.deferred[0]) {
+        char keys[sizeof p->cc.deferred];
+        memcpy(keys, p->cc.deferred, sizeof keys);
+        p->cc.deferred[0] = 0;
+        press_digits(p, keys, p->cc.deferred_mode, 0, p->cc.deferred_interval);
+    }
     if (state == LINECALLSTATE_CONNECTED && !p->cc.far_started) start_far_end(p);
     if (state == LINECALLSTATE_IDLE) cc_after_drop(pc);
 }
@@ -438,6 +445,15 @@ FAKE_CONTROL int32_t fake_remote_digits(uint32_t target, const char16_t *digits,
         keys[i] = upper_key(digits[i]);
     }
     keys[n] = 0;
+    if (p->cc.answering && p->state != LINECALLSTATE_CONNECTED) {
+        /* The simulator connects inside lineAnswer; here the answer's reply and CONNECTED are still queued:
+         * the keys are pressed as the call connects, in the same turn as that state. */
+        size_t have = strlen(p->cc.deferred);
+        if (have + n < sizeof p->cc.deferred) memcpy(p->cc.deferred + have, keys, n + 1);
+        p->cc.deferred_mode = digitMode;
+        p->cc.deferred_interval = interDigitMs / 1000.0;
+        return leave(0);
+    }
     press_digits(p, keys, digitMode, 0, interDigitMs / 1000.0);
     return leave(0);
 }

@@ -1427,6 +1427,7 @@ static int32_t drop_or_answer(uint32_t hCall, const char *lpsUserUserInfo, uint3
         if (!r) rc = LINEERR_OPERATIONFAILED;
         else {
             c.p->epoch++; /* the far end's program stops here */
+            if (kind == REQ_ANSWER) c.p->cc.answering = 1;
             rc = accept_request(r);
         }
     }
