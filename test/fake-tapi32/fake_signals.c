@@ -19,7 +19,7 @@
 #define FLASH_SECONDS 0.5
 #define BILLING_SECONDS 0.4
 /* Real seconds per simulated second of the far end at time scale 0 (see schedule_far_end). */
-#define FAR_END_PACE 0.05
+#define FAR_END_PACE 0.2
 
 static int pc_of(const pcall_t *p) { return (int)(p - g_pcalls); }
 

@@ -1,7 +1,7 @@
 // Win32Provider: the line-device seam over Tapi32.dll (or the ABI-exact fake in tests) through koffi.
 // Thin, mechanical marshalling: W exports, int32 returns -> TapiError, pack(1) structures, stable
 // native memory for what TAPI writes later, one ordered message stream from the pump.
-import { LINE_MESSAGE, LINEERR, LINEINITIALIZEEXOPTION, LINETONEMODE, LINETRANSFERMODE, TAPI_VERSION } from '../../constants';
+import { LINE_MESSAGE, LINEERR, LINEINITIALIZEEXOPTION, LINETRANSFERMODE, TAPI_VERSION } from '../../constants';
 import { check, TapiError } from '../../errors';
 import type {
   InitializeResult,
@@ -19,7 +19,8 @@ import type {
 } from '../../provider';
 import { loadTapi32, type Tapi32 } from './bindings';
 import { encodeCallParams } from './callparams';
-import { addressCapsFixedSize, encodeGenerateTones, encodeMonitorTones, parseAddressCaps } from './call-structs';
+import { addressCapsFixedSize, parseAddressCaps } from './call-structs';
+import { Win32Signals } from './signals';
 import { GatherBuffers } from './gather-buffers';
 import { NativeMemory } from './memory';
 import { MessagePump, type PumpOptions, type RawMessage } from './pump';
@@ -71,6 +72,7 @@ export class Win32Provider implements LineProvider {
   private readonly orphans = new Map<number, Pending>();
   /** lineGatherDigitsW buffers, a FIFO per call, until their LINE_GATHERDIGITS (or lineShutdown). */
   private readonly gathers: GatherBuffers;
+  private readonly signals: Win32Signals;
 
   constructor(private readonly options: Win32ProviderOptions = {}) {
     const libraryPath = options.libraryPath ?? (process.platform === 'win32' ? 'Tapi32.dll' : undefined);
@@ -84,6 +86,7 @@ export class Win32Provider implements LineProvider {
     this.api = loadTapi32(libraryPath);
     this.memory = new NativeMemory(this.api.koffi);
     this.gathers = new GatherBuffers(this.memory);
+    this.signals = new Win32Signals(this.api, this.gathers);
     this.appVersion = options.apiVersion ?? TAPI_VERSION.V2_2;
   }
 
@@ -285,53 +288,27 @@ export class Win32Provider implements LineProvider {
   // ---- digits, tones, media, privilege, hand-off: synchronous (0 = started / done) ---------------------
 
   generateDigits(hCall: number, digitMode: number, digits: string | null, duration = 0): void {
-    if (digits !== null) utf16z(digits, 'INVALPARAM', 'lineGenerateDigits', 'the digits');
-    check(this.api.lineGenerateDigitsW(hCall >>> 0, digitMode >>> 0, digits, duration >>> 0) | 0, 'lineGenerateDigits');
+    this.signals.generateDigits(hCall, digitMode, digits, duration);
   }
 
   generateTone(hCall: number, toneMode: number, duration: number, tones: readonly LineGenerateTone[]): void {
-    const custom = toneMode >>> 0 === LINETONEMODE.CUSTOM && tones.length > 0;
-    const array = custom ? encodeGenerateTones(tones) : null;
-    check(this.api.lineGenerateTone(hCall >>> 0, toneMode >>> 0, duration >>> 0, custom ? tones.length : 0, array) | 0, 'lineGenerateTone');
+    this.signals.generateTone(hCall, toneMode, duration, tones);
   }
 
   monitorDigits(hCall: number, digitModes: number): void {
-    check(this.api.lineMonitorDigits(hCall >>> 0, digitModes >>> 0) | 0, 'lineMonitorDigits');
+    this.signals.monitorDigits(hCall, digitModes);
   }
 
   gatherDigits(hCall: number, digitModes: number, request: LineGatherRequest | null): void {
-    const operation = 'lineGatherDigits';
-    if (!request) {
-      // lpsDigits NULL: TAPI completes the running gather (its LINE_GATHERDIGITS(CANCEL) pops its buffer).
-      check(this.api.lineGatherDigitsW(hCall >>> 0, digitModes >>> 0, null, 0, null, 0, 0) | 0, operation);
-      return;
-    }
-    const numDigits = request.numDigits;
-    if (!Number.isInteger(numDigits) || numDigits < 1 || numDigits > 0xffff) throw TapiError.of('INVALPARAM', operation, 'dwNumDigits must be 1..65535');
-    const terminators = request.terminationDigits ? request.terminationDigits : null;
-    if (terminators !== null) utf16z(terminators, 'INVALPARAM', operation, 'the termination digits');
-    const buffer = this.gathers.allocate(numDigits);
-    let rc: number;
-    try {
-      rc = this.api.lineGatherDigitsW(hCall >>> 0, digitModes >>> 0, buffer.ptr, numDigits, terminators, request.firstDigitTimeout >>> 0, request.interDigitTimeout >>> 0) | 0;
-    } catch (error) {
-      this.gathers.discard(buffer);
-      throw error;
-    }
-    if (rc < 0) {
-      this.gathers.discard(buffer);
-      throw new TapiError(rc, operation);
-    }
-    this.gathers.started(hCall, buffer);
+    this.signals.gatherDigits(hCall, digitModes, request);
   }
 
   monitorTones(hCall: number, tones: readonly LineMonitorTone[] | null): void {
-    const list = tones && tones.length ? encodeMonitorTones(tones) : null;
-    check(this.api.lineMonitorTones(hCall >>> 0, list, list ? tones!.length : 0) | 0, 'lineMonitorTones');
+    this.signals.monitorTones(hCall, tones);
   }
 
   monitorMedia(hCall: number, mediaModes: number): void {
-    check(this.api.lineMonitorMedia(hCall >>> 0, mediaModes >>> 0) | 0, 'lineMonitorMedia');
+    this.signals.monitorMedia(hCall, mediaModes);
   }
 
   setCallPrivilege(hCall: number, privilege: number): void {
