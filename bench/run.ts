@@ -4,7 +4,7 @@
 //   npm run bench -- --runs=3          fewer runs
 //   npm run bench -- --profile         also CPU-profile the measured paths (extra runs, not in the figures)
 //                                      into bench/profiles/ and print where the time goes
-//   npm run bench -- --only=pump,heap  some sections (pump, model, growth, digits, heap, nodered)
+//   npm run bench -- --only=pump,heap  some sections (pump, threadpool, model, growth, digits, heap, nodered)
 //
 // Prints a table and writes bench/results.json: { machine, figures: [{ name, value, unit, baseline,
 // ratio, target, met }] }. Every section runs in its own Node process; the whole bench is bounded
@@ -21,6 +21,7 @@ import type { GrowthResult, ThroughputResult } from './sections/model';
 import type { HeapResult } from './sections/heap';
 import type { DigitsResult } from './sections/digits';
 import type { NodeRedRun } from './sections/nodered';
+import type { ThreadPoolResult } from './sections/threadpool';
 
 export interface Figure {
   name: string;
@@ -40,7 +41,7 @@ interface Machine {
   date: string;
 }
 
-const SECTIONS = ['pump', 'model', 'growth', 'digits', 'heap', 'nodered'] as const;
+const SECTIONS = ['pump', 'threadpool', 'model', 'growth', 'digits', 'heap', 'nodered'] as const;
 type SectionName = (typeof SECTIONS)[number];
 
 function option(name: string): string | undefined {
@@ -146,6 +147,28 @@ function main(): void {
       `pump: koffi .async floor (a call that returns at once, queued from an idle loop, until its callback runs) p50 ${d.asyncRoundtripP50Us.toFixed(1)} µs, p99 ${d.asyncRoundtripP99Us.toFixed(1)} µs`,
       `pump clocks: fake_now_ns - process.hrtime = ${d.clockSkewUs.toFixed(1)} µs`,
     );
+  }
+
+  // ---- 1b. the libuv thread pool with a line open ----
+  const pool = step('threadpool', () => ({
+    standard: runSection<ThreadPoolResult>('threadpool', { rounds: String(2 * runs) }, { timeoutMs: 60_000 }),
+    one: runSection<ThreadPoolResult>('threadpool', { rounds: String(runs) }, { timeoutMs: 60_000, env: { UV_THREADPOOL_SIZE: '1' } }),
+  }));
+  if (pool) {
+    const { standard: s, one } = pool;
+    const ratio = median(s.ratios.event);
+    figures.push(figure(`thread pool: 8 concurrent fs.readFile loops, reads/s with a line open (event-wait pump), vs no line open (pool of ${s.poolSize})`,
+      ratio * median(s.rates.none), 'reads/s', median(s.rates.none), 'ratio >= 0.95', ratio >= 0.95));
+    figures.push(figure(`thread pool: the same with the old pump (lineGetMessage.async on a worker), vs no line open (pool of ${s.poolSize})`,
+      median(s.ratios.async) * median(s.rates.none), 'reads/s', median(s.rates.none), null, null));
+    figures.push(figure('thread pool of 1 worker: fs.readFile loops with a line open (event-wait pump), vs no line open',
+      median(one.ratios.event) * median(one.rates.none), 'reads/s', median(one.rates.none), null, null));
+    figures.push(figure('thread pool of 1 worker: the same with the old pump (lineGetMessage.async), vs no line open',
+      median(one.ratios.async) * median(one.rates.none), 'reads/s', median(one.rates.none), null, null));
+    const range = (xs: number[]) => `${Math.min(...xs).toFixed(2)}–${Math.max(...xs).toFixed(2)}`;
+    notes.push(`thread pool: per-round ratios, pool of ${s.poolSize}: event ${range(s.ratios.event)}, async ${range(s.ratios.async)}; pool of 1: event ${range(one.ratios.event)}, async ${range(one.ratios.async)}`);
+    notes.push(`thread pool: figures are medians of per-round ratios (phases of ${s.phaseMs} ms alternating none / event / async in one process, ${s.fileBytes} B page-cached file); ` +
+      'with fewer cores than workers the standard pool measures the CPU more than the pool, the 1-worker pool shows whether the pump holds a worker');
   }
 
   // ---- 2. the model ----

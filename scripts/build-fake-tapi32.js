@@ -1,8 +1,15 @@
 'use strict';
-// Builds the fake Tapi32 used by the tests (test/fake-tapi32/libtapi32.so) and its message-drain
-// baseline (test/fake-tapi32/drain_bench) with gcc. The far-end sequences are generated from the
-// simulator's scenario table (the compiled dist/lib/tapi/providers/simulator/scenarios.js), so the
-// fake and the simulator play the same numbers with the same timing. Skips work when up to date.
+// Builds the fake Tapi32 used by the tests and its message-drain baseline (test/fake-tapi32/drain_bench).
+// The far-end sequences are generated from the simulator's scenario table (the compiled
+// dist/lib/tapi/providers/simulator/scenarios.js), so the fake and the simulator play the same numbers
+// with the same timing. Skips work when up to date.
+//
+//   node scripts/build-fake-tapi32.js                      Linux: test/fake-tapi32/libtapi32.so (gcc)
+//   node scripts/build-fake-tapi32.js --target win32-x64   test/fake-tapi32/build/win32-x64/fake-tapi.dll
+//   node scripts/build-fake-tapi32.js --target win32-ia32  test/fake-tapi32/build/win32-ia32/fake-tapi.dll
+//
+// The library is every test/fake-tapi32/fake_*.c (a new fake_*.c joins by its name alone); the other
+// .c files there are bench tools. The DLL is not named tapi32.dll: Wine would load its own stub instead.
 const fs = require('fs');
 const path = require('path');
 const { spawnSync } = require('child_process');
@@ -21,16 +28,30 @@ function fail(message) {
   process.exit(1);
 }
 
-if (process.platform === 'win32') {
-  console.log('build-fake-tapi32: skipped on Windows (the tests use the real Tapi32.dll there)');
-  process.exit(0);
+const targets = [];
+for (let i = 2; i < process.argv.length; i++) {
+  if (process.argv[i] === '--target' && process.argv[i + 1]) targets.push(process.argv[++i]);
+  else fail(`unknown argument ${process.argv[i]} (use --target linux|win32-x64|win32-ia32)`);
 }
-
-const gcc = process.env.CC || 'gcc';
-const probe = spawnSync(gcc, ['--version'], { encoding: 'utf8' });
-if (probe.error || probe.status !== 0) {
-  fail(`"${gcc}" was not found; the win32-provider tests need a C compiler to build the fake Tapi32. ` +
-    'Install gcc (Debian/Ubuntu: apt-get install gcc; Alpine: apk add build-base) or set CC.');
+if (!targets.length) {
+  if (process.platform === 'win32') {
+    console.log('build-fake-tapi32: skipped on Windows (cross-compile from Linux with --target win32-x64 / win32-ia32)');
+    process.exit(0);
+  }
+  targets.push('linux');
+}
+const TARGETS = {
+  linux: { cc: process.env.CC || 'gcc', install: 'gcc (Debian/Ubuntu: apt-get install gcc; Alpine: apk add build-base) or set CC' },
+  'win32-x64': { cc: 'x86_64-w64-mingw32-gcc', install: 'mingw-w64 (Debian/Ubuntu: apt-get install mingw-w64)' },
+  'win32-ia32': { cc: 'i686-w64-mingw32-gcc', install: 'mingw-w64 (Debian/Ubuntu: apt-get install mingw-w64)' },
+};
+for (const t of targets) {
+  const target = TARGETS[t];
+  if (!target) fail(`unknown target ${t} (linux, win32-x64, win32-ia32)`);
+  const probe = spawnSync(target.cc, ['--version'], { encoding: 'utf8' });
+  if (probe.error || probe.status !== 0) {
+    fail(`"${target.cc}" was not found; the win32-provider tests need a C compiler to build the fake Tapi32. Install ${target.install}.`);
+  }
 }
 
 for (const f of [scenariosJs, constantsJs]) {
@@ -39,7 +60,7 @@ for (const f of [scenariosJs, constantsJs]) {
 
 // ---- scenarios.h from the simulator's table ---------------------------------------------------
 const { TEST_NUMBERS, DEFAULT_SCENARIO, DIAL_TIMING } = require(scenariosJs);
-const { LINECALLSTATE, CALLSTATE_MODE_TABLE } = require(constantsJs);
+const { LINECALLSTATE, CALLSTATE_MODE_TABLE, LINEMEDIAMODE } = require(constantsJs);
 
 function cNumber(n) {
   if (typeof n !== 'number' || !Number.isFinite(n) || n < 0) fail(`bad delay ${n} in scenarios.ts`);
@@ -60,7 +81,24 @@ function cScenario(s, match) {
     }
     return `{${cNumber(step.after)}, 0x${state.toString(16)}u, 0x${mode.toString(16)}u}`;
   });
-  return `{${JSON.stringify(match)}, ${s.steps.length}u, {${steps.join(', ')}}}`;
+  // What the far end does once connected (issue 12): keys it presses, hanging up on a generated digit, media.
+  const far = s.farEnd || {};
+  const presses = far.presses;
+  if (presses && !/^[0-9*#A-D]+$/.test(presses.digits)) fail(`scenario ${match}: presses are 0-9 * # A-D`);
+  let media = 0;
+  if (far.media) {
+    media = LINEMEDIAMODE[far.media.mode.toUpperCase()];
+    if (!media) fail(`scenario ${match}: unknown media mode ${far.media.mode}`);
+  }
+  const farEnd = [
+    presses ? JSON.stringify(presses.digits) : 'NULL',
+    cNumber(presses ? presses.after : 0),
+    cNumber(presses ? presses.interval : 0),
+    far.hangsUpOnGeneratedDigit ? '1' : '0',
+    `0x${media.toString(16)}u`,
+    cNumber(far.media ? far.media.after : 0),
+  ];
+  return `{${JSON.stringify(match)}, ${s.steps.length}u, {${steps.join(', ')}}, ${farEnd.join(', ')}}`;
 }
 
 const rules = TEST_NUMBERS.map((s) => {
@@ -73,9 +111,19 @@ const rules = TEST_NUMBERS.map((s) => {
 const generated = `/* Generated by scripts/build-fake-tapi32.js from lib/tapi/providers/simulator/scenarios.ts. */
 #ifndef FAKE_TAPI_SCENARIOS_H
 #define FAKE_TAPI_SCENARIOS_H
+#include <stddef.h>
 #include <stdint.h>
 typedef struct { double after; uint32_t state; uint32_t mode; } fake_step_t;
-typedef struct { const char *match; uint32_t count; fake_step_t steps[16]; } fake_scenario_t;
+typedef struct {
+    const char *match;
+    uint32_t count;
+    fake_step_t steps[16];
+    const char *presses; /* DTMF keys the far end presses once connected (NULL: none) */
+    double presses_after, presses_interval;
+    int hangs_up_on_generated; /* hangs up as soon as it hears a digit we generate */
+    uint32_t media_mode; /* LINEMEDIAMODE_* detected media_after seconds after connecting (0: none) */
+    double media_after;
+} fake_scenario_t;
 #define FAKE_DIAL_TIMING_DIALTONE ${cNumber(DIAL_TIMING.dialtone)}
 #define FAKE_DIAL_TIMING_DIALING ${cNumber(DIAL_TIMING.dialing)}
 #define FAKE_DIAL_TIMING_PROCEEDING ${cNumber(DIAL_TIMING.proceeding)}
@@ -91,7 +139,8 @@ fs.mkdirSync(buildDir, { recursive: true });
 if (!fs.existsSync(header) || fs.readFileSync(header, 'utf8') !== generated) fs.writeFileSync(header, generated);
 
 // ---- compile ------------------------------------------------------------------------------------
-const libSources = ['fake_tapi32.c', 'faults.c', 'tapi_abi.h', 'tapi_structs.h', 'fake_control.h', 'faults.h'].map((f) => path.join(dir, f));
+const librarySources = fs.readdirSync(dir).filter((f) => /^fake_.*\.c$/.test(f)).sort().map((f) => path.join(dir, f));
+const headers = fs.readdirSync(dir).filter((f) => f.endsWith('.h')).map((f) => path.join(dir, f));
 const flags = ['-std=c11', '-Wall', '-Wextra', '-Werror', '-O2', '-g', '-pthread'];
 
 function mtime(f) {
@@ -102,26 +151,50 @@ function upToDate(output, inputs) {
   const out = mtime(output);
   return inputs.every((f) => mtime(f) <= out);
 }
-function run(args) {
-  const r = spawnSync(gcc, args, { stdio: 'inherit' });
+function run(cc, args) {
+  const r = spawnSync(cc, args, { stdio: 'inherit' });
   if (r.error) fail(r.error.message);
-  if (r.status !== 0) fail(`${gcc} failed (exit ${r.status})`);
+  if (r.status !== 0) fail(`${cc} failed (exit ${r.status})`);
 }
 
-const libInputs = [...libSources, header, __filename];
-if (upToDate(lib, libInputs)) {
-  console.log('build-fake-tapi32: libtapi32.so is up to date');
-} else {
-  run([...flags, '-fPIC', '-shared', '-fvisibility=hidden', '-I', buildDir, '-I', dir,
-    '-Wl,-z,nodelete', '-Wl,--no-undefined', '-Wl,-soname,libtapi32.so',
-    '-o', lib, path.join(dir, 'fake_tapi32.c'), path.join(dir, 'faults.c')]);
-  console.log(`build-fake-tapi32: built ${path.relative(root, lib)}`);
+const libInputs = [...librarySources, ...headers, header, __filename];
+
+function buildLinux() {
+  const gcc = TARGETS.linux.cc;
+  if (upToDate(lib, libInputs)) {
+    console.log('build-fake-tapi32: libtapi32.so is up to date');
+  } else {
+    run(gcc, [...flags, '-fPIC', '-shared', '-fvisibility=hidden', '-I', buildDir, '-I', dir,
+      '-Wl,-z,nodelete', '-Wl,--no-undefined', '-Wl,-soname,libtapi32.so',
+      '-o', lib, ...librarySources]);
+    console.log(`build-fake-tapi32: built ${path.relative(root, lib)}`);
+  }
+  const benchInputs = [path.join(dir, 'drain_bench.c'), path.join(dir, 'tapi_abi.h'), path.join(dir, 'fake_control.h'), lib, __filename];
+  if (upToDate(bench, benchInputs)) {
+    console.log('build-fake-tapi32: drain_bench is up to date');
+  } else {
+    run(gcc, [...flags, '-I', dir, '-o', bench, path.join(dir, 'drain_bench.c'), '-L', dir, '-ltapi32', "-Wl,-rpath,$ORIGIN"]);
+    console.log(`build-fake-tapi32: built ${path.relative(root, bench)}`);
+  }
 }
 
-const benchInputs = [path.join(dir, 'drain_bench.c'), path.join(dir, 'tapi_abi.h'), path.join(dir, 'fake_control.h'), lib, __filename];
-if (upToDate(bench, benchInputs)) {
-  console.log('build-fake-tapi32: drain_bench is up to date');
-} else {
-  run([...flags, '-I', dir, '-o', bench, path.join(dir, 'drain_bench.c'), '-L', dir, '-ltapi32', "-Wl,-rpath,$ORIGIN"]);
-  console.log(`build-fake-tapi32: built ${path.relative(root, bench)}`);
+/** The Windows DLL: stdcall line* exports, undecorated (--kill-at), no runtime DLLs beside it (-static). */
+function buildWindows(t) {
+  const out = windowsLibraryPath(t);
+  if (upToDate(out, libInputs)) {
+    console.log(`build-fake-tapi32: ${path.relative(root, out)} is up to date`);
+    return;
+  }
+  fs.mkdirSync(path.dirname(out), { recursive: true });
+  run(TARGETS[t].cc, [...flags, '-shared', '-static', '-Wl,--kill-at', '-I', buildDir, '-I', dir, '-o', out, ...librarySources]);
+  console.log(`build-fake-tapi32: built ${path.relative(root, out)}`);
+}
+
+function windowsLibraryPath(t) {
+  return path.join(buildDir, t, 'fake-tapi.dll');
+}
+
+for (const t of targets) {
+  if (t === 'linux') buildLinux();
+  else buildWindows(t);
 }

@@ -2,6 +2,7 @@
 import assert from 'node:assert/strict';
 import {
   LINE_MESSAGE,
+  LINECALLSTATE,
   LINECALLPRIVILEGE,
   LINEDEVSTATE,
   LINEDISCONNECTMODE,
@@ -134,6 +135,40 @@ describe('model: no call state is lost', function () {
     await tick();
     assert.deepEqual(order, ['call:inbound:5550123', 'state:offering']);
     assert.equal(line.calls[0].privilege, 'owner');
+    await tapi.shutdown();
+  });
+
+  it('a monitor told of a call with UNKNOWN: the next state message is the first event, never a newer status read', async function () {
+    const { tapi, p } = await start();
+    const line = await tapi.openLine(0, { privileges: 'monitor' });
+    const states: string[] = [];
+    line.on('callstate', (_c: Call, e: CallStateEvent) => states.push(e.state));
+    // LINECALLSTATUS already says connected, but the queued messages still carry the call's earlier states.
+    p.status = { callState: LINECALLSTATE.CONNECTED, callStateMode: 0, callPrivilege: LINECALLPRIVILEGE.MONITOR, callFeatures: 0, callFeatures2: 0 };
+    p.deliver({ messageId: LINE_MESSAGE.LINE_APPNEWCALL, hDevice: 0x100, param1: 0, param2: 0x700, param3: LINECALLPRIVILEGE.MONITOR });
+    p.deliver(p.state(0x700, 'UNKNOWN', 0, LINECALLPRIVILEGE.MONITOR));
+    await tick();
+    assert.deepEqual(states, [], 'UNKNOWN is held back');
+    p.deliver(p.state(0x700, 'RINGBACK'), p.state(0x700, 'CONNECTED'));
+    await tick();
+    assert.deepEqual(states, ['ringback', 'connected']);
+    await tapi.shutdown();
+  });
+
+  it('a monitor told of a settled call with UNKNOWN and nothing after it: the state is read from LINECALLSTATUS once', async function () {
+    const { tapi, p } = await start();
+    const line = await tapi.openLine(0, { privileges: 'monitor' });
+    const states: string[] = [];
+    line.on('callstate', (_c: Call, e: CallStateEvent) => states.push(e.state));
+    p.status = { callState: LINECALLSTATE.ONHOLD, callStateMode: 0, callPrivilege: LINECALLPRIVILEGE.MONITOR, callFeatures: 0, callFeatures2: 0 };
+    p.deliver({ messageId: LINE_MESSAGE.LINE_APPNEWCALL, hDevice: 0x100, param1: 0, param2: 0x701, param3: LINECALLPRIVILEGE.MONITOR });
+    p.deliver(p.state(0x701, 'UNKNOWN', 0, LINECALLPRIVILEGE.MONITOR));
+    await new Promise((r) => setTimeout(r, 80));
+    assert.deepEqual(states, ['onhold']);
+    p.deliver(p.state(0x701, 'ONHOLD'));
+    p.deliver(p.state(0x701, 'CONNECTED'));
+    await tick();
+    assert.deepEqual(states, ['onhold', 'connected'], 'the repeat of the status read is dropped, later states follow');
     await tapi.shutdown();
   });
 

@@ -4,6 +4,8 @@
 // and the LINECALLPARAMS encoder's shape.
 import assert from 'node:assert/strict';
 import * as S from '../lib/tapi/providers/win32/structs';
+import * as B from '../lib/tapi/providers/win32/bindings';
+import * as CS from '../lib/tapi/providers/win32/call-structs';
 import { encodeCallParams } from '../lib/tapi/providers/win32/callparams';
 import { TAPI_VERSION } from '../lib/tapi/constants';
 import { TapiError } from '../lib/tapi/errors';
@@ -25,20 +27,98 @@ function packOf(table: Record<string, number>, total: number) {
 }
 
 describe('win32 struct layouts (tapi-reference.md §3)', function () {
-  it('LINEINITIALIZEEXPARAMS: pack(1), 28 bytes on x64, handle at 16, completion key at 24', function () {
-    assert.equal(koffi.sizeof(T.LINEINITIALIZEEXPARAMS), 28);
-    assert.equal(S.LINEINITIALIZEEXPARAMS_SIZE, 28);
-    for (const [name, offset] of Object.entries(S.LINEINITIALIZEEXPARAMS)) {
-      assert.equal(koffi.offsetof(T.LINEINITIALIZEEXPARAMS, name), offset, name);
-    }
-    assert.deepEqual(S.LINEINITIALIZEEXPARAMS, { dwTotalSize: 0, dwNeededSize: 4, dwUsedSize: 8, dwOptions: 12, hEvent: 16, dwCompletionKey: 24 });
+  // Figures copied from tapi-reference.md §3.2 and §3.3, for both architectures, whatever the host.
+  const REFERENCE = {
+    8: {
+      LINEINITIALIZEEXPARAMS: { dwTotalSize: 0, dwNeededSize: 4, dwUsedSize: 8, dwOptions: 12, hEvent: 16, dwCompletionKey: 24, size: 28 },
+      LINEMESSAGE: { hDevice: 0, dwMessageID: 4, dwCallbackInstance: 8, dwParam1: 16, dwParam2: 24, dwParam3: 32, size: 40 },
+    },
+    4: {
+      LINEINITIALIZEEXPARAMS: { dwTotalSize: 0, dwNeededSize: 4, dwUsedSize: 8, dwOptions: 12, hEvent: 16, dwCompletionKey: 20, size: 24 },
+      LINEMESSAGE: { hDevice: 0, dwMessageID: 4, dwCallbackInstance: 8, dwParam1: 12, dwParam2: 16, dwParam3: 20, size: 24 },
+    },
+  } as const;
+
+  it('LINEINITIALIZEEXPARAMS: pack(1), 28 bytes on x64 (key at 24), 24 on x86 (key at 20), handle at 16', function () {
+    assert.deepEqual(S.lineInitializeExParamsLayout(8), REFERENCE[8].LINEINITIALIZEEXPARAMS);
+    assert.deepEqual(S.lineInitializeExParamsLayout(4), REFERENCE[4].LINEINITIALIZEEXPARAMS);
   });
 
-  it('LINEMESSAGE: 40 bytes on x64, DWORD hDevice/dwMessageID then four DWORD_PTRs', function () {
-    assert.equal(koffi.sizeof(T.LINEMESSAGE), 40);
-    assert.equal(S.LINEMESSAGE_SIZE, 40);
-    assert.deepEqual(S.LINEMESSAGE, { hDevice: 0, dwMessageID: 4, dwCallbackInstance: 8, dwParam1: 16, dwParam2: 24, dwParam3: 32 });
-    for (const [name, offset] of Object.entries(S.LINEMESSAGE)) assert.equal(koffi.offsetof(T.LINEMESSAGE, name), offset, name);
+  it('LINEMESSAGE: 40 bytes on x64 (params at 16/24/32), 24 on x86 (params at 12/16/20)', function () {
+    assert.deepEqual(S.lineMessageLayout(8), REFERENCE[8].LINEMESSAGE);
+    assert.deepEqual(S.lineMessageLayout(4), REFERENCE[4].LINEMESSAGE);
+  });
+
+  it(`the host's koffi.pack types agree with the layout for its pointer size (${process.arch})`, function () {
+    const p = S.pointerSizeOf(koffi);
+    assert.equal(p, process.arch === 'ia32' || process.arch === 'arm' ? 4 : 8);
+    const init = S.lineInitializeExParamsLayout(p);
+    assert.equal(koffi.sizeof(T.LINEINITIALIZEEXPARAMS), init.size);
+    const msg = S.lineMessageLayout(p);
+    assert.equal(koffi.sizeof(T.LINEMESSAGE), msg.size);
+    for (const [layout, type] of [[init, T.LINEINITIALIZEEXPARAMS], [msg, T.LINEMESSAGE]] as const) {
+      for (const [name, offset] of Object.entries(layout)) if (name !== 'size') assert.equal(koffi.offsetof(type, name), offset, name);
+    }
+  });
+
+  it('every Tapi32 and kernel32 prototype, and the wait callback, is declared __stdcall (WINAPI)', function () {
+    const tables = [...B.TAPI32_PROTOTYPES, ...B.KERNEL32_PROTOTYPES];
+    assert.ok(B.TAPI32_PROTOTYPES.length >= 17, 'the Tapi32 table is there');
+    for (const p of tables) assert.equal(p.convention, '__stdcall', `${p.name} must be __stdcall`);
+    assert.equal(B.WAIT_CALLBACK_PROTOTYPE.convention, '__stdcall', 'WAITORTIMERCALLBACK is CALLBACK = __stdcall');
+    // Nothing is declared outside the tables: every function of a loaded binding comes from them.
+    const names = new Set(tables.map((p) => p.name));
+    assert.equal(names.size, tables.length, 'no name declared twice');
+  });
+
+  it('the call-control exports (§14.1): every one in the table, W or unsuffixed as the reference says, with its x86 stack bytes', function () {
+    // x86 @N from tapi-reference.md §14.1; every parameter of these is 4 bytes on x86 (handles, DWORDs, pointers).
+    const REFERENCE: Record<string, number> = {
+      lineAccept: 12, lineRedirectW: 12, lineBlindTransferW: 12, lineSetupTransferW: 12, lineCompleteTransfer: 16,
+      lineHold: 4, lineUnhold: 4, lineSwapHold: 8, lineGenerateDigitsW: 16, lineGenerateTone: 20, lineMonitorDigits: 8,
+      lineGatherDigitsW: 28, lineMonitorTones: 12, lineMonitorMedia: 8, lineSetMediaMode: 8, lineSetCallPrivilege: 8,
+      lineHandoffW: 12, lineGetAddressCapsW: 24, lineSetAppPriorityW: 24,
+    };
+    const table = new Map(B.TAPI32_PROTOTYPES.map((p) => [p.name, p]));
+    for (const [name, bytes] of Object.entries(REFERENCE)) {
+      const p = table.get(name);
+      assert.ok(p, `${name} is declared`);
+      assert.equal(p.convention, '__stdcall', name);
+      assert.equal(p.result, 'int32_t', `${name} returns LONG`);
+      assert.equal(p.params.length * 4, bytes, `${name}@${bytes}`);
+    }
+    for (const ansi of ['lineRedirect', 'lineBlindTransfer', 'lineSetupTransfer', 'lineGatherDigits', 'lineHandoff', 'lineGetAddressCaps', 'lineSetAppPriority', 'lineRedirectA', 'lineAcceptW', 'lineHoldW']) {
+      assert.ok(!table.has(ansi), `${ansi} is never bound`);
+    }
+  });
+
+  it('LINEADDRESSCAPS (§14.5): 57 DWORDs, contiguous, 228 bytes on x64 and x86; fixed part 176 / 180 / 228 by version', function () {
+    const packed = packOf(CS.LINEADDRESSCAPS, CS.LINEADDRESSCAPS_FULL_SIZE);
+    assert.equal(CS.LINEADDRESSCAPS_FULL_SIZE, 228);
+    assert.equal(Object.keys(CS.LINEADDRESSCAPS).length, 57);
+    assert.equal(koffi.sizeof(packed), 228);
+    for (const [field, offset] of Object.entries(CS.LINEADDRESSCAPS)) assert.equal(koffi.offsetof(packed, field), offset, field);
+    // Spot values copied from the reference (identical on both architectures: DWORDs only).
+    const spots = { dwMaxNumOnHoldCalls: 88, dwMaxNumTransConf: 100, dwAddrCapFlags: 104, dwCallFeatures: 108, dwTransferModes: 120, dwAddressFeatures: 176, dwDeviceClassesSize: 196, dwCallFeatures2: 208, dwAvailableMediaModes: 224 };
+    for (const [field, offset] of Object.entries(spots)) assert.equal((CS.LINEADDRESSCAPS as Record<string, number>)[field], offset, field);
+    const V = TAPI_VERSION;
+    assert.deepEqual([V.V1_3, V.V1_4, V.V2_0, V.V2_1, V.V2_2, V.V3_0, V.V3_1].map(CS.addressCapsFixedSize), [176, 180, 228, 228, 228, 228, 228]);
+  });
+
+  it('LINEGENERATETONE is 16 bytes and LINEMONITORTONE 20, on x64 and x86 alike; the encoders write them so', function () {
+    for (const [table, size] of [[CS.LINEGENERATETONE, CS.LINEGENERATETONE_SIZE], [CS.LINEMONITORTONE, CS.LINEMONITORTONE_SIZE]] as const) {
+      const packed = packOf(table, size);
+      assert.equal(koffi.sizeof(packed), size);
+      for (const [field, offset] of Object.entries(table)) assert.equal(koffi.offsetof(packed, field), offset, field);
+    }
+    assert.equal(CS.LINEGENERATETONE_SIZE, 16);
+    assert.equal(CS.LINEMONITORTONE_SIZE, 20);
+    const g = CS.encodeGenerateTones([{ frequency: 440, cadenceOn: 100, cadenceOff: 50, volume: 0xffff }, { frequency: 1209, cadenceOn: 1, cadenceOff: 0, volume: 1 }]);
+    assert.equal(g.length, 32);
+    assert.deepEqual([g.readUInt32LE(0), g.readUInt32LE(4), g.readUInt32LE(8), g.readUInt32LE(12), g.readUInt32LE(16)], [440, 100, 50, 0xffff, 1209]);
+    const m = CS.encodeMonitorTones([{ appSpecific: 7, duration: 200, frequency1: 480, frequency2: 620, frequency3: 0 }]);
+    assert.equal(m.length, 20);
+    assert.deepEqual([0, 4, 8, 12, 16].map((o) => m.readUInt32LE(o)), [7, 200, 480, 620, 0]);
   });
 
   it('LINEDIALPARAMS and LINEEXTENSIONID: 16 bytes', function () {

@@ -5,7 +5,7 @@
 // thread blocking in lineGetMessage on the same fake.
 import { Win32Provider } from '../../lib/tapi/providers/win32';
 import { loadTapi32 } from '../../lib/tapi/providers/win32/bindings';
-import { LINEMESSAGE_SIZE } from '../../lib/tapi/providers/win32/structs';
+
 import { LINEINITIALIZEEXOPTION, LINE_MESSAGE } from '../../lib/tapi/constants';
 import type { LineMessage } from '../../lib/tapi/provider';
 import { loadFakeControl } from '../../test/helpers/fake-tapi32';
@@ -43,7 +43,8 @@ section(async (args) => {
 
   const fake = loadFakeControl();
   fake.setTimeScale(0);
-  const provider = new Win32Provider({ libraryPath: fakeLibraryPath, appName: 'bench-pump' });
+  const mechanism = (args.mechanism ?? 'event') as 'event' | 'async';
+  const provider = new Win32Provider({ libraryPath: fakeLibraryPath, appName: 'bench-pump', pump: { mechanism } });
   const controls = loadControls(controlsPath);
 
   // The handler the bench swaps between runs; the provider calls it once per message, in order.
@@ -143,7 +144,7 @@ section(async (args) => {
   const version = new Uint32Array([0x00020002]);
   const params = { dwTotalSize: 28, dwNeededSize: 0, dwUsedSize: 0, dwOptions: LINEINITIALIZEEXOPTION.USEEVENT, hEvent: null, dwCompletionKey: 0 };
   if ((api.lineInitializeExW(hApp, null, null, 'bench-diag', numDevs, version, params) | 0) !== 0) throw new Error('lineInitializeExW failed');
-  const msg = api.koffi.alloc('uint8_t', LINEMESSAGE_SIZE) as bigint;
+  const msg = api.koffi.alloc('uint8_t', api.layout.lineMessage.size) as bigint;
   const N = 200_000;
   const perOp = (f: () => void) => {
     const t0 = process.hrtime.bigint();
@@ -158,7 +159,7 @@ section(async (args) => {
     result.diagnostics.koffiDecodeNs = perOp(() => {
       for (let i = 0; i < N; i++) api.koffi.decode(msg, api.types.LINEMESSAGE);
     });
-    const view = new Uint32Array(api.koffi.view(msg, LINEMESSAGE_SIZE));
+    const view = new Uint32Array(api.koffi.view(msg, api.layout.lineMessage.size));
     let sink = 0;
     result.diagnostics.viewReadNs = perOp(() => {
       for (let i = 0; i < N; i++) sink += view[0] + view[1] + view[2] + view[4] + view[6] + view[8];

@@ -3,8 +3,6 @@
 import { EventEmitter } from 'node:events';
 import {
   LINECALLINFOSTATE,
-  LINECALLSTATE,
-  LINECALLSTATE_MASK,
   LINECALLPRIVILEGE,
   LINEDEVSTATE,
   LINEMEDIAMODE,
@@ -23,6 +21,7 @@ import type { OperationContext } from './operation-context';
 import { Line, type LineHost } from './line';
 import { toLineDevice, type LineDevice } from './line-device';
 import { RequestTable } from './requests';
+import { ForeignFirstState } from './foreign-first-state';
 import { optionsObject, userUserInfo } from './options';
 import { attemptsOf, retryCleanup, type CleanupFailure } from './cleanup';
 import { makeStateEvent, privilegeName } from './state-event';
@@ -66,6 +65,10 @@ export class Tapi extends EventEmitter implements LineHost, CallHost {
   private impl: LineProvider;
   private readonly init: TapiInit;
   private readonly requests = new RequestTable();
+  private readonly foreignFirst = new ForeignFirstState(
+    () => this.impl,
+    (call, event) => this.recordState(call, event),
+  );
   private readonly openLines = new Map<number, Line>();
   private readonly linesByHandle = new Map<number, Line>();
   private readonly calls = new Map<number, Call>();
@@ -345,9 +348,12 @@ export class Tapi extends EventEmitter implements LineHost, CallHost {
   }
 
   private applyState(call: Call, m: LineMessage): void {
-    const first = firstForeignState(this.impl, call, m);
-    if (first === 'duplicate') return;
-    const event = first ?? makeStateEvent(m.param1, m.param2, m.param3, call.state);
+    const verdict = this.foreignFirst.onState(call, m);
+    if (verdict !== 'apply') return;
+    this.recordState(call, makeStateEvent(m.param1, m.param2, m.param3, call.state));
+  }
+
+  private recordState(call: Call, event: CallStateEvent): void {
     call.state = event.state;
     call.mode = event.mode;
     if (event.privilege) call.privilege = event.privilege;
@@ -450,6 +456,7 @@ export class Tapi extends EventEmitter implements LineHost, CallHost {
     if (call.deallocated) return;
     call.deallocated = true;
     this.signals.released(call);
+    this.foreignFirst.clear(call);
     if (this.calls.get(call.handle) === call) this.calls.delete(call.handle);
     call.line.callsByHandle.delete(call.handle);
     this.post(() => call.emit('deallocated'));
@@ -592,6 +599,7 @@ export class Tapi extends EventEmitter implements LineHost, CallHost {
     }
     for (const line of [...this.openLines.values()]) this.forgetLine(line);
     this.stray.clear();
+    this.foreignFirst.clear();
   }
 
   /** LINE_LINEDEVSTATE(REINIT): shut down, initialise again with back-off, reopen every line. */
@@ -635,35 +643,6 @@ export class Tapi extends EventEmitter implements LineHost, CallHost {
     }
     this.post(() => this.emit('reinit'));
   }
-}
-
-const foreignFirst = new WeakMap<Call, { stateValue: number; modeValue: number }>();
-
-/**
- * A call we did not place may first be seen with LINECALLSTATE_UNKNOWN (a monitor told of a call already in
- * progress): its real state is then read from LINECALLSTATUS. The state message that follows with the same
- * state is the same fact and is dropped ('duplicate').
- */
-function firstForeignState(impl: LineProvider, call: Call, m: LineMessage): CallStateEvent | 'duplicate' | undefined {
-  const seen = foreignFirst.get(call);
-  if (seen) {
-    foreignFirst.delete(call);
-    if (call.history.length === 1 && seen.stateValue === (m.param1 & LINECALLSTATE_MASK) && seen.modeValue === m.param2 >>> 0) return 'duplicate';
-    return undefined;
-  }
-  if (call.history.length > 0 || call.info.origin === 'outbound' && call.privilege === 'owner') return undefined;
-  if ((m.param1 & LINECALLSTATE_MASK) !== LINECALLSTATE.UNKNOWN) return undefined;
-  let status: LineCallStatus;
-  try {
-    status = impl.getCallStatus(call.handle);
-  } catch {
-    return undefined;
-  }
-  const stateValue = status.callState & LINECALLSTATE_MASK;
-  if (!stateValue || stateValue === LINECALLSTATE.UNKNOWN || stateValue === LINECALLSTATE.IDLE || (stateValue & (stateValue - 1)) !== 0) return undefined;
-  const event = makeStateEvent(stateValue, status.callStateMode, m.param3, null);
-  foreignFirst.set(call, { stateValue, modeValue: status.callStateMode >>> 0 });
-  return event;
 }
 
 function delay(ms: number): Promise<void> {

@@ -15,9 +15,16 @@ typedef struct fake_outstanding_t {
 } fake_outstanding_t;
 
 void fake_set_time_scale(double scale);
-uint32_t fake_present_incoming_call(uint32_t deviceId, const char16_t *callerId, const char16_t *callerName, const char16_t *calledId);
+uint32_t fake_present_incoming_call(uint32_t deviceId, const char16_t *callerId, const char16_t *callerName, const char16_t *calledId,
+                                    const char16_t *digits);
 int32_t fake_remote_hangup(uint32_t hCall, uint32_t disconnectMode);
-int32_t fake_remote_digits(uint32_t hCall, const char16_t *digits);
+/* Issue 12's far end (fake_signals.c); `target` is an HCALL or a call id (LINECALLINFO.dwCallID). */
+int32_t fake_remote_digits(uint32_t target, const char16_t *digits, double interDigitMs, uint32_t digitMode);
+int32_t fake_generated_digits(uint32_t target, char16_t *buf, uint32_t units);
+/* out: mode, duration, nfreq, f1, f2, f3, ended (0 running, 1 done, 2 cancel); -1 past the last tone. */
+int32_t fake_generated_tone(uint32_t target, uint32_t index, uint32_t *out7);
+int32_t fake_remote_tone(uint32_t target, const uint32_t *frequencies, uint32_t count);
+int32_t fake_remote_media(uint32_t target, uint32_t mediaMode);
 void fake_trigger_reinit(void);
 int32_t fake_force_line_close(uint32_t hLine);
 void fake_fail_next(const char *functionName, int32_t lineErr, int32_t async);

@@ -24,145 +24,29 @@
 
 #include "tapi_abi.h"
 #include "fake_control.h"
-#include "faults.h"
+#include "fake_event.h"
+#include "fake_export.h"
+#include "fake_faults.h"
 #include "scenarios.h" /* generated: FAKE_DIAL_TIMING_*, fake_scenarios[], fake_default_scenario */
 
-#define EXPORT __attribute__((visibility("default")))
 
-#define NUM_DEVS 2u
-#define MAX_APPS 64
-#define MAX_LINES 256
-#define MAX_PCALLS 256
-#define MAX_HCALLS 512
-#define MAX_REQS 512
-#define MAX_DIGITS 256
-#define MAX_TEXT 256 /* char16_t units kept per string field */
-#define MAX_STRING_SCAN 65536u
-#define MAX_PARAMS_BYTES 65536u
-#define INFINITE_TIMEOUT 0xFFFFFFFFu
-
-/* Handles live in distinct ranges above 0x80000000: a caller that reads them as signed int32 breaks at once. */
-#define APP_HANDLE_BASE 0x8A000000u
-#define LINE_HANDLE_BASE 0x8B000000u
-#define CALL_HANDLE_BASE 0xC0000000u
-
-static const uint32_t k_versions[] = {TAPI_V1_3, TAPI_V1_4, TAPI_V2_0, TAPI_V2_1, TAPI_V2_2, TAPI_V3_0, TAPI_V3_1};
-#define FAKE_HIGHEST_VERSION TAPI_V3_1
-
-/* ------------------------------------------------------------------------------------------------ */
-/* state                                                                                             */
-
-typedef struct {
-    LINEMESSAGE *buf;
-    size_t cap, head, count;
-} msgq_t;
-
-typedef struct {
-    int used;  /* slot taken (stays taken after shutdown until the last blocked reader left) */
-    int alive; /* initialised and not shut down */
-    uint32_t h;
-    msgq_t q;
-    pthread_cond_t cv;
-    int readers;
-    char16_t name[MAX_TEXT];
-    size_t name_len;
-} app_t;
-
-typedef struct {
-    int used;
-    uint32_t h;
-    uint32_t app;
-    uint32_t dev;
-    uint32_t ver;
-    uintptr_t cbinst;
-    uint32_t priv;
-    uint32_t media;
-    uint32_t line_states, addr_states;
-} line_t;
-
-typedef struct {
-    char16_t s[MAX_TEXT];
-    size_t len; /* units, without NUL; 0 = absent */
-} text_t;
-
-typedef struct {
-    int used;
-    uint32_t id; /* unique, never reused: stale events check it */
-    uint32_t dev;
-    uint32_t state, mode;
-    uint32_t epoch; /* bumped when the far-end program is cancelled (drop, hang-up, answer, idle) */
-    int outbound;
-    char digits[MAX_DIGITS];
-    size_t ndigits;
-    int dial_complete;
-    int noanswer_armed;
-    int significant; /* the number has something to dial (not only formatting / ';') */
-    int dialing_scheduled, proceeding_scheduled;
-    uint32_t noanswer_secs;
-    const fake_scenario_t *scenario;
-    uint32_t bearer, media, rate, address_id, param_flags, country;
-    LINEDIALPARAMS dial;
-    text_t caller, caller_name, called, called_name, displayable, called_party, comment, app_name;
-    struct timespec entered;
-} pcall_t;
-
-typedef struct {
-    int used;
-    uint32_t h;
-    int pc; /* pcall slot */
-    uint32_t line;
-    uint32_t priv;
-    int first_sent;
-    uint32_t monitor_modes;
-    int generating;
-} hcall_t;
-
-enum { REQ_MAKECALL = 1, REQ_DIAL, REQ_DROP, REQ_ANSWER, REQ_FAIL };
-
-typedef struct {
-    int used;
-    uint32_t id;
-    uint32_t app;
-    uint32_t line;
-    int kind;
-    int32_t result;
-    uint32_t *lphCall;
-    uint32_t hcall;
-    char digits[MAX_DIGITS];
-    size_t ndigits;
-    int complete;
-    int significant;
-} req_t;
-
-enum { EV_REPLY = 1, EV_STAGE, EV_STATE, EV_NOANSWER, EV_POST, EV_INCOMING, EV_GENERATE_DONE };
-enum { STAGE_DIALTONE = 1, STAGE_DIALING, STAGE_PROCEEDING, STAGE_STEP };
-
-typedef struct {
-    uint64_t due_ns; /* real time (CLOCK_MONOTONIC) */
-    double vdue;     /* virtual seconds: orders events exactly as at time scale 1 */
-    uint64_t seq;
-    int kind;
-    int pc;
-    uint32_t pc_id, epoch;
-    uint32_t a, b, c;
-    LINEMESSAGE msg;
-} event_t;
+#include "fake_internal.h"
 
 static pthread_mutex_t g_mu = PTHREAD_MUTEX_INITIALIZER;
 static pthread_cond_t g_sched_cv;
 static pthread_once_t g_once = PTHREAD_ONCE_INIT;
 static int g_sched_started;
 
-static app_t g_apps[MAX_APPS];
-static line_t g_lines[MAX_LINES];
-static pcall_t g_pcalls[MAX_PCALLS];
-static hcall_t g_hcalls[MAX_HCALLS];
-static req_t g_reqs[MAX_REQS];
+app_t g_apps[MAX_APPS];
+line_t g_lines[MAX_LINES];
+pcall_t g_pcalls[MAX_PCALLS];
+hcall_t g_hcalls[MAX_HCALLS];
+req_t g_reqs[MAX_REQS];
 
 static event_t *g_heap;
 static size_t g_heap_len, g_heap_cap;
 static uint64_t g_seq;
-static double g_vnow;
+double g_vnow;
 
 static uint32_t g_next_app = APP_HANDLE_BASE + 1;
 static uint32_t g_next_line = LINE_HANDLE_BASE + 1;
@@ -201,17 +85,34 @@ static uint64_t now_ns(void) {
     return (uint64_t)ts.tv_sec * 1000000000ull + (uint64_t)ts.tv_nsec;
 }
 
-static uint32_t tick_ms(void) { return (uint32_t)(now_ns() / 1000000ull); }
+/* The pthread_cond_timedwait deadline for the CLOCK_MONOTONIC instant `due_ns`. winpthreads (mingw-w64)
+ * has no pthread_condattr_setclock: its timed waits always count against CLOCK_REALTIME, so there the
+ * remaining time is added to the realtime clock instead. */
+static struct timespec cond_deadline(uint64_t due_ns) {
+#ifdef _WIN32
+    uint64_t now = now_ns();
+    uint64_t left = due_ns > now ? due_ns - now : 0;
+    struct timespec rt;
+    clock_gettime(CLOCK_REALTIME, &rt);
+    uint64_t at = (uint64_t)rt.tv_sec * 1000000000ull + (uint64_t)rt.tv_nsec + left;
+#else
+    uint64_t at = due_ns;
+#endif
+    struct timespec ts = {(time_t)(at / 1000000000ull), (long)(at % 1000000000ull)};
+    return ts;
+}
 
-static void misuse(void) { g_misuse++; }
+uint32_t tick_ms(void) { return (uint32_t)(now_ns() / 1000000ull); }
+
+void misuse(void) { g_misuse++; }
 
 /* Counts the misuse and gives back the error to return for it. */
-static int32_t misused(int32_t err) {
+int32_t misused(int32_t err) {
     misuse();
     return err;
 }
 
-static size_t u16len_bounded(const char16_t *s, size_t max, int *ok) {
+size_t u16len_bounded(const char16_t *s, size_t max, int *ok) {
     size_t n = 0;
     while (n < max && s[n]) n++;
     *ok = n < max;
@@ -219,7 +120,7 @@ static size_t u16len_bounded(const char16_t *s, size_t max, int *ok) {
 }
 
 /* Valid UTF-16: every surrogate paired. */
-static int u16_valid(const char16_t *s, size_t n) {
+int u16_valid(const char16_t *s, size_t n) {
     for (size_t i = 0; i < n; i++) {
         uint16_t c = (uint16_t)s[i];
         if (c >= 0xD800 && c <= 0xDBFF) {
@@ -234,7 +135,7 @@ static int u16_valid(const char16_t *s, size_t n) {
     return 1;
 }
 
-static void text_set(text_t *t, const char16_t *s, size_t n) {
+void text_set(text_t *t, const char16_t *s, size_t n) {
     if (!s) n = 0;
     if (n > MAX_TEXT - 1) n = MAX_TEXT - 1;
     if (n) memcpy(t->s, s, n * 2);
@@ -250,7 +151,7 @@ static void text_set_ascii(text_t *t, const char *s) {
     t->len = n;
 }
 
-static int is_known_version(uint32_t v) {
+int is_known_version(uint32_t v) {
     for (size_t i = 0; i < sizeof k_versions / sizeof k_versions[0]; i++)
         if (k_versions[i] == v) return 1;
     return 0;
@@ -267,7 +168,7 @@ static uint32_t callinfo_fixed(uint32_t v) { return v < TAPI_V2_0 ? 296 : v < TA
 static uint32_t callparams_fixed(uint32_t v) { return v < TAPI_V2_0 ? 112 : v < TAPI_V3_0 ? 176 : 180; }
 static uint32_t callstatus_fixed(uint32_t v) { return v < TAPI_V2_0 ? 36 : 56; }
 
-static void put32(void *base, size_t off, uint32_t v) { memcpy((uint8_t *)base + off, &v, 4); }
+void put32(void *base, size_t off, uint32_t v) { memcpy((uint8_t *)base + off, &v, 4); }
 static uint32_t get32(const void *base, size_t off) {
     uint32_t v;
     memcpy(&v, (const uint8_t *)base + off, 4);
@@ -285,13 +186,10 @@ static int32_t struct_too_small(uint8_t *b, uint32_t total, uint32_t fixed) {
     return LINEERR_STRUCTURETOOSMALL;
 }
 
-/* Variable part writer (§3.1): items contiguous after the fixed part; what does not fit gets Size = Offset = 0. */
-typedef struct {
-    uint8_t *base;
-    uint32_t total, used, needed;
-} varpack_t;
+/* Variable part writer (§3.1): items contiguous after the fixed part; what does not fit gets Size = Offset = 0
+ * (varpack_t in fake_internal.h). */
 
-static void var_add(varpack_t *vp, size_t size_field_off, const void *data, uint32_t n) {
+void var_add(varpack_t *vp, size_t size_field_off, const void *data, uint32_t n) {
     if (n == 0) {
         put32(vp->base, size_field_off, 0);
         put32(vp->base, size_field_off + 4, 0);
@@ -309,7 +207,7 @@ static void var_add(varpack_t *vp, size_t size_field_off, const void *data, uint
     }
 }
 
-static void var_add_text(varpack_t *vp, size_t size_field_off, const text_t *t) {
+void var_add_text(varpack_t *vp, size_t size_field_off, const text_t *t) {
     if (!t->len) {
         var_add(vp, size_field_off, NULL, 0);
         return;
@@ -319,7 +217,7 @@ static void var_add_text(varpack_t *vp, size_t size_field_off, const text_t *t) 
 
 /* Opens a variable-size output structure of `fixed` bytes: checks dwTotalSize, zeroes the fixed part
  * after it and starts the packer; varstruct_end writes dwNeededSize / dwUsedSize. */
-static int32_t varstruct_begin(uint8_t *b, uint32_t fixed, varpack_t *vp) {
+int32_t varstruct_begin(uint8_t *b, uint32_t fixed, varpack_t *vp) {
     uint32_t total = get32(b, 0);
     if (total < fixed) return struct_too_small(b, total, fixed);
     memset(b + 4, 0, fixed - 4);
@@ -329,7 +227,7 @@ static int32_t varstruct_begin(uint8_t *b, uint32_t fixed, varpack_t *vp) {
     return 0;
 }
 
-static void varstruct_end(const varpack_t *vp) {
+void varstruct_end(const varpack_t *vp) {
     put32(vp->base, 4, vp->needed);
     put32(vp->base, 8, vp->used);
 }
@@ -337,17 +235,17 @@ static void varstruct_end(const varpack_t *vp) {
 /* ------------------------------------------------------------------------------------------------ */
 /* lookups                                                                                           */
 
-static app_t *find_app(uint32_t h) {
+app_t *find_app(uint32_t h) {
     for (int i = 0; i < MAX_APPS; i++)
         if (g_apps[i].used && g_apps[i].alive && g_apps[i].h == h) return &g_apps[i];
     return NULL;
 }
-static line_t *find_line(uint32_t h) {
+line_t *find_line(uint32_t h) {
     for (int i = 0; i < MAX_LINES; i++)
         if (g_lines[i].used && g_lines[i].h == h) return &g_lines[i];
     return NULL;
 }
-static hcall_t *find_hcall(uint32_t h) {
+hcall_t *find_hcall(uint32_t h) {
     for (int i = 0; i < MAX_HCALLS; i++)
         if (g_hcalls[i].used && g_hcalls[i].h == h) return &g_hcalls[i];
     return NULL;
@@ -374,6 +272,7 @@ static void q_push(app_t *a, const LINEMESSAGE *m) {
     }
     a->q.buf[(a->q.head + a->q.count) % a->q.cap] = *m;
     a->q.count++;
+    if (a->q.count == 1) fake_event_signal(a->ev, 1); /* set from empty to non-empty; reset when emptied */
     pthread_cond_broadcast(&a->cv);
 }
 
@@ -382,10 +281,11 @@ static int q_pop(app_t *a, LINEMESSAGE *out) {
     *out = a->q.buf[a->q.head];
     a->q.head = (a->q.head + 1) % a->q.cap;
     a->q.count--;
+    if (!a->q.count) fake_event_signal(a->ev, 0);
     return 1;
 }
 
-static void post(uint32_t happ, uint32_t hdev, uint32_t id, uintptr_t cb, uintptr_t p1, uintptr_t p2, uintptr_t p3) {
+void post(uint32_t happ, uint32_t hdev, uint32_t id, uintptr_t cb, uintptr_t p1, uintptr_t p2, uintptr_t p3) {
     app_t *a = find_app(happ);
     if (!a) return;
     LINEMESSAGE m = {hdev, id, cb, p1, p2, p3};
@@ -448,10 +348,27 @@ static event_t heap_pop(void) {
 }
 
 /* Schedule `e` `delay` seconds (time-scale 1) after the current virtual time. */
-static void schedule(event_t e, double delay) {
+void schedule(event_t e, double delay) {
     if (delay < 0) delay = 0;
     e.vdue = g_vnow + delay;
     e.due_ns = g_time_scale > 0 ? now_ns() + (uint64_t)(delay * g_time_scale * 1e9) : 0;
+    e.seq = ++g_seq;
+    heap_push(&e);
+    pthread_cond_signal(&g_sched_cv);
+}
+
+/* The far end's own actions (keys it presses, media it plays: fake_signals.c). At time scale 0 the switch's
+ * timers run at once, but a far end still takes `real_per_second` real seconds per simulated second, so the
+ * app gets to react to a state (enable monitoring, start a gather) before the far end acts, as it does with the
+ * simulator, whose timers at timeScale 0 each fire in a later turn of the event loop. */
+void schedule_far_end(event_t e, double delay, double real_per_second) {
+    if (g_time_scale > 0) {
+        schedule(e, delay);
+        return;
+    }
+    if (delay < 0) delay = 0;
+    e.vdue = g_vnow + delay;
+    e.due_ns = now_ns() + (uint64_t)(delay * real_per_second * 1e9);
     e.seq = ++g_seq;
     heap_push(&e);
     pthread_cond_signal(&g_sched_cv);
@@ -467,7 +384,7 @@ static void schedule_reply(uint32_t id) {
 }
 
 /* `m` queued for app `happ` by the scheduler, `delay` seconds from now. */
-static void schedule_post(uint32_t happ, LINEMESSAGE m, double delay) {
+void schedule_post(uint32_t happ, LINEMESSAGE m, double delay) {
     event_t e;
     memset(&e, 0, sizeof e);
     e.kind = EV_POST;
@@ -493,8 +410,7 @@ static void *scheduler_main(void *arg) {
             run_event(&e);
             continue;
         }
-        uint64_t due = g_heap[0].due_ns;
-        struct timespec ts = {(time_t)(due / 1000000000ull), (long)(due % 1000000000ull)};
+        struct timespec ts = cond_deadline(g_heap[0].due_ns);
         pthread_cond_timedwait(&g_sched_cv, &g_mu, &ts);
     }
     return NULL;
@@ -526,13 +442,18 @@ static void reset_config_locked(void) {
     for (uint32_t d = 0; d < NUM_DEVS; d++) reset_line_name(d);
 }
 
-/* Condition variables wait against CLOCK_MONOTONIC, like the deadlines computed with now_ns(). */
+/* Condition variables wait against CLOCK_MONOTONIC, like the deadlines computed with now_ns()
+ * (on Windows against the realtime clock, see cond_deadline). */
 static void mono_cond_init(pthread_cond_t *cv) {
+#ifdef _WIN32
+    pthread_cond_init(cv, NULL);
+#else
     pthread_condattr_t ca;
     pthread_condattr_init(&ca);
     pthread_condattr_setclock(&ca, CLOCK_MONOTONIC);
     pthread_cond_init(cv, &ca);
     pthread_condattr_destroy(&ca);
+#endif
 }
 
 static void init_once(void) {
@@ -553,12 +474,12 @@ static void ensure_scheduler_locked(void) {
 }
 
 /* Every export starts with enter() (state set up once, the global lock taken) and ends with leave(). */
-static void enter(void) {
+void enter(void) {
     pthread_once(&g_once, init_once);
     pthread_mutex_lock(&g_mu);
 }
 
-static int32_t leave(int32_t rc) {
+int32_t leave(int32_t rc) {
     pthread_mutex_unlock(&g_mu);
     return rc;
 }
@@ -566,9 +487,9 @@ static int32_t leave(int32_t rc) {
 /* ------------------------------------------------------------------------------------------------ */
 /* calls                                                                                              */
 
-static pcall_t *pc_at(int i) { return (i >= 0 && i < MAX_PCALLS && g_pcalls[i].used) ? &g_pcalls[i] : NULL; }
+pcall_t *pc_at(int i) { return (i >= 0 && i < MAX_PCALLS && g_pcalls[i].used) ? &g_pcalls[i] : NULL; }
 
-static int pcall_new(uint32_t dev) {
+int pcall_new(uint32_t dev) {
     for (int i = 0; i < MAX_PCALLS; i++) {
         if (!g_pcalls[i].used) {
             memset(&g_pcalls[i], 0, sizeof g_pcalls[i]);
@@ -582,7 +503,7 @@ static int pcall_new(uint32_t dev) {
     return -1;
 }
 
-static hcall_t *hcall_new(int pc, uint32_t line, uint32_t priv) {
+hcall_t *hcall_new(int pc, uint32_t line, uint32_t priv) {
     for (int i = 0; i < MAX_HCALLS; i++) {
         if (!g_hcalls[i].used) {
             memset(&g_hcalls[i], 0, sizeof g_hcalls[i]);
@@ -598,7 +519,7 @@ static hcall_t *hcall_new(int pc, uint32_t line, uint32_t priv) {
     return NULL;
 }
 
-static int pcall_handle_count(int pc) {
+int pcall_handle_count(int pc) {
     int n = 0;
     for (int i = 0; i < MAX_HCALLS; i++)
         if (g_hcalls[i].used && g_hcalls[i].pc == pc) n++;
@@ -606,7 +527,7 @@ static int pcall_handle_count(int pc) {
 }
 
 /* The line of `h` when it is a live handle of call `pc`; NULL otherwise. */
-static line_t *handle_line(const hcall_t *h, int pc) { return h->used && h->pc == pc ? find_line(h->line) : NULL; }
+line_t *handle_line(const hcall_t *h, int pc) { return h->used && h->pc == pc ? find_line(h->line) : NULL; }
 
 static void pcall_free_if_orphan(int pc) {
     pcall_t *p = pc_at(pc);
@@ -617,9 +538,10 @@ static void pcall_free_if_orphan(int pc) {
 }
 
 /* Set the state and tell every handle of the call (LINE_CALLSTATE; dwParam3 = privilege the first time). */
-static void set_state(int pc, uint32_t state, uint32_t mode) {
+void set_state(int pc, uint32_t state, uint32_t mode) {
     pcall_t *p = pc_at(pc);
     if (!p) return;
+    cc_before_state(pc, state);
     p->state = state;
     p->mode = mode;
     clock_gettime(CLOCK_REALTIME, &p->entered);
@@ -630,17 +552,11 @@ static void set_state(int pc, uint32_t state, uint32_t mode) {
         uint32_t priv = h->first_sent ? 0 : h->priv;
         h->first_sent = 1;
         post(l->app, h->h, LINE_CALLSTATE, l->cbinst, state, mode, priv);
-        if (state == LINECALLSTATE_IDLE) {
-            h->monitor_modes = 0;
-            if (h->generating) {
-                h->generating = 0;
-                post(l->app, h->h, LINE_GENERATE, l->cbinst, LINEGENERATETERM_CANCEL, 0, tick_ms());
-            }
-        }
     }
+    cc_after_state(pc, state);
 }
 
-static event_t call_event(int kind, int pc) {
+event_t call_event(int kind, int pc) {
     event_t e;
     memset(&e, 0, sizeof e);
     e.kind = kind;
@@ -660,7 +576,7 @@ static void schedule_stage(int pc, uint32_t stage, uint32_t step, double delay) 
     schedule(e, delay);
 }
 
-static void schedule_state(int pc, uint32_t state, uint32_t mode, double delay) {
+void schedule_state(int pc, uint32_t state, uint32_t mode, double delay) {
     event_t e = call_event(EV_STATE, pc);
     e.a = state;
     e.b = mode;
@@ -697,6 +613,7 @@ static void run_stage(int pc, uint32_t stage, uint32_t step) {
     case STAGE_PROCEEDING:
         set_state(pc, LINECALLSTATE_PROCEEDING, 0);
         p->scenario = find_scenario(p->digits, p->ndigits);
+        cc_far_end_from_scenario(p);
         if (p->noanswer_secs && !p->noanswer_armed) {
             p->noanswer_armed = 1;
             event_t e = call_event(EV_NOANSWER, pc);
@@ -721,7 +638,7 @@ static void run_stage(int pc, uint32_t stage, uint32_t step) {
 }
 
 /* lineDial is allowed (and completes the number) in DIALTONE, or in DIALING before the number is complete. */
-static int awaiting_digits(const pcall_t *p) {
+int awaiting_digits(const pcall_t *p) {
     return p->state == LINECALLSTATE_DIALTONE || (p->state == LINECALLSTATE_DIALING && !p->dial_complete);
 }
 
@@ -736,7 +653,7 @@ static void pcall_add_digits(pcall_t *p, const char *digits, size_t n, int compl
 /* ------------------------------------------------------------------------------------------------ */
 /* requests                                                                                            */
 
-static req_t *req_new(uint32_t app, uint32_t line, int kind) {
+req_t *req_new(uint32_t app, uint32_t line, int kind) {
     for (int i = 0; i < MAX_REQS; i++) {
         if (!g_reqs[i].used) {
             memset(&g_reqs[i], 0, sizeof g_reqs[i]);
@@ -756,6 +673,10 @@ static req_t *req_new(uint32_t app, uint32_t line, int kind) {
  * fake_reply_before_return, inside the async function itself). */
 static void complete_request(req_t *r) {
     uintptr_t p2 = g_sign_extend ? (uintptr_t)(intptr_t)r->result : (uintptr_t)(uint32_t)r->result;
+    if (r->kind >= REQ_CC_FIRST) {
+        cc_complete_request(r, p2);
+        return;
+    }
     hcall_t *h = r->hcall ? find_hcall(r->hcall) : NULL;
     if (r->kind == REQ_MAKECALL && r->result == 0 && h) {
         /* TAPI writes *lphCall right before the reply becomes visible. */
@@ -775,6 +696,15 @@ static void complete_request(req_t *r) {
     if (result != 0 || !p) return;
     switch (kind) {
     case REQ_MAKECALL:
+        /* As the simulator: monitors learn of the outgoing call (LINE_APPNEWCALL on 2.0+ lines, CALLSTATE UNKNOWN). */
+        for (int i = 0; i < MAX_HCALLS; i++) {
+            hcall_t *m = &g_hcalls[i];
+            line_t *ml = m->priv == LINECALLPRIVILEGE_MONITOR && !m->first_sent ? handle_line(m, pc) : NULL;
+            if (!ml) continue;
+            if (ml->ver >= TAPI_V2_0) post(ml->app, ml->h, LINE_APPNEWCALL, ml->cbinst, p->address_id, m->h, m->priv);
+            post(ml->app, m->h, LINE_CALLSTATE, ml->cbinst, LINECALLSTATE_UNKNOWN, 0, m->priv);
+            m->first_sent = 1;
+        }
         schedule_stage(pc, STAGE_DIALTONE, 0, 0);
         break;
     case REQ_DIAL: {
@@ -804,7 +734,7 @@ static void complete_request(req_t *r) {
 }
 
 /* Accept an async request: returns its id; the reply is queued by the scheduler (or now). */
-static int32_t accept_request(req_t *r) {
+int32_t accept_request(req_t *r) {
     int32_t id = (int32_t)r->id;
     if (g_hold_replies) {
         /* stays pending until fake_hold_replies(0) */
@@ -829,7 +759,7 @@ static int32_t async_failure(uint32_t app, uint32_t line, int32_t err) {
 
 /* Whether fake_fail_next armed a failure of `fn`; *rc is its error. For an async function (`l`, the
  * line its request belongs to) an async failure becomes a request whose LINE_REPLY carries the error. */
-static int take_fail(const char *fn, int32_t *rc, const line_t *l) {
+int take_fail(const char *fn, int32_t *rc, const line_t *l) {
     for (size_t i = 0; i < sizeof g_fail / sizeof g_fail[0]; i++) {
         fail_t *f = &g_fail[i];
         if (!f->name[0]) continue;
@@ -852,7 +782,11 @@ static void run_event(event_t *e) {
     if (e->kind != EV_REPLY && e->kind != EV_POST) {
         p = pc_at(e->pc);
         if (!p || p->id != e->pc_id) return;
-        if (e->kind != EV_INCOMING && e->kind != EV_GENERATE_DONE && p->epoch != e->epoch) return;
+        if (e->kind >= EV_CC_FIRST) {
+            cc_run_event(e);
+            return;
+        }
+        if (e->kind != EV_INCOMING && p->epoch != e->epoch) return;
     }
     switch (e->kind) {
     case EV_REPLY: {
@@ -893,14 +827,6 @@ static void run_event(event_t *e) {
                 post(l->app, l->h, LINE_LINEDEVSTATE, l->cbinst, 0x2u, 1, 0);
         }
         break;
-    case EV_GENERATE_DONE: {
-        hcall_t *h = find_hcall(e->a);
-        if (!h || !h->generating || h->pc != e->pc || (uint32_t)h->generating != e->b) break;
-        h->generating = 0;
-        line_t *l = find_line(h->line);
-        if (l) post(l->app, h->h, LINE_GENERATE, l->cbinst, LINEGENERATETERM_DONE, 0, tick_ms());
-        break;
-    }
     default:
         break;
     }
@@ -911,7 +837,7 @@ static void run_event(event_t *e) {
 
 /* Validates `s` for a device with `caps`; collects the digits of the first destination's
  * DialableNumber (0-9 * # A-D) and whether it ends with ';'. The first offending character wins. */
-static int32_t parse_dial(const char16_t *s, size_t n, uint32_t caps, char *digits, size_t *nd, int *partial, int *significant) {
+int32_t parse_dial(const char16_t *s, size_t n, uint32_t caps, char *digits, size_t *nd, int *partial, int *significant) {
     enum { NUMBER, SUB, NAME } part = NUMBER;
     *significant = 0;
     int first_dest = 1;
@@ -980,25 +906,19 @@ static int32_t parse_dial(const char16_t *s, size_t n, uint32_t caps, char *digi
     return 0;
 }
 
-static uint32_t dev_capflags(uint32_t dev) {
+uint32_t dev_capflags(uint32_t dev) {
     return dev == 0 ? (LINEDEVCAPFLAGS_DIALBILLING | LINEDEVCAPFLAGS_DIALQUIET | LINEDEVCAPFLAGS_DIALDIALTONE | LINEDEVCAPFLAGS_CLOSEDROP)
                     : LINEDEVCAPFLAGS_CLOSEDROP;
 }
 /* The same two devices as lib/tapi/providers/simulator/devices.ts. */
-typedef struct {
-    uint32_t bearer, media, max_rate, max_calls, uui, permanent_id;
-} devinfo_t;
-static const devinfo_t k_devs[NUM_DEVS] = {
+const devinfo_t k_devs[NUM_DEVS] = {
     {LINEBEARERMODE_VOICE | LINEBEARERMODE_SPEECH | 0x08u /* DATA */,
      LINEMEDIAMODE_INTERACTIVEVOICE | LINEMEDIAMODE_AUTOMATEDVOICE | 0x10u /* DATAMODEM */ | 0x20u /* G3FAX */, 64000, 4, 128, 0x51a10000u},
     {LINEBEARERMODE_VOICE, LINEMEDIAMODE_INTERACTIVEVOICE | 0x10u /* DATAMODEM */, 33600, 1, 0, 0x51a10001u},
 };
-#define DEV_BEARER_MODES(d) (k_devs[d].bearer)
-#define DEV_MEDIA_MODES(d) (k_devs[d].media)
-#define DEV_UUI_SIZE(d) (k_devs[d].uui)
 
 /* Reads a NUL-terminated LPCWSTR argument; 0 with *n set, or a LINEERR (misuse counted). */
-static int32_t read_wstr(const char16_t *s, size_t *n, int32_t bad_text_err) {
+int32_t read_wstr(const char16_t *s, size_t *n, int32_t bad_text_err) {
     int ok;
     *n = u16len_bounded(s, MAX_STRING_SCAN, &ok);
     if (!ok) return misused(LINEERR_INVALPOINTER);
@@ -1008,7 +928,7 @@ static int32_t read_wstr(const char16_t *s, size_t *n, int32_t bad_text_err) {
 
 /* The start of the lineGet* functions, after their handle checks: the output pointer, fake_fail_next,
  * then dwTotalSize against the fixed part. 1: fill the structure (`vp` started); 0: return *rc. */
-static int begin_get(void *out, const char *fn, uint32_t fixed, varpack_t *vp, int32_t *rc) {
+int begin_get(void *out, const char *fn, uint32_t fixed, varpack_t *vp, int32_t *rc) {
     if (!out) {
         *rc = misused(LINEERR_INVALPOINTER);
         return 0;
@@ -1021,7 +941,7 @@ static int begin_get(void *out, const char *fn, uint32_t fixed, varpack_t *vp, i
 /* ------------------------------------------------------------------------------------------------ */
 /* TAPI exports                                                                                        */
 
-EXPORT int32_t lineInitializeExW(uint32_t *lphLineApp, void *hInstance, void *lpfnCallback, const char16_t *lpszFriendlyAppName,
+TAPI_EXPORT LONG TAPI_CALL lineInitializeExW(uint32_t *lphLineApp, void *hInstance, void *lpfnCallback, const char16_t *lpszFriendlyAppName,
                                  uint32_t *lpdwNumDevs, uint32_t *lpdwAPIVersion, LINEINITIALIZEEXPARAMS *lpParams) {
     (void)hInstance;
     enter();
@@ -1045,8 +965,11 @@ EXPORT int32_t lineInitializeExW(uint32_t *lphLineApp, void *hInstance, void *lp
                 a = &g_apps[i];
                 break;
             }
+        fake_event_t *ev = a ? fake_event_new() : NULL;
         if (!a) {
             rc = LINEERR_OPERATIONFAILED;
+        } else if (!ev) {
+            rc = LINEERR_NOMEM;
         } else {
             pthread_cond_t cv = a->cv;
             int cv_ready = a->h != 0;
@@ -1058,6 +981,7 @@ EXPORT int32_t lineInitializeExW(uint32_t *lphLineApp, void *hInstance, void *lp
             }
             a->used = 1;
             a->alive = 1;
+            a->ev = ev;
             a->h = g_next_app++;
             if (lpszFriendlyAppName) {
                 if (name_len > MAX_TEXT - 1) name_len = MAX_TEXT - 1;
@@ -1066,7 +990,7 @@ EXPORT int32_t lineInitializeExW(uint32_t *lphLineApp, void *hInstance, void *lp
             }
             lpParams->dwNeededSize = sizeof(LINEINITIALIZEEXPARAMS);
             lpParams->dwUsedSize = sizeof(LINEINITIALIZEEXPARAMS);
-            lpParams->Handles.hEvent = (void *)(uintptr_t)(0xE0000000u | a->h); /* dummy, non-NULL */
+            lpParams->Handles.hEvent = fake_event_handle(ev);
             *lphLineApp = a->h;
             *lpdwNumDevs = NUM_DEVS;
             *lpdwAPIVersion = FAKE_HIGHEST_VERSION;
@@ -1078,7 +1002,7 @@ EXPORT int32_t lineInitializeExW(uint32_t *lphLineApp, void *hInstance, void *lp
 
 static void close_line_locked(line_t *l, int post_close);
 
-EXPORT int32_t lineShutdown(uint32_t hLineApp) {
+TAPI_EXPORT LONG TAPI_CALL lineShutdown(uint32_t hLineApp) {
     enter();
     app_t *a = find_app(hLineApp);
     if (!a) return leave(LINEERR_INVALAPPHANDLE);
@@ -1090,12 +1014,14 @@ EXPORT int32_t lineShutdown(uint32_t hLineApp) {
         if (g_reqs[i].used && g_reqs[i].app == hLineApp) g_reqs[i].used = 0;
     a->alive = 0;
     a->q.count = 0;
+    fake_event_close(a->ev); /* TAPI destroys the event at lineShutdown (§8.1) */
+    a->ev = NULL;
     pthread_cond_broadcast(&a->cv); /* blocked lineGetMessage returns LINEERR_INVALAPPHANDLE */
     app_release_slot_if_idle(a);
     return leave(0);
 }
 
-EXPORT int32_t lineNegotiateAPIVersion(uint32_t hLineApp, uint32_t dwDeviceID, uint32_t dwAPILowVersion, uint32_t dwAPIHighVersion,
+TAPI_EXPORT LONG TAPI_CALL lineNegotiateAPIVersion(uint32_t hLineApp, uint32_t dwDeviceID, uint32_t dwAPILowVersion, uint32_t dwAPIHighVersion,
                                        uint32_t *lpdwAPIVersion, LINEEXTENSIONID *lpExtensionID) {
     enter();
     int32_t rc = 0;
@@ -1118,7 +1044,7 @@ EXPORT int32_t lineNegotiateAPIVersion(uint32_t hLineApp, uint32_t dwDeviceID, u
     return leave(rc);
 }
 
-EXPORT int32_t lineGetDevCapsW(uint32_t hLineApp, uint32_t dwDeviceID, uint32_t dwAPIVersion, uint32_t dwExtVersion, LINEDEVCAPS *lpLineDevCaps) {
+TAPI_EXPORT LONG TAPI_CALL lineGetDevCapsW(uint32_t hLineApp, uint32_t dwDeviceID, uint32_t dwAPIVersion, uint32_t dwExtVersion, LINEDEVCAPS *lpLineDevCaps) {
     enter();
     int32_t rc = 0;
     varpack_t vp;
@@ -1141,8 +1067,15 @@ EXPORT int32_t lineGetDevCapsW(uint32_t hLineApp, uint32_t dwDeviceID, uint32_t 
         put32(b, offsetof(LINEDEVCAPS, dwBearerModes), DEV_BEARER_MODES(dwDeviceID));
         put32(b, offsetof(LINEDEVCAPS, dwMaxRate), k_devs[dwDeviceID].max_rate);
         put32(b, offsetof(LINEDEVCAPS, dwMediaModes), DEV_MEDIA_MODES(dwDeviceID));
-        put32(b, offsetof(LINEDEVCAPS, dwGenerateDigitModes), LINEDIGITMODE_DTMF);
-        put32(b, offsetof(LINEDEVCAPS, dwMonitorDigitModes), LINEDIGITMODE_DTMF | LINEDIGITMODE_DTMFEND);
+        const switching_t *swc = fake_switching(dwDeviceID);
+        put32(b, offsetof(LINEDEVCAPS, dwGenerateToneModes), swc->generate_tone_modes);
+        put32(b, offsetof(LINEDEVCAPS, dwGenerateToneMaxNumFreq), swc->generate_tone_max_freq);
+        put32(b, offsetof(LINEDEVCAPS, dwGenerateDigitModes), swc->generate_digit_modes);
+        put32(b, offsetof(LINEDEVCAPS, dwMonitorToneMaxNumFreq), swc->monitor_tone_max_freq);
+        put32(b, offsetof(LINEDEVCAPS, dwMonitorToneMaxNumEntries), swc->monitor_tone_max_entries);
+        put32(b, offsetof(LINEDEVCAPS, dwMonitorDigitModes), swc->monitor_digit_modes);
+        put32(b, offsetof(LINEDEVCAPS, dwGatherDigitsMinTimeout), swc->gather_min_timeout);
+        put32(b, offsetof(LINEDEVCAPS, dwGatherDigitsMaxTimeout), swc->gather_max_timeout);
         put32(b, offsetof(LINEDEVCAPS, dwDevCapFlags), dev_capflags(dwDeviceID));
         put32(b, offsetof(LINEDEVCAPS, dwMaxNumActiveCalls), k_devs[dwDeviceID].max_calls);
         put32(b, offsetof(LINEDEVCAPS, dwAnswerMode), LINEANSWERMODE_DROP);
@@ -1169,7 +1102,7 @@ EXPORT int32_t lineGetDevCapsW(uint32_t hLineApp, uint32_t dwDeviceID, uint32_t 
     return leave(rc);
 }
 
-EXPORT int32_t lineOpenW(uint32_t hLineApp, uint32_t dwDeviceID, uint32_t *lphLine, uint32_t dwAPIVersion, uint32_t dwExtVersion,
+TAPI_EXPORT LONG TAPI_CALL lineOpenW(uint32_t hLineApp, uint32_t dwDeviceID, uint32_t *lphLine, uint32_t dwAPIVersion, uint32_t dwExtVersion,
                          uintptr_t dwCallbackInstance, uint32_t dwPrivileges, uint32_t dwMediaModes, const LINECALLPARAMS *lpCallParams) {
     (void)lpCallParams;
     enter();
@@ -1234,7 +1167,7 @@ static void close_line_locked(line_t *l, int post_close) {
     l->used = 0;
 }
 
-EXPORT int32_t lineClose(uint32_t hLine) {
+TAPI_EXPORT LONG TAPI_CALL lineClose(uint32_t hLine) {
     enter();
     int32_t rc = 0;
     line_t *l = find_line(hLine);
@@ -1244,7 +1177,7 @@ EXPORT int32_t lineClose(uint32_t hLine) {
     return leave(rc);
 }
 
-EXPORT int32_t lineSetStatusMessages(uint32_t hLine, uint32_t dwLineStates, uint32_t dwAddressStates) {
+TAPI_EXPORT LONG TAPI_CALL lineSetStatusMessages(uint32_t hLine, uint32_t dwLineStates, uint32_t dwAddressStates) {
     enter();
     int32_t rc = 0;
     line_t *l = find_line(hLine);
@@ -1285,7 +1218,7 @@ static const cp_item_t k_cp_items[] = {
 
 /* LINECALLPARAMS as received by lineMakeCallW (§3.7): fixed part for the line's version, every item
  * inside dwTotalSize and after the fixed part, text items valid UTF-16 with the NUL counted. */
-static int32_t check_call_params(const uint8_t *b, uint32_t ver, uint32_t dev) {
+int32_t check_call_params(const uint8_t *b, uint32_t ver, uint32_t dev) {
     uint32_t total = get32(b, 0);
     uint32_t fixed = callparams_fixed(ver);
     if (total < fixed) return misused(LINEERR_STRUCTURETOOSMALL);
@@ -1342,7 +1275,7 @@ static void text_from_params(text_t *t, const uint8_t *b, size_t size_off) {
     t->len = units;
 }
 
-EXPORT int32_t lineMakeCallW(uint32_t hLine, uint32_t *lphCall, const char16_t *lpszDestAddress, uint32_t dwCountryCode,
+TAPI_EXPORT LONG TAPI_CALL lineMakeCallW(uint32_t hLine, uint32_t *lphCall, const char16_t *lpszDestAddress, uint32_t dwCountryCode,
                              const LINECALLPARAMS *lpCallParams) {
     enter();
     int32_t rc = 0;
@@ -1424,29 +1357,24 @@ EXPORT int32_t lineMakeCallW(uint32_t hLine, uint32_t *lphCall, const char16_t *
             text_from_params(&p->comment, pb, offsetof(LINECALLPARAMS, dwCommentSize));
             if (l->ver >= TAPI_V2_0) p->noanswer_secs = get32(pb, offsetof(LINECALLPARAMS, dwNoAnswerTimeout));
         }
+        /* Monitors of the device see the new call too (announced when its reply is queued). */
+        for (int i = 0; i < MAX_LINES; i++) {
+            line_t *o = &g_lines[i];
+            if (o->used && o != l && o->dev == l->dev && (o->priv & LINECALLPRIVILEGE_MONITOR) && find_app(o->app))
+                hcall_new(pc, o->h, LINECALLPRIVILEGE_MONITOR);
+        }
         r->lphCall = lphCall;
         r->hcall = h->h;
-        /* Like TAPI: the device's other monitoring lines get a monitor handle to the call (issue 10). */
-        for (int i = 0; i < MAX_LINES; i++)
-            if (&g_lines[i] != l && g_lines[i].used && g_lines[i].dev == l->dev && (g_lines[i].priv & LINECALLPRIVILEGE_MONITOR) &&
-                find_app(g_lines[i].app))
-                hcall_new(pc, g_lines[i].h, LINECALLPRIVILEGE_MONITOR);
         rc = accept_request(r);
     }
 out:
     return leave(rc);
 }
 
-/* A call handle with its line and call. */
-typedef struct {
-    hcall_t *h;
-    line_t *l;
-    pcall_t *p;
-} call_ref_t;
 
 /* Entry of the call-handle functions: enter(), then hCall resolved (a live handle on an open line of a
  * live app) or LINEERR_INVALCALLHANDLE. The caller ends with leave() either way. */
-static int32_t enter_call(uint32_t hCall, call_ref_t *c) {
+int32_t enter_call(uint32_t hCall, call_ref_t *c) {
     enter();
     c->h = find_hcall(hCall);
     if (!c->h) return LINEERR_INVALCALLHANDLE;
@@ -1457,13 +1385,13 @@ static int32_t enter_call(uint32_t hCall, call_ref_t *c) {
 }
 
 /* A new async request on the call's line, for the call. */
-static req_t *call_request(const call_ref_t *c, int kind) {
+req_t *call_request(const call_ref_t *c, int kind) {
     req_t *r = req_new(c->l->app, c->l->h, kind);
     if (r) r->hcall = c->h->h;
     return r;
 }
 
-EXPORT int32_t lineDialW(uint32_t hCall, const char16_t *lpszDestAddress, uint32_t dwCountryCode) {
+TAPI_EXPORT LONG TAPI_CALL lineDialW(uint32_t hCall, const char16_t *lpszDestAddress, uint32_t dwCountryCode) {
     (void)dwCountryCode;
     call_ref_t c;
     int32_t rc = enter_call(hCall, &c);
@@ -1502,21 +1430,22 @@ static int32_t drop_or_answer(uint32_t hCall, const char *lpsUserUserInfo, uint3
         if (!r) rc = LINEERR_OPERATIONFAILED;
         else {
             c.p->epoch++; /* the far end's program stops here */
+            if (kind == REQ_ANSWER) c.p->cc.answering = 1;
             rc = accept_request(r);
         }
     }
     return leave(rc);
 }
 
-EXPORT int32_t lineDrop(uint32_t hCall, const char *lpsUserUserInfo, uint32_t dwSize) {
+TAPI_EXPORT LONG TAPI_CALL lineDrop(uint32_t hCall, const char *lpsUserUserInfo, uint32_t dwSize) {
     return drop_or_answer(hCall, lpsUserUserInfo, dwSize, "lineDrop", REQ_DROP);
 }
 
-EXPORT int32_t lineAnswer(uint32_t hCall, const char *lpsUserUserInfo, uint32_t dwSize) {
+TAPI_EXPORT LONG TAPI_CALL lineAnswer(uint32_t hCall, const char *lpsUserUserInfo, uint32_t dwSize) {
     return drop_or_answer(hCall, lpsUserUserInfo, dwSize, "lineAnswer", REQ_ANSWER);
 }
 
-EXPORT int32_t lineDeallocateCall(uint32_t hCall) {
+TAPI_EXPORT LONG TAPI_CALL lineDeallocateCall(uint32_t hCall) {
     call_ref_t c;
     int32_t rc = enter_call(hCall, &c);
     if (rc || take_fail("lineDeallocateCall", &rc, NULL)) return leave(rc);
@@ -1528,7 +1457,7 @@ EXPORT int32_t lineDeallocateCall(uint32_t hCall) {
     return leave(0);
 }
 
-EXPORT int32_t lineGetMessage(uint32_t hLineApp, LINEMESSAGE *lpMessage, uint32_t dwTimeout) {
+TAPI_EXPORT LONG TAPI_CALL lineGetMessage(uint32_t hLineApp, LINEMESSAGE *lpMessage, uint32_t dwTimeout) {
     enter();
     app_t *a = find_app(hLineApp);
     if (!a) return leave(LINEERR_INVALAPPHANDLE);
@@ -1539,9 +1468,7 @@ EXPORT int32_t lineGetMessage(uint32_t hLineApp, LINEMESSAGE *lpMessage, uint32_
     a->readers++;
     struct timespec deadline;
     if (dwTimeout != 0 && dwTimeout != INFINITE_TIMEOUT) {
-        uint64_t due = now_ns() + (uint64_t)dwTimeout * 1000000ull;
-        deadline.tv_sec = (time_t)(due / 1000000000ull);
-        deadline.tv_nsec = (long)(due % 1000000000ull);
+        deadline = cond_deadline(now_ns() + (uint64_t)dwTimeout * 1000000ull);
     }
     int32_t rc = 0;
     while (a->alive && a->q.count == 0) {
@@ -1646,26 +1573,8 @@ static void write_callinfo(varpack_t *vp, const call_ref_t *c) {
     var_add_text(vp, offsetof(LINECALLINFO, dwCommentSize), &p->comment);
 }
 
-EXPORT int32_t lineGetCallInfoW(uint32_t hCall, LINECALLINFO *lpCallInfo) {
+TAPI_EXPORT LONG TAPI_CALL lineGetCallInfoW(uint32_t hCall, LINECALLINFO *lpCallInfo) {
     return get_call_struct(hCall, lpCallInfo, "lineGetCallInfoW", callinfo_fixed, write_callinfo);
-}
-
-static uint32_t call_features(const pcall_t *p, const hcall_t *h) {
-    if (h->priv != LINECALLPRIVILEGE_OWNER) return 0;
-    switch (p->state) {
-    case LINECALLSTATE_IDLE:
-        return 0;
-    case LINECALLSTATE_OFFERING:
-    case LINECALLSTATE_ACCEPTED:
-        return LINECALLFEATURE_ANSWER | LINECALLFEATURE_DROP;
-    case LINECALLSTATE_DIALTONE:
-    case LINECALLSTATE_DIALING:
-        return LINECALLFEATURE_DIAL | LINECALLFEATURE_DROP;
-    case LINECALLSTATE_CONNECTED:
-        return LINECALLFEATURE_DROP | LINECALLFEATURE_GENERATEDIGITS | LINECALLFEATURE_MONITORDIGITS;
-    default:
-        return LINECALLFEATURE_DROP;
-    }
 }
 
 /* No variable part: dwNeededSize = dwUsedSize = the fixed part. */
@@ -1675,60 +1584,25 @@ static void write_callstatus(varpack_t *vp, const call_ref_t *c) {
     put32(b, offsetof(LINECALLSTATUS, dwCallState), p->state ? p->state : LINECALLSTATE_UNKNOWN);
     put32(b, offsetof(LINECALLSTATUS, dwCallStateMode), p->mode);
     put32(b, offsetof(LINECALLSTATUS, dwCallPrivilege), c->h->priv);
-    put32(b, offsetof(LINECALLSTATUS, dwCallFeatures), call_features(p, c->h));
+    uint32_t features2 = 0;
+    put32(b, offsetof(LINECALLSTATUS, dwCallFeatures), cc_live_features(p, c->h, &features2));
     if (c->l->ver >= TAPI_V2_0) {
+        put32(b, offsetof(LINECALLSTATUS, dwCallFeatures2), features2);
         SYSTEMTIME st;
         to_systemtime(&p->entered, &st);
         memcpy(b + offsetof(LINECALLSTATUS, tStateEntryTime), &st, 16);
     }
 }
 
-EXPORT int32_t lineGetCallStatus(uint32_t hCall, LINECALLSTATUS *lpCallStatus) {
+TAPI_EXPORT LONG TAPI_CALL lineGetCallStatus(uint32_t hCall, LINECALLSTATUS *lpCallStatus) {
     return get_call_struct(hCall, lpCallStatus, "lineGetCallStatus", callstatus_fixed, write_callstatus);
 }
 
-EXPORT int32_t lineGenerateDigitsW(uint32_t hCall, uint32_t dwDigitMode, const char16_t *lpszDigits, uint32_t dwDuration) {
-    call_ref_t c;
-    int32_t rc = enter_call(hCall, &c);
-    hcall_t *h = c.h;
-    size_t n = 0;
-    if (rc) return leave(rc);
-    if (h->priv != LINECALLPRIVILEGE_OWNER) rc = LINEERR_NOTOWNER;
-    else if (dwDigitMode != LINEDIGITMODE_DTMF) rc = LINEERR_INVALDIGITMODE; /* exactly one mode, and the device does DTMF only */
-    else if (lpszDigits && (rc = read_wstr(lpszDigits, &n, LINEERR_INVALPARAM)) != 0) {
-    } else if (take_fail("lineGenerateDigitsW", &rc, NULL)) {
-    } else if (c.p->state != LINECALLSTATE_CONNECTED) rc = LINEERR_INVALCALLSTATE;
-    else {
-        if (h->generating) post(c.l->app, h->h, LINE_GENERATE, c.l->cbinst, LINEGENERATETERM_CANCEL, 0, tick_ms());
-        h->generating = 0;
-        if (lpszDigits) {
-            static uint32_t gen_seq;
-            h->generating = (int)(++gen_seq & 0x7FFFFFFF);
-            if (!h->generating) h->generating = (int)(++gen_seq & 0x7FFFFFFF);
-            event_t e = call_event(EV_GENERATE_DONE, h->pc);
-            e.a = h->h;
-            e.b = (uint32_t)h->generating;
-            uint32_t dur = dwDuration ? dwDuration : 100;
-            schedule(e, (double)n * (dur + 100) / 1000.0);
-        }
-    }
-    return leave(rc);
-}
-
-EXPORT int32_t lineMonitorDigits(uint32_t hCall, uint32_t dwDigitModes) {
-    call_ref_t c;
-    int32_t rc = enter_call(hCall, &c);
-    if (rc) return leave(rc);
-    if (dwDigitModes & ~(LINEDIGITMODE_DTMF | LINEDIGITMODE_DTMFEND)) rc = LINEERR_INVALDIGITMODE;
-    else if (take_fail("lineMonitorDigits", &rc, NULL)) {
-    } else if (c.p->state == LINECALLSTATE_IDLE) rc = LINEERR_INVALCALLSTATE;
-    else c.h->monitor_modes = dwDigitModes;
-    return leave(rc);
-}
+/* lineGenerateDigitsW, lineMonitorDigits and the rest of §14: fake_call_control.c, fake_signals.c. */
 
 /* ANSI entry points: this package must never call them (tapi-reference.md §1.3, §10.13). */
 #define ANSI_STUB(name)                                                                                                \
-    EXPORT int32_t name(void) {                                                                                        \
+    TAPI_EXPORT LONG TAPI_CALL name(void) {                                                                            \
         enter();                                                                                                       \
         return leave(misused(LINEERR_OPERATIONUNAVAIL));                                                               \
     }
@@ -1749,13 +1623,14 @@ ANSI_STUB(lineGenerateDigitsA)
 /* ------------------------------------------------------------------------------------------------ */
 /* test controls                                                                                      */
 
-EXPORT void fake_set_time_scale(double scale) {
+FAKE_CONTROL void fake_set_time_scale(double scale) {
     enter();
     g_time_scale = scale >= 0 ? scale : 0;
     pthread_mutex_unlock(&g_mu);
 }
 
-EXPORT uint32_t fake_present_incoming_call(uint32_t deviceId, const char16_t *callerId, const char16_t *callerName, const char16_t *calledId) {
+FAKE_CONTROL uint32_t fake_present_incoming_call(uint32_t deviceId, const char16_t *callerId, const char16_t *callerName, const char16_t *calledId,
+                                                const char16_t *digits) {
     enter();
     uint32_t owner = 0;
     int ok;
@@ -1768,6 +1643,16 @@ EXPORT uint32_t fake_present_incoming_call(uint32_t deviceId, const char16_t *ca
     if (callerId) text_set(&p->caller, callerId, u16len_bounded(callerId, MAX_TEXT, &ok));
     if (callerName) text_set(&p->caller_name, callerName, u16len_bounded(callerName, MAX_TEXT, &ok));
     if (calledId) text_set(&p->called, calledId, u16len_bounded(calledId, MAX_TEXT, &ok));
+    if (digits) {
+        /* The caller presses these keys (DTMF) 1 s after the call is answered, 500 ms apart (as the simulator). */
+        size_t n = u16len_bounded(digits, sizeof p->cc.own_presses, &ok);
+        for (size_t i = 0; i < n && ok; i++) p->cc.own_presses[i] = (char)(digits[i] >= 'a' && digits[i] <= 'd' ? digits[i] - 32 : digits[i]);
+        if (n && ok) {
+            p->cc.presses = p->cc.own_presses;
+            p->cc.presses_after = 1;
+            p->cc.presses_interval = 0.5;
+        }
+    }
     /* Handles in the order the lines were opened: the first OWNER candidate owns it, MONITORs watch. */
     line_t *order[MAX_LINES];
     int nl = 0;
@@ -1802,7 +1687,7 @@ out:
     return owner;
 }
 
-EXPORT int32_t fake_remote_hangup(uint32_t hCall, uint32_t disconnectMode) {
+FAKE_CONTROL int32_t fake_remote_hangup(uint32_t hCall, uint32_t disconnectMode) {
     enter();
     int32_t rc = 0;
     hcall_t *h = find_hcall(hCall);
@@ -1816,27 +1701,7 @@ EXPORT int32_t fake_remote_hangup(uint32_t hCall, uint32_t disconnectMode) {
     return leave(rc);
 }
 
-EXPORT int32_t fake_remote_digits(uint32_t hCall, const char16_t *digits) {
-    enter();
-    int32_t rc = 0;
-    int ok;
-    hcall_t *h0 = find_hcall(hCall);
-    if (!h0 || !digits) rc = LINEERR_INVALCALLHANDLE;
-    else {
-        size_t n = u16len_bounded(digits, 256, &ok);
-        for (size_t k = 0; k < n; k++)
-            for (int i = 0; i < MAX_HCALLS; i++) {
-                hcall_t *h = &g_hcalls[i];
-                line_t *l = h->monitor_modes & LINEDIGITMODE_DTMF ? handle_line(h, h0->pc) : NULL;
-                if (!l) continue;
-                LINEMESSAGE m = {h->h, LINE_MONITORDIGITS, l->cbinst, (uintptr_t)(digits[k] & 0xFF), LINEDIGITMODE_DTMF, tick_ms()};
-                schedule_post(l->app, m, 0.1 * (double)k);
-            }
-    }
-    return leave(rc);
-}
-
-EXPORT void fake_trigger_reinit(void) {
+FAKE_CONTROL void fake_trigger_reinit(void) {
     enter();
     for (int i = 0; i < MAX_APPS; i++) {
         if (!g_apps[i].used || !g_apps[i].alive) continue;
@@ -1846,7 +1711,7 @@ EXPORT void fake_trigger_reinit(void) {
     pthread_mutex_unlock(&g_mu);
 }
 
-EXPORT int32_t fake_force_line_close(uint32_t hLine) {
+FAKE_CONTROL int32_t fake_force_line_close(uint32_t hLine) {
     enter();
     int32_t rc = 0;
     line_t *l = find_line(hLine);
@@ -1855,7 +1720,7 @@ EXPORT int32_t fake_force_line_close(uint32_t hLine) {
     return leave(rc);
 }
 
-EXPORT void fake_fail_next(const char *functionName, int32_t lineErr, int32_t async) {
+FAKE_CONTROL void fake_fail_next(const char *functionName, int32_t lineErr, int32_t async) {
     enter();
     for (size_t i = 0; functionName && i < sizeof g_fail / sizeof g_fail[0]; i++) {
         if (g_fail[i].name[0]) continue;
@@ -1868,13 +1733,13 @@ EXPORT void fake_fail_next(const char *functionName, int32_t lineErr, int32_t as
     pthread_mutex_unlock(&g_mu);
 }
 
-EXPORT void fake_reply_before_return(int32_t on) {
+FAKE_CONTROL void fake_reply_before_return(int32_t on) {
     enter();
     g_reply_before_return = on != 0;
     pthread_mutex_unlock(&g_mu);
 }
 
-EXPORT void fake_hold_replies(int32_t on) {
+FAKE_CONTROL void fake_hold_replies(int32_t on) {
     enter();
     g_hold_replies = on != 0;
     if (!g_hold_replies)
@@ -1883,13 +1748,13 @@ EXPORT void fake_hold_replies(int32_t on) {
     pthread_mutex_unlock(&g_mu);
 }
 
-EXPORT void fake_reply_sign_extend(int32_t on) {
+FAKE_CONTROL void fake_reply_sign_extend(int32_t on) {
     enter();
     g_sign_extend = on != 0;
     pthread_mutex_unlock(&g_mu);
 }
 
-EXPORT void fake_outstanding(fake_outstanding_t *out) {
+FAKE_CONTROL void fake_outstanding(fake_outstanding_t *out) {
     pthread_once(&g_once, init_once);
     if (!out) return;
     pthread_mutex_lock(&g_mu);
@@ -1906,7 +1771,7 @@ EXPORT void fake_outstanding(fake_outstanding_t *out) {
     pthread_mutex_unlock(&g_mu);
 }
 
-EXPORT uint32_t fake_last_call_params(uint8_t *buf, uint32_t size) {
+FAKE_CONTROL uint32_t fake_last_call_params(uint8_t *buf, uint32_t size) {
     enter();
     uint32_t n = g_last_params_len;
     if (buf) memcpy(buf, g_last_params, n < size ? n : size);
@@ -1914,7 +1779,7 @@ EXPORT uint32_t fake_last_call_params(uint8_t *buf, uint32_t size) {
     return n;
 }
 
-EXPORT int32_t fake_last_dest_address(char16_t *buf, uint32_t units) {
+FAKE_CONTROL int32_t fake_last_dest_address(char16_t *buf, uint32_t units) {
     enter();
     int32_t n = g_last_dest_len;
     if (buf && units > 0) {
@@ -1926,7 +1791,7 @@ EXPORT int32_t fake_last_dest_address(char16_t *buf, uint32_t units) {
     return n;
 }
 
-EXPORT int32_t fake_set_line_name(uint32_t deviceId, const char16_t *name) {
+FAKE_CONTROL int32_t fake_set_line_name(uint32_t deviceId, const char16_t *name) {
     enter();
     int32_t rc = 0;
     int ok;
@@ -1941,7 +1806,7 @@ EXPORT int32_t fake_set_line_name(uint32_t deviceId, const char16_t *name) {
     return leave(rc);
 }
 
-EXPORT int32_t fake_post_burst(uint32_t hLineApp, uint32_t count) {
+FAKE_CONTROL int32_t fake_post_burst(uint32_t hLineApp, uint32_t count) {
     enter();
     int32_t rc = 0;
     app_t *a = find_app(hLineApp);
@@ -1954,7 +1819,7 @@ EXPORT int32_t fake_post_burst(uint32_t hLineApp, uint32_t count) {
     return leave(rc);
 }
 
-EXPORT void fake_reset(void) {
+FAKE_CONTROL void fake_reset(void) {
     fake_faults_reset();
     enter();
     for (int i = 0; i < MAX_APPS; i++) {
@@ -1962,6 +1827,8 @@ EXPORT void fake_reset(void) {
         if (!a->used) continue;
         a->alive = 0;
         a->q.count = 0;
+        fake_event_close(a->ev);
+        a->ev = NULL;
         pthread_cond_broadcast(&a->cv);
         app_release_slot_if_idle(a);
     }

@@ -1,5 +1,6 @@
 /*
- * The Windows x64 TAPI 2.x ABI as the fake Tapi32 exports it (tapi-reference.md §1, §3, §4).
+ * The Windows TAPI 2.x ABI as the fake Tapi32 exports it (tapi-reference.md §1, §3, §4): x64 layouts
+ * with 8-byte pointers (Linux x86-64, x86_64-w64-mingw32), x86 layouts with 4-byte pointers (i686-w64-mingw32).
  * Fixed-width types only: DWORD = uint32_t, LONG = int32_t, DWORD_PTR = uintptr_t,
  * handles (HLINEAPP/HLINE/HCALL) = uint32_t, WCHAR = char16_t. Never long / wchar_t (8 / 4 bytes on Linux).
  * Every structure is packed to 1 byte, exactly like tapi.h.
@@ -12,8 +13,9 @@
 #include <uchar.h>
 
 _Static_assert(sizeof(char16_t) == 2, "WCHAR is 2 bytes");
-_Static_assert(sizeof(uintptr_t) == 8, "the fake models Windows x64: DWORD_PTR is 8 bytes");
-_Static_assert(sizeof(void *) == 8, "HANDLE is 8 bytes on x64");
+_Static_assert(sizeof(uintptr_t) == sizeof(void *), "DWORD_PTR is pointer-sized");
+_Static_assert(sizeof(void *) == 8 || sizeof(void *) == 4, "x64 / arm64 (8) or x86 (4)");
+#define FAKE_PTR ((size_t)sizeof(void *))
 
 typedef uint32_t DWORD;
 typedef int32_t LONG;
@@ -37,7 +39,7 @@ typedef struct GUID {
 } GUID;
 _Static_assert(sizeof(GUID) == 16, "sizeof GUID");
 
-/* §3.2 — 28 bytes on x64 under pack(1) (32 if naturally aligned). */
+/* §3.2 — 28 bytes on x64 under pack(1) (32 if naturally aligned), 24 on x86. */
 typedef struct LINEINITIALIZEEXPARAMS {
     uint32_t dwTotalSize;
     uint32_t dwNeededSize;
@@ -49,13 +51,13 @@ typedef struct LINEINITIALIZEEXPARAMS {
     } Handles;
     uint32_t dwCompletionKey;
 } LINEINITIALIZEEXPARAMS;
-_Static_assert(sizeof(LINEINITIALIZEEXPARAMS) == 28, "sizeof LINEINITIALIZEEXPARAMS (x64, pack 1)");
+_Static_assert(sizeof(LINEINITIALIZEEXPARAMS) == 20 + FAKE_PTR, "sizeof LINEINITIALIZEEXPARAMS (28 x64, 24 x86; pack 1)");
 _Static_assert(offsetof(LINEINITIALIZEEXPARAMS, dwTotalSize) == 0, "LINEINITIALIZEEXPARAMS.dwTotalSize");
 _Static_assert(offsetof(LINEINITIALIZEEXPARAMS, dwNeededSize) == 4, "LINEINITIALIZEEXPARAMS.dwNeededSize");
 _Static_assert(offsetof(LINEINITIALIZEEXPARAMS, dwUsedSize) == 8, "LINEINITIALIZEEXPARAMS.dwUsedSize");
 _Static_assert(offsetof(LINEINITIALIZEEXPARAMS, dwOptions) == 12, "LINEINITIALIZEEXPARAMS.dwOptions");
 _Static_assert(offsetof(LINEINITIALIZEEXPARAMS, Handles) == 16, "LINEINITIALIZEEXPARAMS.Handles");
-_Static_assert(offsetof(LINEINITIALIZEEXPARAMS, dwCompletionKey) == 24, "LINEINITIALIZEEXPARAMS.dwCompletionKey");
+_Static_assert(offsetof(LINEINITIALIZEEXPARAMS, dwCompletionKey) == 16 + FAKE_PTR, "LINEINITIALIZEEXPARAMS.dwCompletionKey");
 
 /* §3.3 — 40 bytes on x64 (pack 1 and natural alignment agree). */
 typedef struct LINEMESSAGE {
@@ -66,13 +68,13 @@ typedef struct LINEMESSAGE {
     uintptr_t dwParam2;
     uintptr_t dwParam3;
 } LINEMESSAGE;
-_Static_assert(sizeof(LINEMESSAGE) == 40, "sizeof LINEMESSAGE (x64)");
+_Static_assert(sizeof(LINEMESSAGE) == 8 + 4 * FAKE_PTR, "sizeof LINEMESSAGE (40 x64, 24 x86)");
 _Static_assert(offsetof(LINEMESSAGE, hDevice) == 0, "LINEMESSAGE.hDevice");
 _Static_assert(offsetof(LINEMESSAGE, dwMessageID) == 4, "LINEMESSAGE.dwMessageID");
 _Static_assert(offsetof(LINEMESSAGE, dwCallbackInstance) == 8, "LINEMESSAGE.dwCallbackInstance");
-_Static_assert(offsetof(LINEMESSAGE, dwParam1) == 16, "LINEMESSAGE.dwParam1");
-_Static_assert(offsetof(LINEMESSAGE, dwParam2) == 24, "LINEMESSAGE.dwParam2");
-_Static_assert(offsetof(LINEMESSAGE, dwParam3) == 32, "LINEMESSAGE.dwParam3");
+_Static_assert(offsetof(LINEMESSAGE, dwParam1) == 8 + FAKE_PTR, "LINEMESSAGE.dwParam1");
+_Static_assert(offsetof(LINEMESSAGE, dwParam2) == 8 + 2 * FAKE_PTR, "LINEMESSAGE.dwParam2");
+_Static_assert(offsetof(LINEMESSAGE, dwParam3) == 8 + 3 * FAKE_PTR, "LINEMESSAGE.dwParam3");
 
 #include "tapi_structs.h"
 
@@ -115,6 +117,7 @@ _Static_assert(offsetof(LINEMESSAGE, dwParam3) == 32, "LINEMESSAGE.dwParam3");
 #define LINEERR_INVALPOINTER LERR(0x80000035u)
 #define LINEERR_INVALPRIVSELECT LERR(0x80000036u)
 #define LINEERR_NODRIVER LERR(0x80000043u)
+#define LINEERR_NOMEM LERR(0x80000044u)
 #define LINEERR_NOTOWNER LERR(0x80000046u)
 #define LINEERR_OPERATIONFAILED LERR(0x80000048u)
 #define LINEERR_OPERATIONUNAVAIL LERR(0x80000049u)

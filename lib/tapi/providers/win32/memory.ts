@@ -28,6 +28,11 @@ export class NativeMemory {
     return new DataView(this.koffi.view(ptr, offset + 4)).getUint32(offset, true);
   }
 
+  /** The `size` bytes at `ptr` (no copy). */
+  view(ptr: bigint, size: number): ArrayBuffer {
+    return this.koffi.view(ptr, Math.max(1, size)) as ArrayBuffer;
+  }
+
   free(ptr: bigint | null | undefined): void {
     if (ptr === null || ptr === undefined || !this.live.has(ptr)) return;
     this.live.delete(ptr);

@@ -1,7 +1,7 @@
 // Win32Provider: the line-device seam over Tapi32.dll (or the ABI-exact fake in tests) through koffi.
 // Thin, mechanical marshalling: W exports, int32 returns -> TapiError, pack(1) structures, stable
 // native memory for what TAPI writes later, one ordered message stream from the pump.
-import { LINE_MESSAGE, LINEERR, LINEINITIALIZEEXOPTION, TAPI_VERSION } from '../../constants';
+import { LINE_MESSAGE, LINEERR, LINEINITIALIZEEXOPTION, LINETRANSFERMODE, TAPI_VERSION } from '../../constants';
 import { check, TapiError } from '../../errors';
 import type {
   InitializeResult,
@@ -19,10 +19,13 @@ import type {
 } from '../../provider';
 import { loadTapi32, type Tapi32 } from './bindings';
 import { encodeCallParams } from './callparams';
+import { addressCapsFixedSize, parseAddressCaps } from './call-structs';
+import { Win32Signals } from './signals';
+import { GatherBuffers } from './gather-buffers';
 import { NativeMemory } from './memory';
 import { MessagePump, type PumpOptions, type RawMessage } from './pump';
 import { utf16z } from './strings';
-import { FIXED_SIZE, LINEINITIALIZEEXPARAMS_SIZE } from './structs';
+import { FIXED_SIZE } from './structs';
 import { parseCallInfo, parseCallStatus, parseDevCaps, readVariable } from './varstruct';
 
 /** lineShutdown is tried this many times before its failure is reported. */
@@ -40,9 +43,10 @@ export interface Win32ProviderOptions {
 }
 
 interface Pending {
-  kind: 'lineMakeCall' | 'lineDial' | 'lineDrop' | 'lineAnswer';
+  /** The TAPI function (without W), for messages. */
+  kind: string;
   hLine: number | undefined;
-  /** lphCall of lineMakeCallW. */
+  /** lphCall of lineMakeCallW, lphConsultCall of lineSetupTransferW, lphConfCall of a conference lineCompleteTransfer. */
   slot?: bigint;
   /** Everything to free once TAPI is done with the request. */
   buffers: bigint[];
@@ -69,6 +73,9 @@ export class Win32Provider implements LineProvider {
   private readonly pending = new Map<number, Pending>();
   /** Requests cancelled by lineClose / LINE_CLOSE / lineShutdown: freed on a late reply or after lineShutdown. */
   private readonly orphans = new Map<number, Pending>();
+  /** lineGatherDigitsW buffers, a FIFO per call, until their LINE_GATHERDIGITS (or lineShutdown). */
+  private readonly gathers: GatherBuffers;
+  private readonly signals: Win32Signals;
 
   constructor(private readonly options: Win32ProviderOptions = {}) {
     const libraryPath = options.libraryPath ?? (process.platform === 'win32' ? 'Tapi32.dll' : undefined);
@@ -81,10 +88,17 @@ export class Win32Provider implements LineProvider {
     }
     this.api = loadTapi32(libraryPath);
     this.memory = new NativeMemory(this.api.koffi);
+    this.gathers = new GatherBuffers(this.memory);
+    this.signals = new Win32Signals(this.api, this.gathers);
     this.appVersion = options.apiVersion ?? TAPI_VERSION.V2_2;
   }
 
-  /** Native allocations not yet released (message buffer, lphCall slots and their inputs). */
+  /** Gathers started and not yet completed by their LINE_GATHERDIGITS. */
+  outstandingGathers(): number {
+    return this.gathers.outstanding;
+  }
+
+  /** Native allocations not yet released (message buffer, HCALL slots and their inputs, gather buffers). */
   outstandingBuffers(): number {
     return this.memory.count;
   }
@@ -92,6 +106,16 @@ export class Win32Provider implements LineProvider {
   /** Requests still waiting for their LINE_REPLY with memory attached (orphans included). */
   outstandingRequests(): { pending: number; orphans: number } {
     return { pending: this.pending.size, orphans: this.orphans.size };
+  }
+
+  /** How the message pump is woken ('event' wait off the thread pool, or 'async' reads on a libuv worker). */
+  get pumpMechanism(): string | undefined {
+    return this.pump?.mechanism;
+  }
+
+  /** Times the pump's event wait fired (0 with the 'async' mechanism). */
+  get pumpWakeups(): number {
+    return this.pump?.wakeups ?? 0;
   }
 
   /** Resolves once the message pump has stopped and every buffer is released (after shutdown()). */
@@ -112,8 +136,8 @@ export class Win32Provider implements LineProvider {
     const hApp = new Uint32Array(1);
     const numDevs = new Uint32Array(1);
     const version = new Uint32Array([this.appVersion]);
-    const params = {
-      dwTotalSize: LINEINITIALIZEEXPARAMS_SIZE,
+    const params: Record<string, unknown> = {
+      dwTotalSize: this.api.layout.lineInitializeExParams.size, // 28 on x64, 24 on x86
       dwNeededSize: 0,
       dwUsedSize: 0,
       dwOptions: LINEINITIALIZEEXOPTION.USEEVENT,
@@ -123,7 +147,8 @@ export class Win32Provider implements LineProvider {
     check(this.api.lineInitializeExW(hApp, null, null, name, numDevs, version, params) | 0, 'lineInitializeEx');
     this.hLineApp = hApp[0];
     this.handler = onMessage;
-    this.pump = new MessagePump(this.api, this.memory, this.hLineApp, (m) => this.onRaw(m), this.options.pump);
+    // koffi wrote Handles.hEvent back into params (the event TAPI owns; the pump only waits on it).
+    this.pump = new MessagePump(this.api, this.memory, this.hLineApp, (m) => this.onRaw(m), this.options.pump, params.hEvent ?? null);
     this.pump.start();
     return { numDevs: numDevs[0], apiVersion: version[0] };
   }
@@ -215,41 +240,107 @@ export class Win32Provider implements LineProvider {
     return parseCallStatus(buf, used, fixed);
   }
 
-  /** lineGenerateDigitsW (not on the seam yet): completion arrives as LINE_GENERATE. */
+  // ---- call control (§14.1, §14.2): async, the request keeps its native memory until LINE_REPLY ------
+
+  accept(hCall: number, userUserInfo?: Uint8Array): number {
+    const uui = userUserInfo && userUserInfo.length ? this.memory.copy(userUserInfo) : null;
+    return this.async('lineAccept', uui ? [uui] : [], this.callRequest(hCall), () => this.api.lineAccept(hCall >>> 0, uui, userUserInfo?.length ?? 0));
+  }
+
+  redirect(hCall: number, destAddress: string, countryCode: number): number {
+    const operation = 'lineRedirect';
+    const destPtr = this.memory.copy(utf16z(destAddress, 'INVALADDRESS', operation, 'the destination address'));
+    return this.async(operation, [destPtr], this.callRequest(hCall), () => this.api.lineRedirectW(hCall >>> 0, destPtr, countryCode >>> 0));
+  }
+
+  blindTransfer(hCall: number, destAddress: string, countryCode: number): number {
+    const operation = 'lineBlindTransfer';
+    const destPtr = this.memory.copy(utf16z(destAddress, 'INVALADDRESS', operation, 'the destination address'));
+    return this.async(operation, [destPtr], this.callRequest(hCall), () => this.api.lineBlindTransferW(hCall >>> 0, destPtr, countryCode >>> 0));
+  }
+
+  setupTransfer(hCall: number, params: LineCallParams | null): number {
+    const operation = 'lineSetupTransfer';
+    const callParams = params ? encodeCallParams(params, this.callVersion(hCall)) : null;
+    // lphConsultCall: written by TAPI as it delivers the success LINE_REPLY (§14.3, §8.4).
+    const slot = this.memory.alloc(4);
+    const paramsPtr = callParams ? this.memory.copy(callParams) : null;
+    const buffers = paramsPtr ? [slot, paramsPtr] : [slot];
+    return this.async(operation, buffers, { ...this.callRequest(hCall), slot }, () => this.api.lineSetupTransferW(hCall >>> 0, slot, paramsPtr));
+  }
+
+  completeTransfer(hCall: number, hConsultCall: number, transferMode: number): number {
+    // lphConfCall: written at the LINE_REPLY in conference mode; transfer mode ignores it (a slot is passed anyway).
+    const slot = this.memory.alloc(4);
+    const request = { ...this.callRequest(hCall), ...(transferMode >>> 0 === LINETRANSFERMODE.CONFERENCE ? { slot } : {}) };
+    return this.async('lineCompleteTransfer', [slot], request, () => this.api.lineCompleteTransfer(hCall >>> 0, hConsultCall >>> 0, slot, transferMode >>> 0));
+  }
+
+  hold(hCall: number): number {
+    return this.async('lineHold', [], this.callRequest(hCall), () => this.api.lineHold(hCall >>> 0));
+  }
+
+  unhold(hCall: number): number {
+    return this.async('lineUnhold', [], this.callRequest(hCall), () => this.api.lineUnhold(hCall >>> 0));
+  }
+
+  swapHold(hActiveCall: number, hHeldCall: number): number {
+    return this.async('lineSwapHold', [], this.callRequest(hActiveCall), () => this.api.lineSwapHold(hActiveCall >>> 0, hHeldCall >>> 0));
+  }
+
+  // ---- digits, tones, media, privilege, hand-off: synchronous (0 = started / done) ---------------------
+
   generateDigits(hCall: number, digitMode: number, digits: string | null, duration = 0): void {
-    if (digits !== null) utf16z(digits, 'INVALPARAM', 'lineGenerateDigits', 'the digits');
-    check(this.api.lineGenerateDigitsW(hCall >>> 0, digitMode >>> 0, digits, duration >>> 0) | 0, 'lineGenerateDigits');
+    this.signals.generateDigits(hCall, digitMode, digits, duration);
   }
 
-  /** lineMonitorDigits (not on the seam yet): digits arrive as LINE_MONITORDIGITS. */
+  generateTone(hCall: number, toneMode: number, duration: number, tones: readonly LineGenerateTone[]): void {
+    this.signals.generateTone(hCall, toneMode, duration, tones);
+  }
+
   monitorDigits(hCall: number, digitModes: number): void {
-    check(this.api.lineMonitorDigits(hCall >>> 0, digitModes >>> 0) | 0, 'lineMonitorDigits');
+    this.signals.monitorDigits(hCall, digitModes);
   }
 
-  // ---- TEMPORARY STUBS (issue 12, seam commit) ---------------------------------------------------
-  // The issue-12 seam functions are not bound yet: each throws LINEERR_OPERATIONUNAVAIL before touching
-  // TAPI. The win32 helper replaces this whole block with the koffi bindings (§14.1).
-  private notYet(operation: string): never {
-    throw TapiError.of('OPERATIONUNAVAIL', operation, 'not implemented by the win32 provider yet (issue 12 stub)');
+  gatherDigits(hCall: number, digitModes: number, request: LineGatherRequest | null): void {
+    this.signals.gatherDigits(hCall, digitModes, request);
   }
-  accept(_hCall: number, _userUserInfo?: Uint8Array): number { return this.notYet('lineAccept'); }
-  redirect(_hCall: number, _destAddress: string, _countryCode: number): number { return this.notYet('lineRedirect'); }
-  blindTransfer(_hCall: number, _destAddress: string, _countryCode: number): number { return this.notYet('lineBlindTransfer'); }
-  setupTransfer(_hCall: number, _params: LineCallParams | null): number { return this.notYet('lineSetupTransfer'); }
-  completeTransfer(_hCall: number, _hConsultCall: number, _transferMode: number): number { return this.notYet('lineCompleteTransfer'); }
-  hold(_hCall: number): number { return this.notYet('lineHold'); }
-  unhold(_hCall: number): number { return this.notYet('lineUnhold'); }
-  swapHold(_hActiveCall: number, _hHeldCall: number): number { return this.notYet('lineSwapHold'); }
-  generateTone(_hCall: number, _toneMode: number, _duration: number, _tones: readonly LineGenerateTone[]): void { this.notYet('lineGenerateTone'); }
-  gatherDigits(_hCall: number, _digitModes: number, _request: LineGatherRequest | null): void { this.notYet('lineGatherDigits'); }
-  monitorTones(_hCall: number, _tones: readonly LineMonitorTone[] | null): void { this.notYet('lineMonitorTones'); }
-  monitorMedia(_hCall: number, _mediaModes: number): void { this.notYet('lineMonitorMedia'); }
-  setCallPrivilege(_hCall: number, _privilege: number): void { this.notYet('lineSetCallPrivilege'); }
-  setMediaMode(_hCall: number, _mediaModes: number): void { this.notYet('lineSetMediaMode'); }
-  handoff(_hCall: number, _fileName: string | null, _mediaMode: number): void { this.notYet('lineHandoff'); }
-  getAddressCaps(_deviceId: number, _addressId: number, _apiVersion: number): LineAddressCaps { return this.notYet('lineGetAddressCaps'); }
-  setAppPriority(_appFilename: string, _mediaMode: number, _requestMode: number, _priority: number): void { this.notYet('lineSetAppPriority'); }
-  // ---- END TEMPORARY STUBS ----------------------------------------------------------------------
+
+  monitorTones(hCall: number, tones: readonly LineMonitorTone[] | null): void {
+    this.signals.monitorTones(hCall, tones);
+  }
+
+  monitorMedia(hCall: number, mediaModes: number): void {
+    this.signals.monitorMedia(hCall, mediaModes);
+  }
+
+  setCallPrivilege(hCall: number, privilege: number): void {
+    check(this.api.lineSetCallPrivilege(hCall >>> 0, privilege >>> 0) | 0, 'lineSetCallPrivilege');
+  }
+
+  setMediaMode(hCall: number, mediaModes: number): void {
+    check(this.api.lineSetMediaMode(hCall >>> 0, mediaModes >>> 0) | 0, 'lineSetMediaMode');
+  }
+
+  handoff(hCall: number, fileName: string | null, mediaMode: number): void {
+    if (fileName !== null) utf16z(fileName, 'INVALAPPNAME', 'lineHandoff', 'the file name');
+    check(this.api.lineHandoffW(hCall >>> 0, fileName, mediaMode >>> 0) | 0, 'lineHandoff');
+  }
+
+  getAddressCaps(deviceId: number, addressId: number, apiVersion: number): LineAddressCaps {
+    const fixed = addressCapsFixedSize(apiVersion);
+    const { buf, used } = readVariable(fixed, fixed + VARIABLE_ROOM, 'lineGetAddressCaps', (b) =>
+      this.api.lineGetAddressCapsW(this.hLineApp, deviceId >>> 0, addressId >>> 0, apiVersion >>> 0, 0, b),
+    );
+    return parseAddressCaps(buf, used, fixed);
+  }
+
+  /** Persistent and machine-wide, keyed by the exe name (every Node program is node.exe): never called implicitly. */
+  setAppPriority(appFilename: string, mediaMode: number, requestMode: number, priority: number): void {
+    utf16z(appFilename, 'INVALAPPNAME', 'lineSetAppPriority', 'the application file name');
+    const extensionId = new Uint8Array(16); // LINEEXTENSIONID, ignored by TAPI: zeroed
+    check(this.api.lineSetAppPriorityW(appFilename, mediaMode >>> 0, extensionId, requestMode >>> 0, null, priority >>> 0) | 0, 'lineSetAppPriority');
+  }
 
   close(hLine: number): void {
     const h = hLine >>> 0;
@@ -286,6 +377,7 @@ export class Win32Provider implements LineProvider {
     const release = () => {
       for (const entry of this.orphans.values()) for (const b of entry.buffers) this.memory.free(b);
       this.orphans.clear();
+      this.gathers.releaseAll();
     };
     if (pump) pump.whenIdle(release);
     else release();
@@ -302,7 +394,7 @@ export class Win32Provider implements LineProvider {
    * Calls an async TAPI function. Its buffers are freed at once if it is refused synchronously (TAPI keeps
    * no reference then), otherwise kept with the request until its LINE_REPLY (or shutdown).
    */
-  private async(operation: Pending['kind'], buffers: bigint[], request: { hLine: number | undefined; slot?: bigint }, call: () => number): number {
+  private async(operation: string, buffers: bigint[], request: { hLine: number | undefined; slot?: bigint }, call: () => number): number {
     let rc: number;
     try {
       rc = call() | 0;
@@ -363,6 +455,12 @@ export class Win32Provider implements LineProvider {
             return;
           }
         }
+        break;
+      }
+      case LINE_MESSAGE.LINE_GATHERDIGITS: {
+        // TAPI filled the oldest outstanding buffer of the call before queuing this message.
+        const digits = this.gathers.complete(raw.hDevice);
+        if (digits !== undefined) message.gatheredDigits = digits;
         break;
       }
       case LINE_MESSAGE.LINE_APPNEWCALL:

@@ -1,29 +1,34 @@
-// The message pump (tapi-reference.md §8.2): one reader per hLineApp. lineGetMessage runs with
-// koffi's .async (a worker thread) and a finite timeout, at most one in flight, into a stable
-// koffi.alloc'ed LINEMESSAGE; after a message the queue is drained synchronously with timeout 0
-// (bounded per turn, then setImmediate), then the async wait is re-armed. Messages are handed to
-// `deliver` strictly in queue order on the JS thread. lineShutdown wakes the pending read with
-// LINEERR_INVALAPPHANDLE; the buffer is released only once no read is in flight.
+// The message pump (tapi-reference.md §8.2): one reader per hLineApp, on the JS thread. Messages are
+// handed to `deliver` strictly in queue order; the queue is drained synchronously with
+// lineGetMessage(..., 0) (bounded per turn, then setImmediate) into a stable koffi.alloc'ed LINEMESSAGE.
+//
+// What wakes the drain (`mechanism`):
+// - 'event' (default when the library offers it): one RegisterWaitForSingleObject on the USEEVENT
+//   handle (manual reset, signalled while a message is queued) for the life of the pump. Its callback
+//   runs on a Windows thread-pool thread (the fake's own thread on Linux) and reaches JS through one
+//   koffi registered callback per process; koffi holds that thread until the JS side has run, and the
+//   JS side drains the queue, so the event is reset by the time the wait resumes (if a drain stops at
+//   maxPerTurn the event is still set and the wait fires again: the next batch, after other I/O). No
+//   libuv worker is held. A JS-thread poll every `waitMs` keeps the process alive while the app is
+//   initialised (koffi's cross-thread calls do not) and is a second line of defence.
+// - 'async': lineGetMessage.async with a finite timeout on a libuv worker (at most one in flight).
+// stop() unregisters the wait (never blocking: a callback already running finds its pump gone) or lets
+// the in-flight read come back (lineShutdown wakes it); the buffer is released once nothing reads into it.
+import type * as Koffi from 'koffi';
 import { LINEERR } from '../../constants';
-import type { Tapi32 } from './bindings';
+import { waitCallbackType, type Kernel32Wait, type Tapi32 } from './bindings';
 import type { NativeMemory } from './memory';
 import type { LineMessage } from '../../provider';
-import { LINEMESSAGE, LINEMESSAGE_SIZE } from './structs';
-
-// Low DWORD of each LINEMESSAGE field, as an index into a Uint32Array over the buffer (little-endian:
-// x64 and ARM64 Windows, and the Linux fake). low32() of a DWORD_PTR is exactly this word.
-const W_HDEVICE = LINEMESSAGE.hDevice / 4;
-const W_MESSAGEID = LINEMESSAGE.dwMessageID / 4;
-const W_CALLBACKINSTANCE = LINEMESSAGE.dwCallbackInstance / 4;
-const W_PARAM1 = LINEMESSAGE.dwParam1 / 4;
-const W_PARAM2 = LINEMESSAGE.dwParam2 / 4;
-const W_PARAM3 = LINEMESSAGE.dwParam3 / 4;
 
 /** A LINEMESSAGE as read from the buffer; the provider adds `newCall` to a makeCall's LINE_REPLY. */
 export type RawMessage = Omit<LineMessage, 'newCall'>;
 
+export type PumpMechanism = 'event' | 'async';
+
 export interface PumpOptions {
-  /** Timeout of each blocking read, ms. */
+  /** 'event' waits on the USEEVENT handle off the thread pool; 'async' blocks a libuv worker in lineGetMessage. */
+  mechanism?: PumpMechanism;
+  /** 'async': timeout of each blocking read; 'event': period of the JS-thread safety poll. ms. */
   waitMs?: number;
   /** Messages drained synchronously before yielding to the event loop. */
   maxPerTurn?: number;
@@ -33,15 +38,41 @@ export interface PumpOptions {
 
 const OPERATIONFAILED = LINEERR.OPERATIONFAILED | 0;
 const INVALAPPHANDLE = LINEERR.INVALAPPHANDLE | 0;
+const INFINITE = 0xffffffff; // winbase.h
+const WT_EXECUTEDEFAULT = 0x00000000; // winnt.h
+
+/** Pumps waiting on an event, by the id given to RegisterWaitForSingleObject as its context. */
+const waiting = new Map<number, MessagePump>();
+let nextWaitId = 1;
+/** One registered wait callback per koffi instance, for the life of the process (never unregistered, so no race). */
+const registered = new WeakMap<object, unknown>();
+
+function waitCallback(koffi: typeof Koffi): unknown {
+  let cb = registered.get(koffi);
+  if (cb === undefined) {
+    cb = koffi.register((context: unknown) => {
+      const id = typeof context === 'bigint' ? Number(context) : Number(context ?? 0);
+      waiting.get(id)?.signalled();
+    }, koffi.pointer(waitCallbackType(koffi)));
+    registered.set(koffi, cb);
+  }
+  return cb;
+}
 
 export class MessagePump {
   private readonly msg: bigint;
   /** The LINEMESSAGE buffer seen as DWORDs: read in place, no koffi.decode per message. */
   private readonly words: Uint32Array;
+  private readonly w: { hDevice: number; messageId: number; callbackInstance: number; param1: number; param2: number; param3: number };
+  readonly mechanism: PumpMechanism;
+  private readonly wait: Kernel32Wait | null;
+  private readonly waitId: number;
+  private waitHandle: unknown = undefined;
   private inFlight = false;
   private stopped = false;
   private released = false;
   private timer: NodeJS.Timeout | undefined;
+  private poll: NodeJS.Timeout | undefined;
   private immediate: NodeJS.Immediate | undefined;
   private readonly idleWaiters: (() => void)[] = [];
   private readonly waitMs: number;
@@ -49,6 +80,8 @@ export class MessagePump {
   private readonly backoffMs: number;
   /** Errors from lineGetMessage other than timeout / shut down (for diagnostics). */
   lastError: number | undefined;
+  /** Times the event wait fired (mechanism 'event'). */
+  wakeups = 0;
 
   constructor(
     private readonly api: Tapi32,
@@ -56,25 +89,52 @@ export class MessagePump {
     private readonly hLineApp: number,
     private readonly deliver: (message: RawMessage) => void,
     options: PumpOptions = {},
+    private readonly hEvent: unknown = null,
   ) {
     this.waitMs = options.waitMs ?? 500;
     this.maxPerTurn = options.maxPerTurn ?? 1000;
     this.backoffMs = options.backoffMs ?? 250;
-    this.msg = memory.alloc(LINEMESSAGE_SIZE);
-    this.words = new Uint32Array(api.koffi.view(this.msg, LINEMESSAGE_SIZE));
+    const want = options.mechanism ?? 'event';
+    this.wait = want === 'event' && hEvent ? api.kernel32() : null;
+    this.mechanism = this.wait ? 'event' : 'async';
+    this.waitId = nextWaitId++;
+    const layout = api.layout.lineMessage;
+    this.msg = memory.alloc(layout.size);
+    this.words = new Uint32Array(api.koffi.view(this.msg, layout.size));
+    // Low DWORD of each field as an index into the words (Windows is little-endian; so is the fake).
+    this.w = {
+      hDevice: layout.hDevice / 4,
+      messageId: layout.dwMessageID / 4,
+      callbackInstance: layout.dwCallbackInstance / 4,
+      param1: layout.dwParam1 / 4,
+      param2: layout.dwParam2 / 4,
+      param3: layout.dwParam3 / 4,
+    };
   }
 
   start(): void {
-    this.arm();
+    if (this.mechanism === 'event') {
+      waiting.set(this.waitId, this);
+      this.poll = setInterval(() => {
+        if (!this.immediate && !this.timer) this.drain();
+      }, this.waitMs);
+      this.drain();
+    } else {
+      this.arm();
+    }
   }
 
-  /** Stop re-arming. The in-flight read (if any) completes on its own (lineShutdown wakes it). */
+  /** Stop re-arming. An event wait is unregistered; an in-flight read completes on its own (lineShutdown wakes it). */
   stop(): void {
     this.stopped = true;
+    waiting.delete(this.waitId);
+    this.unregisterWait();
     if (this.timer) clearTimeout(this.timer);
     if (this.immediate) clearImmediate(this.immediate);
+    if (this.poll) clearInterval(this.poll);
     this.timer = undefined;
     this.immediate = undefined;
+    this.poll = undefined;
     this.settleIfIdle();
   }
 
@@ -85,8 +145,31 @@ export class MessagePump {
     this.settleIfIdle();
   }
 
+  /** A worker thread is blocked in lineGetMessage (mechanism 'async'). */
   get reading(): boolean {
     return this.inFlight;
+  }
+
+  /** An event wait is registered. */
+  get waiting(): boolean {
+    return this.waitHandle !== undefined;
+  }
+
+  /** Called on the JS thread by the registered wait callback (its thread waits until this returns). */
+  signalled(): void {
+    this.wakeups++;
+    if (this.stopped || this.timer) return;
+    if (this.immediate) clearImmediate(this.immediate); // this call is the continuation now
+    this.drain();
+  }
+
+  private unregisterWait(): void {
+    const handle = this.waitHandle;
+    if (handle === undefined || !this.wait) return;
+    this.waitHandle = undefined;
+    // NULL completion event: returns at once, also from inside the callback; a callback already
+    // running (waiting for the JS thread) then finds no pump for its id.
+    this.wait.UnregisterWaitEx(handle, null);
   }
 
   private settleIfIdle(): void {
@@ -96,8 +179,11 @@ export class MessagePump {
     for (const fn of this.idleWaiters.splice(0)) fn();
   }
 
+  /** Wait for the next message: register the event wait, or issue the async read. */
   private arm(): void {
-    if (this.stopped || this.inFlight) return;
+    if (this.stopped) return;
+    if (this.wait) return this.armWait();
+    if (this.inFlight) return;
     this.inFlight = true;
     try {
       this.api.lineGetMessage.async(this.hLineApp, this.msg, this.waitMs, (err: unknown, result: number) => {
@@ -111,6 +197,14 @@ export class MessagePump {
       this.inFlight = false;
       this.backoff(OPERATIONFAILED);
     }
+  }
+
+  private armWait(): void {
+    if (this.waitHandle !== undefined || !this.wait) return;
+    const out: [unknown] = [null];
+    const ok = this.wait.RegisterWaitForSingleObject(out, this.hEvent, waitCallback(this.api.koffi), BigInt(this.waitId), INFINITE, WT_EXECUTEDEFAULT);
+    if (!ok || !out[0]) return this.backoff(OPERATIONFAILED);
+    this.waitHandle = out[0];
   }
 
   private onResult(rc: number): void {
@@ -148,19 +242,21 @@ export class MessagePump {
     if (this.stopped) return this.settleIfIdle();
     this.timer = setTimeout(() => {
       this.timer = undefined;
-      this.arm();
+      if (this.wait) this.drain();
+      else this.arm();
     }, this.backoffMs);
   }
 
   private dispatch(): void {
     const w = this.words;
+    const i = this.w;
     const message: RawMessage = {
-      hDevice: w[W_HDEVICE],
-      messageId: w[W_MESSAGEID],
-      callbackInstance: w[W_CALLBACKINSTANCE],
-      param1: w[W_PARAM1],
-      param2: w[W_PARAM2],
-      param3: w[W_PARAM3],
+      hDevice: w[i.hDevice],
+      messageId: w[i.messageId],
+      callbackInstance: w[i.callbackInstance],
+      param1: w[i.param1],
+      param2: w[i.param2],
+      param3: w[i.param3],
     };
     this.deliver(message);
   }

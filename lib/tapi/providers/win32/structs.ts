@@ -1,31 +1,51 @@
-// Struct layouts of the TAPI 2.x ABI (tapi-reference.md §3), Windows x64 (= the Linux fake).
-// Offsets tables for the DWORD-only structures (identical on x86 and x64), per-version fixed sizes
-// (§3.1), and koffi.pack() types for the two pointer-bearing structures (created lazily: this module
-// must not load koffi). Fields beyond the fixed part of the negotiated version are never read.
+// Struct layouts of the TAPI 2.x ABI (tapi-reference.md §3). Offsets tables for the DWORD-only
+// structures (identical on x86 and x64), per-version fixed sizes (§3.1), layouts of the two
+// pointer-bearing structures by pointer size (x64/arm64: 8, x86: 4), and koffi.pack() types for them
+// (created lazily: this module must not load koffi). Fields beyond the fixed part of the negotiated version are never read.
 import type * as Koffi from 'koffi';
 import { TAPI_VERSION } from '../../constants';
 
-/** LINEINITIALIZEEXPARAMS (§3.2): pack(1), 28 bytes on x64 (24 on x86). */
-export const LINEINITIALIZEEXPARAMS = {
-  dwTotalSize: 0,
-  dwNeededSize: 4,
-  dwUsedSize: 8,
-  dwOptions: 12,
-  hEvent: 16, // HANDLE union (hEvent / hCompletionPort), pointer-sized
-  dwCompletionKey: 24,
-} as const;
-export const LINEINITIALIZEEXPARAMS_SIZE = 28;
+/** Pointer size of the process: 8 on x64 and arm64, 4 on x86. Windows is always little-endian. */
+export type PointerSize = 4 | 8;
 
-/** LINEMESSAGE (§3.3): 40 bytes on x64; hDevice/dwMessageID are DWORDs, the rest DWORD_PTR. */
-export const LINEMESSAGE = {
-  hDevice: 0,
-  dwMessageID: 4,
-  dwCallbackInstance: 8,
-  dwParam1: 16,
-  dwParam2: 24,
-  dwParam3: 32,
-} as const;
-export const LINEMESSAGE_SIZE = 40;
+/** LINEINITIALIZEEXPARAMS (§3.2): pack(1); 28 bytes on x64, 24 on x86 (the HANDLE union is pointer-sized). */
+export interface LineInitializeExParamsLayout {
+  dwTotalSize: number;
+  dwNeededSize: number;
+  dwUsedSize: number;
+  dwOptions: number;
+  hEvent: number;
+  dwCompletionKey: number;
+  size: number;
+}
+
+/** LINEMESSAGE (§3.3): hDevice/dwMessageID are DWORDs, the rest DWORD_PTR; 40 bytes on x64, 24 on x86. */
+export interface LineMessageLayout {
+  hDevice: number;
+  dwMessageID: number;
+  dwCallbackInstance: number;
+  dwParam1: number;
+  dwParam2: number;
+  dwParam3: number;
+  size: number;
+}
+
+export function lineInitializeExParamsLayout(pointerSize: PointerSize): LineInitializeExParamsLayout {
+  const p = pointerSize;
+  return { dwTotalSize: 0, dwNeededSize: 4, dwUsedSize: 8, dwOptions: 12, hEvent: 16, dwCompletionKey: 16 + p, size: 20 + p };
+}
+
+export function lineMessageLayout(pointerSize: PointerSize): LineMessageLayout {
+  const p = pointerSize;
+  return { hDevice: 0, dwMessageID: 4, dwCallbackInstance: 8, dwParam1: 8 + p, dwParam2: 8 + 2 * p, dwParam3: 8 + 3 * p, size: 8 + 4 * p };
+}
+
+/** The pointer size koffi runs with (never assumed). */
+export function pointerSizeOf(koffi: typeof Koffi): PointerSize {
+  const size = koffi.sizeof('void *');
+  if (size !== 4 && size !== 8) throw new Error(`unsupported pointer size ${size}`);
+  return size;
+}
 
 /** SYSTEMTIME: 8 WORDs. */
 export const SYSTEMTIME = {

@@ -87,6 +87,12 @@ export function parseDevCaps(buf: Uint8Array, used: number, fixed: number, devic
     mediaModes: r.u32(D.dwMediaModes),
     generateDigitModes: r.u32(D.dwGenerateDigitModes),
     monitorDigitModes: r.u32(D.dwMonitorDigitModes),
+    generateToneModes: r.u32(D.dwGenerateToneModes),
+    generateToneMaxNumFreq: r.u32(D.dwGenerateToneMaxNumFreq),
+    monitorToneMaxNumFreq: r.u32(D.dwMonitorToneMaxNumFreq),
+    monitorToneMaxNumEntries: r.u32(D.dwMonitorToneMaxNumEntries),
+    gatherDigitsMinTimeout: r.u32(D.dwGatherDigitsMinTimeout),
+    gatherDigitsMaxTimeout: r.u32(D.dwGatherDigitsMaxTimeout),
     devCapFlags: r.u32(D.dwDevCapFlags),
     maxNumActiveCalls: r.u32(D.dwMaxNumActiveCalls),
     answerMode: r.u32(D.dwAnswerMode),
@@ -95,7 +101,7 @@ export function parseDevCaps(buf: Uint8Array, used: number, fixed: number, devic
     uuiDropSize: r.u32(D.dwUUIDropSize),
     defaultDialParams: r.dialParams(D.DefaultDialParams),
     lineFeatures: r.u32(D.dwLineFeatures), // 1.4+: 0 below (outside the fixed part)
-    partialDial: undefined, // would need LINEADDRESSCAPS; TAPI enforces it itself
+    partialDial: undefined, // in LINEADDRESSCAPS (getAddressCaps); TAPI enforces it itself
   };
 }
 

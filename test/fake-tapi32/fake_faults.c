@@ -1,16 +1,12 @@
-/* Fault injection for the fake Tapi32: see faults.h. Has its own lock: lineGetMessage consults it from
+/* Fault injection for the fake Tapi32: see fake_faults.h. Has its own lock: lineGetMessage consults it from
  * koffi's worker thread while the tests arm it from the JS thread. */
 #define _POSIX_C_SOURCE 200809L
 #include <pthread.h>
 #include <string.h>
 
-#include "faults.h"
+#include "fake_export.h"
+#include "fake_faults.h"
 
-#ifdef _WIN32
-#define EXPORT __declspec(dllexport)
-#else
-#define EXPORT __attribute__((visibility("default")))
-#endif
 #define MAX_FAULTS 16
 
 typedef struct {
@@ -35,7 +31,7 @@ static fault_t *find_fault(const char *fn, int create) {
     return free_slot;
 }
 
-EXPORT void fake_fail_times(const char *functionName, uint32_t count, int32_t lineErr) {
+FAKE_CONTROL void fake_fail_times(const char *functionName, uint32_t count, int32_t lineErr) {
     if (!functionName || !functionName[0]) return;
     pthread_mutex_lock(&g_faults_mu);
     fault_t *f = find_fault(functionName, 1);
@@ -46,7 +42,7 @@ EXPORT void fake_fail_times(const char *functionName, uint32_t count, int32_t li
     pthread_mutex_unlock(&g_faults_mu);
 }
 
-EXPORT uint32_t fake_fault_hits(const char *functionName) {
+FAKE_CONTROL uint32_t fake_fault_hits(const char *functionName) {
     uint32_t hits = 0;
     if (!functionName) return 0;
     pthread_mutex_lock(&g_faults_mu);
@@ -56,7 +52,7 @@ EXPORT uint32_t fake_fault_hits(const char *functionName) {
     return hits;
 }
 
-EXPORT void fake_faults_reset(void) {
+FAKE_CONTROL void fake_faults_reset(void) {
     pthread_mutex_lock(&g_faults_mu);
     memset(g_faults, 0, sizeof g_faults);
     pthread_mutex_unlock(&g_faults_mu);

@@ -1,5 +1,5 @@
 /* Fault injection for the fake Tapi32 (test controls, prefix fake_): make the next N calls of a TAPI
- * function fail with a given LINEERR. Kept apart from fake_tapi32.c, which only calls fake_fault_take()
+ * function fail with a given LINEERR. Kept apart from fake_tapi32.c (built with every fake_*.c), which only calls fake_fault_take()
  * at the start of the functions that support it (lineGetMessage, lineShutdown). */
 #ifndef FAKE_TAPI_FAULTS_H
 #define FAKE_TAPI_FAULTS_H
