@@ -16,7 +16,7 @@ const cache = path.join(root, '.cache', 'wine');
 const pkgs = path.join(cache, 'pkgs');
 const prefix = path.join(cache, 'prefix');
 const NODE_VERSION = '22.23.2';
-const EXTRA_SUITES = ['contract-win32.test.js'];
+const EXTRA_SUITES = ['contract-win32.test.js', 'hardening-win32.test.js'];
 const MOCHA_TIMEOUT_MS = 60000;
 const RUN_TIMEOUT_MS = 15 * 60 * 1000;
 
