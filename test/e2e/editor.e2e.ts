@@ -97,7 +97,7 @@ describe('Node-RED editor in Chromium (e2e)', function () {
   it('npm start serves the editor with example (a) deployed and its nodes showing the open line', async function () {
     // scripts/start.js seeds a fresh user directory with example (a)
     const tab = ofType('tab')[0];
-    await page.locator(`#red-ui-workspace-tabs li.red-ui-tab[id="red-ui-tab-${tab.id}"]`).waitFor();
+    await ed.flowTab(page, tab.id).waitFor();
     for (const n of [...ofType('tapi-make-call'), ...ofType('tapi-call-state')]) {
       await ed.waitForStatus(page, n.id, (s) => s === 'line open');
     }
@@ -426,7 +426,7 @@ describe('Node-RED editor in Chromium (e2e)', function () {
     assert.equal(statusSeen[0], 'line open', 'status before the call');
     assert.equal(statusSeen[statusSeen.length - 1], 'busy', `the outcome stays on the node: ${JSON.stringify(statusSeen)}`);
     console.log(`      make call status during the call: ${statusSeen.join(' -> ')}`);
-    const errorsShown = await page.locator('#red-ui-sidebar-content .red-ui-debug-msg-level-error').count();
+    const errorsShown = await page.locator(ed.inSidebar('.red-ui-debug-msg-level-error')).count();
     assert.equal(errorsShown, 0, 'no error message in the debug sidebar');
   });
 

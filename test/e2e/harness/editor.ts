@@ -1,7 +1,11 @@
-// Helpers that drive the Node-RED 4 editor the way a user does. The selectors come from the editor's
+// Helpers that drive the Node-RED editor (4 and 5) the way a user does. The selectors come from the editor's
 // own DOM (ids such as #red-ui-palette-<category>, [data-palette-type=...], the nodes' SVG groups whose
-// id is the node id) — learnt from page dumps of Node-RED 4.1, not guessed.
+// id is the node id) — learnt from page dumps of Node-RED 4.1 and 5.0, not guessed. What differs between
+// the two (the sidebar, the flow tabs) is in editor-layout.ts.
 import type { Locator, Page } from 'playwright-core';
+import { addFlowTabButton, flowTab, inSidebar, showSidebarTab } from './editor-layout';
+
+export { addFlowTabButton, editorMajorVersion, flowTab, inSidebar, showSidebarTab, SIDEBAR_CONTENT } from './editor-layout';
 
 // Code passed to page.evaluate runs in the page; tsconfig has no DOM lib, so it reaches the page's globals
 // as `(globalThis as any)`.
@@ -137,15 +141,6 @@ export async function closeNotifications(page: Page): Promise<void> {
   });
 }
 
-/** Show a sidebar tab ('info', 'help', 'debug', 'config', 'context') by its icon button. */
-export async function showSidebarTab(page: Page, tab: string): Promise<Locator> {
-  const label = page.locator(`#red-ui-tab-${tab} a.red-ui-tab-label`);
-  if (await label.isVisible()) await label.click();
-  else await page.locator(`#red-ui-tab-${tab}-link-button`).click();
-  await page.locator(`#red-ui-tab-${tab}.active`).waitFor({ state: 'attached' });
-  return page.locator('#red-ui-sidebar-content');
-}
-
 /** Import flow JSON through the editor's import dialog (ctrl-i) into a new flow tab, then place it. */
 export async function importThroughDialog(page: Page, flowJson: string): Promise<void> {
   await page.locator('#red-ui-header-button-sidemenu').click();
@@ -200,7 +195,7 @@ export async function nodeStatus(page: Page, id: string): Promise<string> {
 
 /** Texts of the debug sidebar's messages, oldest first. */
 export async function debugMessages(page: Page): Promise<string[]> {
-  return page.locator('#red-ui-sidebar-content .red-ui-debug-msg').allInnerTexts();
+  return page.locator(inSidebar('.red-ui-debug-msg')).allInnerTexts();
 }
 
 /** Wait until no edit tray is open. */
@@ -212,7 +207,7 @@ export async function waitTrayClosed(page: Page): Promise<void> {
 /** Add a new flow tab with the "+" of the workspace tabs and show it. */
 export async function addFlowTab(page: Page): Promise<string> {
   const before: string = await page.evaluate(() => (globalThis as any).RED.workspaces.active());
-  await page.locator('#red-ui-workspace-tabs-add, #red-ui-workspace .red-ui-tab-button a:has(i.fa-plus)').first().click();
+  await addFlowTabButton(page).click();
   await page.waitForFunction((b) => (globalThis as any).RED.workspaces.active() !== b, before);
   await sleep(300);
   return page.evaluate(() => (globalThis as any).RED.workspaces.active());
@@ -220,7 +215,7 @@ export async function addFlowTab(page: Page): Promise<string> {
 
 /** Show a flow tab by clicking its tab. */
 export async function showFlowTab(page: Page, id: string): Promise<void> {
-  await page.locator(`#red-ui-workspace-tabs li.red-ui-tab[id="red-ui-tab-${id}"] a`).first().click();
+  await flowTab(page, id).locator('a').first().click();
   await page.waitForFunction((i) => (globalThis as any).RED.workspaces.active() === i, id);
   await sleep(200);
 }
@@ -296,7 +291,7 @@ export async function nodesWithErrorStatus(page: Page): Promise<string[]> {
  * like a user. Returns the help panel.
  */
 export async function showHelpFromTree(page: Page, moduleName: string, label: string): Promise<Locator> {
-  const toc = page.locator('#red-ui-sidebar-content .red-ui-sidebar-help-toc');
+  const toc = page.locator(inSidebar('.red-ui-sidebar-help-toc'));
   const moduleRow = toc.locator('.red-ui-treeList-label', { hasText: new RegExp(`^\\s*${moduleName}\\s*$`) }).first();
   await moduleRow.waitFor({ state: 'visible' });
   const moduleItem = moduleRow.locator('xpath=ancestor::li[1]');
@@ -307,7 +302,7 @@ export async function showHelpFromTree(page: Page, moduleName: string, label: st
   }
   await entry.scrollIntoViewIfNeeded();
   await entry.click();
-  const help = page.locator('#red-ui-sidebar-content .red-ui-sidebar-help-stack .red-ui-help').first();
+  const help = page.locator(inSidebar('.red-ui-sidebar-help-stack .red-ui-help')).first();
   await help.locator('.red-ui-help-title', { hasText: label }).waitFor({ state: 'visible' });
   await sleep(200);
   return help;
@@ -315,8 +310,8 @@ export async function showHelpFromTree(page: Page, moduleName: string, label: st
 
 /** Clear the debug sidebar (its "all" clear button). */
 export async function clearDebug(page: Page): Promise<void> {
-  await page.locator('#red-ui-sidebar-content a#red-ui-sidebar-debug-clear, #red-ui-sidebar-content .red-ui-sidebar-header a:has(i.fa-trash)').first().click();
-  await page.locator('#red-ui-sidebar-content .red-ui-debug-msg').first().waitFor({ state: 'detached', timeout: 5000 }).catch(() => undefined);
+  await page.locator('a#red-ui-sidebar-debug-clear').click();
+  await page.locator(inSidebar('.red-ui-debug-msg')).first().waitFor({ state: 'detached', timeout: 5000 }).catch(() => undefined);
 }
 
 /** Start recording every status text a node shows (sampled in the page every 20 ms, consecutive duplicates folded). */
@@ -346,9 +341,9 @@ export async function recordedStatusTexts(page: Page, id: string): Promise<strin
  */
 export async function debugPayloadField(page: Page, debugNodeId: string, field: string): Promise<string[]> {
   return page.evaluate(
-    (args: { id: string; field: string }) => {
+    (args: { id: string; field: string; msgs: string }) => {
       const doc = (globalThis as any).document;
-      const msgs = Array.from(doc.querySelectorAll(`#red-ui-sidebar-content .red-ui-debug-msg.red-ui-debug-msg-node-${args.id}`));
+      const msgs = Array.from(doc.querySelectorAll(args.msgs));
       const out: string[] = [];
       for (const m of msgs as any[]) {
         const header = m.querySelector('.red-ui-debug-msg-object-header');
@@ -364,13 +359,13 @@ export async function debugPayloadField(page: Page, debugNodeId: string, field: 
       }
       return out;
     },
-    { id: debugNodeId, field },
+    { id: debugNodeId, field, msgs: inSidebar(`.red-ui-debug-msg.red-ui-debug-msg-node-${debugNodeId}`) },
   );
 }
 
 /** Delete a flow tab through its edit tray (double-click the tab, Delete). */
 export async function deleteFlowTab(page: Page, tabId: string): Promise<void> {
-  await page.locator(`#red-ui-workspace-tabs li.red-ui-tab[id="red-ui-tab-${tabId}"] a`).first().dblclick();
+  await flowTab(page, tabId).locator('a').first().dblclick();
   await page.locator('.red-ui-tray #node-dialog-delete').waitFor({ state: 'visible' });
   await waitTrayIdle(page);
   await page.locator('.red-ui-tray #node-dialog-delete').click();
@@ -380,8 +375,8 @@ export async function deleteFlowTab(page: Page, tabId: string): Promise<void> {
 
 /** Delete a config node through the config sidebar (double-click its entry, Delete). */
 export async function deleteConfigNode(page: Page, configId: string): Promise<void> {
-  await showSidebarTab(page, 'config');
-  const entry = page.locator('#red-ui-sidebar-content li').filter({ has: page.locator('.red-ui-palette-node-config') });
+  const panel = await showSidebarTab(page, 'config');
+  const entry = panel.locator('li').filter({ has: page.locator('.red-ui-palette-node-config') });
   const target = await entry.evaluateAll(
     (els: any[], id: string) => els.findIndex((e) => (globalThis as any).$(e).data('data-node-id') === id),
     configId,
