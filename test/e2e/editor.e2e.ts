@@ -14,7 +14,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { Page } from 'playwright-core';
 import { launch, shot, dumpDom, outputDir, type BrowserSession, type PageProblem } from './harness/browser';
-import { startNodeRed, repoRoot, type NodeRedServer } from './harness/server';
+import { startNodeRed, repoRoot, nodeRedUnderTest, type NodeRedServer } from './harness/server';
 import * as ed from './harness/editor';
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -92,6 +92,14 @@ describe('Node-RED editor in Chromium (e2e)', function () {
       await server?.stop();
       console.log(`      (e2e run: ${((Date.now() - t0) / 1000).toFixed(1)} s; screenshots in ${path.relative(repoRoot, outputDir)}/)`);
     }
+  });
+
+  it('the editor is the Node-RED under test (NODE_RED_PREFIX, else the devDependency)', async function () {
+    const expected = nodeRedUnderTest().version;
+    const shown: string = await page.evaluate(() => (globalThis as any).RED.settings.version);
+    assert.equal(shown, expected, `the editor reports Node-RED ${shown}`);
+    assert.equal(await ed.editorMajorVersion(page), Number(expected.split('.')[0]));
+    console.log(`      (Node-RED ${shown} on Node ${process.version})`);
   });
 
   it('npm start serves the editor with example (a) deployed and its nodes showing the open line', async function () {

@@ -10,6 +10,16 @@ import * as path from 'node:path';
 
 export const repoRoot = path.resolve(__dirname, '..', '..', '..', '..'); // dist/test/e2e/harness -> repo
 
+/**
+ * The Node-RED that scripts/start.js runs, resolved as it does: the one in NODE_RED_PREFIX's node_modules
+ * (CI's Node-RED 5 leg) or the devDependency.
+ */
+export function nodeRedUnderTest(): { version: string; dir: string } {
+  const from = process.env.NODE_RED_PREFIX ? path.resolve(process.env.NODE_RED_PREFIX) : repoRoot;
+  const pkg = require.resolve('node-red/package.json', { paths: [from] });
+  return { version: String(JSON.parse(fs.readFileSync(pkg, 'utf8')).version), dir: path.dirname(pkg) };
+}
+
 export interface ServerOptions {
   /** Script to run; default scripts/start.js. */
   script?: string;
