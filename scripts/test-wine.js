@@ -113,6 +113,7 @@ try {
     const count = (word) => Number((log.match(new RegExp(`^\\s*(\\d+) ${word}`, 'm')) || [])[1] || 0);
     const finished = /^\s*\d+ passing/m.test(log);
     // Without mocha's summary (killed, crashed): count the spec reporter's lines.
+    // eslint-disable-next-line no-control-regex -- mocha's colour codes
     const passed = finished ? count('passing') : (log.match(/^\s*(\u001b\[\d+m)?[✔√]/gm) || []).length;
     const failedTests = finished ? count('failing') : (log.match(/^\s+\d+\) /gm) || []).length;
     const failed = failedTests + (r.status !== 0 && failedTests === 0 ? 1 : 0);

@@ -178,7 +178,7 @@ export class ExchangeCall {
     let callerId = '';
     let callerIdName = '';
     let calledIdFlags: number;
-    let calledId = '';
+    let calledId: string;
     let calledIdName = '';
     if (this.outbound) {
       if (this.params.callParamFlags & LINECALLPARAMFLAGS.BLOCKID) {
