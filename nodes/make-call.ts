@@ -7,6 +7,7 @@ import { callRef, numberProp, parseDestination, type Destination } from './lib/m
 import type { DoneFn, NodeAPI, NodeDef, NodeMessage, SendFn } from './lib/node-red';
 import type { LineStatusEvent } from './lib/shared-line';
 import { withTimeout } from './lib/shared-line';
+import { readMessageProperty, safeMessage } from './lib/safe-input';
 import { callEndedStatus, callProgressStatus, failMessage, lineStatus, noLineStatus, placingStatus } from './lib/status';
 
 /** Editor defaults; the runtime uses exactly these for properties a flow leaves out. */
@@ -67,7 +68,12 @@ export = function (RED: NodeAPI): void {
     if (node.lineNode) node.lineNode.register(node);
     else node.status(noLineStatus(_));
 
+    /** The destination, read once; msg properties are copied inside a guard (a throwing getter is a validation error). */
     function resolveDestination(msg: NodeMessage): Promise<unknown> {
+      if (destinationType === 'msg') {
+        const read = readMessageProperty(msg, destination);
+        return read.ok ? Promise.resolve(read.value) : Promise.reject(Object.assign(read.error, { hostile: true }));
+      }
       return new Promise((resolve, reject) => {
         try {
           RED.util.evaluateNodeProperty(destination, destinationType, node, msg, (err, value) => (err ? reject(err) : resolve(value)));
@@ -83,6 +89,15 @@ export = function (RED: NodeAPI): void {
       const dest: Destination | undefined = parseDestination(value);
       if (!dest) throw TapiError.of('INVALADDRESS', 'lineMakeCall', 'give the number as a string or as { address }');
       if (dest.address === '') throw TapiError.of('INVALADDRESS', 'lineMakeCall', 'the number is empty');
+      if (dest.address !== null && dest.address.endsWith(';')) {
+        // Partial dialling needs someone to continue the call with lineDial; until a node does, refuse it
+        // rather than leave a call in dial tone holding a call appearance.
+        throw TapiError.of(
+          'INVALADDRESS',
+          'lineMakeCall',
+          "the number ends in ';' (incomplete): make-call dials complete numbers only; dial in parts from a program with call.dial()",
+        );
+      }
       const params: CallParamsOptions = { ...baseParams, ...(dest.params as CallParamsOptions | undefined) };
       let countryCode = dest.countryCode;
       if (countryCode === undefined && countryCodeProp !== '') countryCode = Number(countryCodeProp);
@@ -126,7 +141,17 @@ export = function (RED: NodeAPI): void {
         done();
         return;
       }
-      place(msg, send, done).catch((err: unknown) => failMessage(node, _, err, done));
+      place(msg, send, done).catch((err: unknown) => {
+        if ((err as { hostile?: boolean } | null)?.hostile) {
+          // The message itself cannot be read: never hand it back to Node-RED (done(err) would clone it).
+          const error = err as Error;
+          node.status({ fill: 'red', shape: 'ring', text: _('tapi-line.status.error', { code: 'VALIDATION' }) });
+          node.error(error, safeMessage(msg, error));
+          done();
+          return;
+        }
+        failMessage(node, _, err, done);
+      });
     });
 
     node.on('close', (_removed: boolean, done: () => void) => {

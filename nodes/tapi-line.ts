@@ -4,9 +4,8 @@ import type { ExpressLikeRequest, ExpressLikeResponse, NodeAPI, NodeDef } from '
 import { lineConfig, type LineUser, type TapiLineNode } from './lib/line-node';
 import { SharedLine, type LineStatusEvent } from './lib/shared-line';
 import { lineStatus } from './lib/status';
-import { acquireTapi, type ProviderChoice } from './lib/tapi-registry';
-
-const PROVIDERS: readonly ProviderChoice[] = ['auto', 'simulator', 'win32'];
+import { acquireTapi } from './lib/tapi-registry';
+import { parseLinesQuery, type LinesQuery } from './lib/admin-query';
 
 function describeLine(d: LineDevice) {
   return {
@@ -75,10 +74,14 @@ export = function (RED: NodeAPI): void {
   try {
     if (RED.httpAdmin && RED.auth) {
       RED.httpAdmin.get('/tapi-line/lines', RED.auth.needsPermission('tapi-line.read'), (req: ExpressLikeRequest, res: ExpressLikeResponse) => {
-        const asked = String(req.query.provider ?? 'auto');
-        const provider = (PROVIDERS.includes(asked as ProviderChoice) ? asked : 'auto') as ProviderChoice;
-        const timeScale = Number(req.query.timeScale ?? 1);
-        const simulatorTimeScale = Number.isFinite(timeScale) && timeScale >= 0 ? timeScale : 1;
+        let query: LinesQuery;
+        try {
+          query = parseLinesQuery(req.query);
+        } catch (err) {
+          res.status(400).json({ error: (err as Error).message, code: 'ERR_TAPI_VALIDATION' });
+          return;
+        }
+        const { provider, simulatorTimeScale } = query;
         acquireTapi({ provider, simulatorTimeScale }).then(
           async (lease) => {
             try {
@@ -88,7 +91,7 @@ export = function (RED: NodeAPI): void {
             }
           },
           (err: Error & { code?: string }) => {
-            res.status(503).json({ provider, code: err.code ?? 'ERR_TAPI_UNAVAILABLE', message: err.message });
+            res.status(503).json({ provider, error: err.message, code: err.code ?? 'ERR_TAPI_UNAVAILABLE', message: err.message });
           },
         ).catch((err: unknown) => {
           RED.log.warn(`tapi-line: listing lines failed: ${String(err)}`);

@@ -91,7 +91,7 @@ fs.mkdirSync(buildDir, { recursive: true });
 if (!fs.existsSync(header) || fs.readFileSync(header, 'utf8') !== generated) fs.writeFileSync(header, generated);
 
 // ---- compile ------------------------------------------------------------------------------------
-const libSources = ['fake_tapi32.c', 'tapi_abi.h', 'tapi_structs.h', 'fake_control.h'].map((f) => path.join(dir, f));
+const libSources = ['fake_tapi32.c', 'faults.c', 'tapi_abi.h', 'tapi_structs.h', 'fake_control.h', 'faults.h'].map((f) => path.join(dir, f));
 const flags = ['-std=c11', '-Wall', '-Wextra', '-Werror', '-O2', '-g', '-pthread'];
 
 function mtime(f) {
@@ -114,7 +114,7 @@ if (upToDate(lib, libInputs)) {
 } else {
   run([...flags, '-fPIC', '-shared', '-fvisibility=hidden', '-I', buildDir, '-I', dir,
     '-Wl,-z,nodelete', '-Wl,--no-undefined', '-Wl,-soname,libtapi32.so',
-    '-o', lib, path.join(dir, 'fake_tapi32.c')]);
+    '-o', lib, path.join(dir, 'fake_tapi32.c'), path.join(dir, 'faults.c')]);
   console.log(`build-fake-tapi32: built ${path.relative(root, lib)}`);
 }
 

@@ -3,6 +3,9 @@ import { EventEmitter } from 'node:events';
 import { randomUUID } from 'node:crypto';
 import { LINECALLORIGIN, LINECALLPARTYID, LINECALLREASON, nameOf } from './constants';
 import { TapiError } from './errors';
+import { retryCleanup } from './cleanup';
+import { stateList, timeoutMs as timeoutOf } from './options';
+import { OutgoingDigits } from './outgoing';
 import type { LineCallInfo, LineCallStatus } from './provider';
 import type { CallInfoSummary, CallStateEvent, PrivilegeName } from './types';
 import type { Line } from './line';
@@ -32,6 +35,8 @@ export interface CallHost {
   /** Call control and digits / tones / media (call-control.ts, call-signals.ts). */
   readonly control: CallControl;
   readonly signals: CallSignals;
+  /** A cleanup function failed after its retries: report it ('cleanuperror'). */
+  cleanupFailed(operation: string, error: unknown): void;
 }
 
 const ENDED_WAIT_MS = 10_000;
@@ -48,9 +53,13 @@ export class Call extends EventEmitter {
   info: CallInfoSummary;
   /** True once the handle was deallocated (or died with its line): no operation is possible. */
   deallocated = false;
-  /** The digits dialled so far on this call (makeCall and every dial), for the dial policy. */
-  dialled = '';
+  /**
+   * Every request that sends digits on this call (dial; later transfer, redirect, consultation dial) goes
+   * through here: one at a time, each judged by the line's dial policy with the digits accepted before it.
+   */
+  readonly outgoing: OutgoingDigits;
   private readonly host: CallHost;
+  private releasing?: Promise<void>;
 
   constructor(host: CallHost, line: Line, handle: number, privilege: PrivilegeName, info: CallInfoSummary) {
     super();
@@ -59,6 +68,15 @@ export class Call extends EventEmitter {
     this.handle = handle;
     this.privilege = privilege;
     this.info = info;
+    this.outgoing = new OutgoingDigits(
+      () => line.policy,
+      () => line.device.capabilities,
+    );
+  }
+
+  /** The number dialled so far (makeCall and every accepted dial); ends in `;` while incomplete. */
+  get dialled(): string {
+    return this.outgoing.dialled.replace(/;(?!$)/g, '');
   }
 
   /** Idle or deallocated: the call is over. */
@@ -94,7 +112,7 @@ export class Call extends EventEmitter {
   /** lineGetCallInfoW, fresh from the provider; also refreshes `info`. */
   getInfo(): LineCallInfo {
     const raw = this.host.getCallInfo(this);
-    this.info = summarizeCallInfo(raw, this.info.address);
+    this.info = summarizeCallInfo(raw, this.info.address, this.info.address === undefined);
     return raw;
   }
 
@@ -107,7 +125,15 @@ export class Call extends EventEmitter {
    * Resolves with the first event (already in the history or still to come) whose state is one of `states`;
    * rejects with LINEERR_INVALCALLHANDLE if the handle goes away first, or on timeout.
    */
-  waitFor(states: string[], timeoutMs = 0): Promise<CallStateEvent> {
+  waitFor(wanted: string[], timeout?: number): Promise<CallStateEvent> {
+    let states: string[];
+    let timeoutMs: number;
+    try {
+      states = stateList(wanted);
+      timeoutMs = timeoutOf(timeout, 'waitFor timeout');
+    } catch (error) {
+      return Promise.reject(error);
+    }
     const seen = this.history.find((e) => states.includes(e.state));
     if (seen) return Promise.resolve(seen);
     if (this.deallocated) return Promise.reject(TapiError.of('INVALCALLHANDLE', 'waitFor', 'call already deallocated'));
@@ -141,9 +167,18 @@ export class Call extends EventEmitter {
 
   /**
    * Everything an owner must do to be finished with a call: drop it unless idle, wait for idle (bounded),
-   * deallocate. Never rejects: a call that is already gone is simply released.
+   * deallocate. A call that is already gone is simply released. A failing lineDeallocateCall is retried
+   * (bounded); if it still fails, release rejects with its TapiError and the Tapi reports it as 'cleanuperror'
+   * (the handle then goes back to TAPI at the latest with lineClose / lineShutdown).
    */
-  async release(): Promise<void> {
+  release(): Promise<void> {
+    this.releasing ??= this.doRelease().finally(() => {
+      this.releasing = undefined;
+    });
+    return this.releasing;
+  }
+
+  private async doRelease(): Promise<void> {
     if (this.deallocated) return;
     if (this.state !== 'idle' && this.privilege === 'owner') {
       let timer: NodeJS.Timeout | undefined;
@@ -155,16 +190,18 @@ export class Call extends EventEmitter {
         timer = setTimeout(resolve, ENDED_WAIT_MS);
       });
       // Dropping can fail legitimately (already idle, line closed) or never be answered by a broken provider:
-      // either way, deallocating below still frees the handle, so release never hangs or rejects.
+      // either way, deallocating below still frees the handle, so release never hangs.
       await Promise.race([dropped.catch(() => undefined), bounded]);
       clearTimeout(timer);
     }
-    if (!this.deallocated) {
-      try {
-        this.deallocate();
-      } catch {
-        // The handle may have died with its line (LINE_CLOSE); nothing else to free.
-      }
+    if (this.deallocated) return;
+    try {
+      await retryCleanup(() => {
+        if (!this.deallocated) this.deallocate();
+      });
+    } catch (error) {
+      this.host.cleanupFailed('lineDeallocateCall', error);
+      throw error;
     }
   }
 
@@ -278,7 +315,11 @@ function party(flags: number, value: string, want: number): string | undefined {
   return flags & want ? value : undefined;
 }
 
-export function summarizeCallInfo(raw: LineCallInfo, address?: string): CallInfoSummary {
+/**
+ * `address`: what this app dialled. `foreign` (a call another app or line placed): the address is taken from
+ * LINECALLINFO instead — the called id, else the displayable address.
+ */
+export function summarizeCallInfo(raw: LineCallInfo, address?: string, foreign = false): CallInfoSummary {
   const detail = originName(raw.origin);
   const summary: CallInfoSummary = {
     origin: isInbound(detail) ? 'inbound' : detail === 'unavail' ? 'unknown' : detail,
@@ -287,6 +328,10 @@ export function summarizeCallInfo(raw: LineCallInfo, address?: string): CallInfo
     callId: raw.callId,
   };
   if (address !== undefined) summary.address = address;
+  else if (foreign && summary.origin === 'outbound') {
+    const dialled = raw.calledId || raw.displayableAddress;
+    if (dialled) summary.address = dialled;
+  }
   const A = LINECALLPARTYID.ADDRESS;
   const N = LINECALLPARTYID.NAME;
   const set = (key: keyof CallInfoSummary, v: string | undefined) => {

@@ -13,6 +13,14 @@
  * A string with several destinations (CRLF) is allowed only if every destination is. The match is always
  * anchored: the pattern must describe the whole number, not a part of it.
  *
+ * Deny patterns are matched against every number the network may read out of the string (dial-tails.ts):
+ * the whole number, every tail after a dialling modifier (`W , @ $ ! P T` and the `;` between the parts of
+ * a partial dial), each of those after a leading vertical service code (`*` or `#`, 2-3 digits, optionally
+ * closed by `#`) and after the line's outside-line access code (`accessCode`, e.g. `9`). With deny `1900.`:
+ * `9W19005550100`, `9,1-900-555-0100`, `*6719005550100`, `*82 1-900-555-0100`, `#31#19005550100`,
+ * `5550100!19005550100` are all refused, and with access code `9` so is `919005550100`. Allow patterns
+ * keep matching the whole number.
+ *
  * Pattern syntax (Asterisk-style):
  *
  * | in a pattern | matches |
@@ -46,6 +54,8 @@
  */
 import { TapiError, TapiValidationError } from './errors';
 import { digitsOf, parseAddress } from './address';
+import { dialReadings } from './dial-tails';
+import { unsafeRegExpReason } from './safe-regexp';
 import type { DialPolicyOptions } from './types';
 
 interface CompiledPattern {
@@ -99,6 +109,8 @@ function compile(pattern: unknown): CompiledPattern {
   if (trimmed.length >= 2 && trimmed.startsWith('/') && trimmed.endsWith('/')) {
     const body = trimmed.slice(1, -1);
     if (body === '') throw fail(pattern, 'empty regular expression');
+    const unsafe = unsafeRegExpReason(body);
+    if (unsafe) throw fail(pattern, `refused regular expression: ${unsafe}`);
     try {
       return { source, full: new RegExp(`^(?:${body})$`) };
     } catch (error) {
@@ -149,11 +161,14 @@ function compileList(list: unknown, name: string): CompiledPattern[] {
 export class DialPolicy {
   private readonly allow: CompiledPattern[];
   private readonly deny: CompiledPattern[];
+  /** The outside-line access code deny patterns also look behind ('' = none). */
+  readonly accessCode: string;
 
   constructor(options: DialPolicyOptions = {}) {
     if (options === null || typeof options !== 'object') throw new TapiValidationError('dial policy options must be an object');
     this.allow = compileList(options.allow, 'allow');
     this.deny = compileList(options.deny, 'deny');
+    this.accessCode = accessCodeOf(options.accessCode);
   }
 
   /** True when the policy restricts nothing. */
@@ -174,9 +189,17 @@ export class DialPolicy {
       return;
     }
     for (const destination of parsed.destinations) {
-      const digits = digitsOf(destination.number);
-      if (!this.allowsDigits(digits)) throw blocked(operation);
+      if (!this.allowsNumber(destination.number)) throw blocked(operation);
     }
+  }
+
+  /**
+   * One complete number as written, possibly put together from the parts of a partial dial (`555;0100`):
+   * throws LINEERR_ADDRESSBLOCKED unless allowed. No syntax check: the parts were checked when sent.
+   */
+  checkNumber(number: string, operation = 'lineDial'): void {
+    if (digitsOf(number) === '') return; // nothing dialled: the provider refuses it, the policy has nothing to judge
+    if (!this.allowsNumber(number)) throw blocked(operation);
   }
 
   /** check() as a boolean: false for blocked and for invalid addresses. */
@@ -196,17 +219,36 @@ export class DialPolicy {
    * of them. The allow list cannot be judged before the number is complete: call check() then.
    */
   checkPartial(accumulated: string, operation = 'lineDial'): void {
-    const digits = digitsOf(String(accumulated ?? ''));
+    const readings = dialReadings(String(accumulated ?? ''), this.accessCode);
     for (const pattern of this.deny) {
-      if (pattern.full.test(digits) || (pattern.stem && pattern.stem.test(digits))) throw blocked(operation);
+      for (const digits of readings) {
+        if (pattern.full.test(digits) || (pattern.stem && pattern.stem.test(digits))) throw blocked(operation);
+      }
     }
   }
 
-  /** The policy applied to digits as digitsOf() returns them. */
-  allowsDigits(digits: string): boolean {
-    if (this.deny.some((p) => p.full.test(digits))) return false;
-    return this.allow.length === 0 || this.allow.some((p) => p.full.test(digits));
+  /** One complete DialableNumber (as written): no deny pattern matches any reading, and allow matches the whole. */
+  allowsNumber(number: string): boolean {
+    const readings = dialReadings(number, this.accessCode);
+    if (this.deny.some((p) => readings.some((digits) => p.full.test(digits)))) return false;
+    return this.allow.length === 0 || this.allow.some((p) => p.full.test(digitsOf(number)));
   }
+
+  /** The policy applied to digits as digitsOf() returns them (no modifiers left to look behind). */
+  allowsDigits(digits: string): boolean {
+    return this.allowsNumber(digits);
+  }
+}
+
+const ACCESS_CODE = /^[0-9*#]{1,8}$/;
+
+function accessCodeOf(value: unknown): string {
+  if (value === undefined || value === null || value === '') return '';
+  const text = typeof value === 'number' && Number.isSafeInteger(value) && value >= 0 ? String(value) : value;
+  if (typeof text !== 'string' || !ACCESS_CODE.test(text.trim())) {
+    throw new TapiValidationError(`invalid outside-line access code ${JSON.stringify(value)}: 1 to 8 of 0-9 * #`);
+  }
+  return text.trim();
 }
 
 function blocked(operation: string): TapiError {

@@ -53,3 +53,6 @@ export type {
   GeneratedTone,
   Scenario,
 } from './providers/simulator';
+export { dialReadings } from './dial-tails';
+export { OutgoingDigits, type OutgoingRequest } from './outgoing';
+export type { CleanupFailure } from './cleanup';

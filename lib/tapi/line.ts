@@ -2,6 +2,7 @@
 import { EventEmitter } from 'node:events';
 import type { AddressCaps } from './address-caps';
 import type { Call } from './call';
+import { DialToneWatch } from './dial-tone-watch';
 import type { DialPolicy } from './dial-policy';
 import type { LineDevice } from './line-device';
 import type { MakeCallOptions, PrivilegeName } from './types';
@@ -19,7 +20,9 @@ export interface LineHost {
  * when the line is closed by the provider ('provider'), by TAPI re-initialisation ('reinit'), or could not
  * come back after it ('removed': the device is gone; 'reopen-failed': lineOpen refused, with the TapiError);
  * 'reopen' after re-initialisation reopened it; 'digit' (call, { digit, mode, at }) for every digit of a call
- * whose digits are monitored.
+ * whose digits are monitored; 'dialtonetimeout' (call) when the line drops a call of ours
+ * left in dial tone or dialling with no request for longer than its dial-tone timeout (the call emits
+ * 'dialtonetimeout' too, before it is dropped).
  */
 export class Line extends EventEmitter {
   /** The device as last read (re-read after TAPI re-initialisation). */
@@ -31,6 +34,10 @@ export class Line extends EventEmitter {
   readonly mediaModes: number;
   readonly policy: DialPolicy;
   readonly countryCode: number;
+  /** ms a call of ours may wait in dial tone / dialling with nothing sent (0 = never). */
+  readonly dialToneTimeoutMs: number;
+  /** Drops calls left in dial tone (fed by Tapi with every call state). */
+  readonly dialToneWatch: DialToneWatch;
   hLine: number;
   /** False once closed (by close(), LINE_CLOSE, or shutdown). */
   isOpen = true;
@@ -49,6 +56,7 @@ export class Line extends EventEmitter {
       mediaModes: number;
       policy: DialPolicy;
       countryCode: number;
+      dialToneTimeoutMs?: number;
     },
   ) {
     super();
@@ -61,6 +69,11 @@ export class Line extends EventEmitter {
     this.mediaModes = init.mediaModes;
     this.policy = init.policy;
     this.countryCode = init.countryCode;
+    this.dialToneTimeoutMs = init.dialToneTimeoutMs ?? 30_000;
+    this.dialToneWatch = new DialToneWatch(this.dialToneTimeoutMs, (call) => {
+      call.emit('dialtonetimeout');
+      this.emit('dialtonetimeout', call);
+    });
   }
 
   get deviceId(): number {

@@ -1,5 +1,6 @@
 // openTapi: pick a provider, initialise TAPI on it, read the line devices.
 import { TapiValidationError } from './errors';
+import { optionsObject } from './options';
 import { DEFAULT_API_VERSIONS, Tapi } from './tapi';
 import type { LineProvider } from './provider';
 import type { SimulatorControls, SimulatorOptions } from './providers/simulator/options';
@@ -49,7 +50,8 @@ function providerFactory(kind: 'simulator' | 'win32', options: OpenTapiOptions, 
  * Initialise TAPI: `provider` 'auto' is win32 on Windows and the simulated exchange elsewhere.
  * Rejects with a TapiError (e.g. LINEERR_NODRIVER for win32 off Windows without libraryPath).
  */
-export async function openTapi(options: OpenTapiOptions = {}): Promise<OpenedTapi> {
+export async function openTapi(tapiOptions?: OpenTapiOptions): Promise<OpenedTapi> {
+  const options = optionsObject<OpenTapiOptions>(tapiOptions, 'openTapi options');
   const kind = resolveProvider(options.provider);
   const low = options.apiVersions?.low ?? DEFAULT_API_VERSIONS.low;
   const high = options.apiVersions?.high ?? DEFAULT_API_VERSIONS.high;

@@ -3,6 +3,8 @@
 import { EventEmitter } from 'node:events';
 import {
   LINECALLINFOSTATE,
+  LINECALLSTATE,
+  LINECALLSTATE_MASK,
   LINECALLPRIVILEGE,
   LINEDEVSTATE,
   LINEMEDIAMODE,
@@ -22,9 +24,11 @@ import type { OperationContext } from './operation-context';
 import { Line, type LineHost } from './line';
 import { toLineDevice, type LineDevice } from './line-device';
 import { RequestTable } from './requests';
+import { optionsObject, userUserInfo } from './options';
+import { attemptsOf, retryCleanup, type CleanupFailure } from './cleanup';
 import { makeStateEvent, privilegeName } from './state-event';
 import type { LineCallInfo, LineCallStatus, LineMessage, LineProvider } from './provider';
-import type { MakeCallOptions, OpenLineOptions, PrivilegeName } from './types';
+import type { CallStateEvent, MakeCallOptions, OpenLineOptions, PrivilegeName } from './types';
 
 const MAX_STRAY_HANDLES = 1024;
 const STATUS_MESSAGES =
@@ -53,7 +57,8 @@ interface StrayMessages {
 
 /**
  * Events: 'linecreate' (LineDevice), 'lineremove' (LineDevice), 'reinit' (after TAPI was re-initialised),
- * 'listenererror' (error thrown by one of your listeners; it never reaches the provider).
+ * 'listenererror' (error thrown by one of your listeners; it never reaches the provider), 'cleanuperror'
+ * (CleanupFailure: lineDeallocateCall, lineClose or lineShutdown still failed after its retries).
  */
 export class Tapi extends EventEmitter implements LineHost, CallHost {
   readonly provider: 'simulator' | 'win32';
@@ -142,7 +147,8 @@ export class Tapi extends EventEmitter implements LineHost, CallHost {
 
   // ---- lines ------------------------------------------------------------------------------------
 
-  async openLine(deviceIdOrName: number | string, options: OpenLineOptions = {}): Promise<Line> {
+  async openLine(deviceIdOrName: number | string, lineOptions?: OpenLineOptions): Promise<Line> {
+    const options = optionsObject<OpenLineOptions>(lineOptions, 'openLine options');
     this.assertRunning('lineOpen');
     const device = this.findDevice(deviceIdOrName);
     const { names, mask } = privilegesOf(options.privileges);
@@ -150,10 +156,11 @@ export class Tapi extends EventEmitter implements LineHost, CallHost {
     const policy = new DialPolicy(options.dialPolicy ?? {});
     const countryCode = options.countryCode ?? 0;
     checkCountryCode(countryCode, 'lineOpen');
+    const dialToneTimeoutMs = dialToneTimeoutOf(options.dialToneTimeout);
     const instance = this.nextInstance++;
     const hLine = this.impl.open(device.deviceId, device.apiVersion, instance, mask, mediaModes);
     this.enableStatusMessages(hLine, device);
-    const line = new Line(this, { device, instance, hLine, privileges: names, privilegeMask: mask, mediaModes, policy, countryCode });
+    const line = new Line(this, { device, instance, hLine, privileges: names, privilegeMask: mask, mediaModes, policy, countryCode, dialToneTimeoutMs });
     this.registerLine(line);
     return line;
   }
@@ -170,23 +177,33 @@ export class Tapi extends EventEmitter implements LineHost, CallHost {
   private async doCloseLine(line: Line): Promise<void> {
     if (!line.isOpen) return;
     // Drop what we own so that closing never leaves a live call behind; monitored handles just go back.
-    await Promise.all(line.calls.map((call) => call.release()));
+    // A call that cannot be deallocated is reported by release(); lineClose below gives its handle back.
+    await Promise.allSettled(line.calls.map((call) => call.release()));
     this.requests.cancel((op) => TapiError.of('INVALLINEHANDLE', op, 'the line was closed before the reply'), line.instance);
+    let failure: unknown;
     if (line.isOpen) {
+      const hLine = line.hLine;
       try {
-        this.impl.close(line.hLine);
-      } catch {
-        // Already closed by the provider (LINE_CLOSE raced us): nothing left to close.
+        // Already closed by the provider (LINE_CLOSE raced us) counts as closed.
+        await retryCleanup(() => {
+          if (this.running && this.linesByHandle.get(hLine) === line) this.impl.close(hLine);
+        });
+      } catch (error) {
+        failure = error;
+        this.cleanupFailed('lineClose', error);
       }
       this.forgetLine(line);
     }
     this.closing.delete(line);
+    // The line is unusable either way; TAPI gets it back with lineShutdown at the latest.
+    if (failure) throw failure;
   }
 
   // ---- calls ------------------------------------------------------------------------------------
 
-  async makeCall(line: Line, address: string | null, options: MakeCallOptions = {}): Promise<Call> {
+  async makeCall(line: Line, address: string | null, callOptions?: MakeCallOptions): Promise<Call> {
     const operation = 'lineMakeCall';
+    const options = optionsObject<MakeCallOptions>(callOptions, 'makeCall options');
     this.assertRunning(operation);
     if (!line.isOpen) throw TapiError.of('INVALLINEHANDLE', operation, 'the line is closed');
     if (address !== null && typeof address !== 'string') {
@@ -201,7 +218,7 @@ export class Tapi extends EventEmitter implements LineHost, CallHost {
       const hCall = reply.newCall ?? 0;
       if (!hCall) throw TapiError.of('OPERATIONFAILED', operation, 'the provider reported success without a call handle');
       const call = this.adoptCall(line, hCall, 'owner', { origin: 'outbound', originDetail: 'outbound', address: address ?? '' });
-      call.dialled = address ?? '';
+      call.outgoing.dialled = address ?? '';
       return call;
     });
   }
@@ -210,33 +227,51 @@ export class Tapi extends EventEmitter implements LineHost, CallHost {
     const operation = 'lineDial';
     this.assertCall(call, operation);
     if (typeof address !== 'string') throw TapiError.of('INVALADDRESS', operation, 'the address must be a string');
-    const accumulated = call.dialled.replace(/;$/, '') + address;
-    if (address !== '') this.checkDialString(call.line, address, accumulated, operation);
-    else call.line.policy.check(accumulated, operation);
     const cc = countryCode ?? call.line.countryCode;
     checkCountryCode(cc, operation);
-    const id = this.impl.dial(call.handle, address, cc);
-    await this.requests.track(id, operation, call.line.instance, () => {
-      call.dialled = accumulated;
+    // One dial at a time per call, each judged with the digits of every dial accepted before it.
+    await call.outgoing.send({ operation, address, kind: 'append' }, async () => {
+      this.assertCall(call, operation);
+      const id = this.impl.dial(call.handle, address, cc);
+      await this.requests.track(id, operation, call.line.instance, () => undefined);
     });
   }
 
-  async drop(call: Call, userUserInfo?: Uint8Array): Promise<void> {
+  async drop(call: Call, uui?: Uint8Array): Promise<void> {
     this.assertCall(call, 'lineDrop');
-    const id = this.impl.drop(call.handle, userUserInfo);
+    const id = this.impl.drop(call.handle, userUserInfo(uui, 'lineDrop'));
     await this.requests.track(id, 'lineDrop', call.line.instance, () => undefined);
   }
 
-  async answer(call: Call, userUserInfo?: Uint8Array): Promise<void> {
+  async answer(call: Call, uui?: Uint8Array): Promise<void> {
     this.assertCall(call, 'lineAnswer');
-    const id = this.impl.answer(call.handle, userUserInfo);
+    const id = this.impl.answer(call.handle, userUserInfo(uui, 'lineAnswer'));
     await this.requests.track(id, 'lineAnswer', call.line.instance, () => undefined);
   }
 
   deallocate(call: Call): void {
     this.assertCall(call, 'lineDeallocateCall');
-    this.impl.deallocateCall(call.handle);
+    try {
+      this.impl.deallocateCall(call.handle);
+    } catch (error) {
+      // A handle the provider no longer knows is not held any more: forget it as well.
+      if (!(error instanceof TapiError && error.code === 'LINEERR_INVALCALLHANDLE')) throw error;
+    }
     this.forgetCall(call);
+  }
+
+  /** A cleanup function still failed after its retries: 'cleanuperror', or a process warning without a listener. */
+  cleanupFailed(operation: string, error: unknown): void {
+    const failure: CleanupFailure = { operation, error: error instanceof Error ? error : new Error(String(error)), attempts: attemptsOf(error) };
+    if (this.listenerCount('cleanuperror') > 0) {
+      try {
+        this.emit('cleanuperror', failure);
+      } catch (listenerError) {
+        this.report(listenerError);
+      }
+    } else {
+      process.emitWarning(`${operation} failed after ${failure.attempts} attempts: ${failure.error.message}`, 'TapiCleanupWarning');
+    }
   }
 
   getCallInfo(call: Call): LineCallInfo {
@@ -259,7 +294,7 @@ export class Tapi extends EventEmitter implements LineHost, CallHost {
 
   private async doShutdown(): Promise<void> {
     if (this.reinitializing) await this.reinitializing.catch(() => undefined);
-    await Promise.all([...this.openLines.values()].map((line) => this.closeLine(line)));
+    await Promise.allSettled([...this.openLines.values()].map((line) => this.closeLine(line)));
     this.running = false;
     this.stopProvider('TAPI was shut down');
     this.flush();
@@ -312,13 +347,16 @@ export class Tapi extends EventEmitter implements LineHost, CallHost {
   }
 
   private applyState(call: Call, m: LineMessage): void {
-    const event = makeStateEvent(m.param1, m.param2, m.param3, call.state);
+    const first = firstForeignState(this.impl, call, m);
+    if (first === 'duplicate') return;
+    const event = first ?? makeStateEvent(m.param1, m.param2, m.param3, call.state);
     call.state = event.state;
     call.mode = event.mode;
     if (event.privilege) call.privilege = event.privilege;
     call.history.push(event);
     const line = call.line;
     this.post(() => {
+      line.dialToneWatch.observe(call, event);
       line.emit('callstate', call, event);
       call.emit('state', event);
     });
@@ -336,7 +374,7 @@ export class Tapi extends EventEmitter implements LineHost, CallHost {
     if (!call) return;
     const changed = flagNames(LINECALLINFOSTATE, m.param1).map((n) => n.toLowerCase());
     try {
-      call.info = summarizeCallInfo(this.impl.getCallInfo(call.handle), call.info.address);
+      call.info = summarizeCallInfo(this.impl.getCallInfo(call.handle), call.info.address, call.info.address === undefined);
     } catch {
       // The handle may be going away; the previous info stays.
     }
@@ -378,7 +416,7 @@ export class Tapi extends EventEmitter implements LineHost, CallHost {
   private adoptForeignCall(line: Line, hCall: number, privilege: PrivilegeName): Call {
     let info: Call['info'] = { origin: 'unknown' };
     try {
-      info = summarizeCallInfo(this.impl.getCallInfo(hCall));
+      info = summarizeCallInfo(this.impl.getCallInfo(hCall), undefined, true);
     } catch {
       // Info may not be ready yet; LINE_CALLINFO will refresh it.
     }
@@ -428,6 +466,7 @@ export class Tapi extends EventEmitter implements LineHost, CallHost {
   /** The line is gone at the provider: its handle and every call handle on it are void. */
   private forgetLine(line: Line): void {
     line.isOpen = false;
+    line.dialToneWatch.stop();
     this.openLines.delete(line.instance);
     if (this.linesByHandle.get(line.hLine) === line) this.linesByHandle.delete(line.hLine);
     for (const call of line.calls) this.forgetCall(call);
@@ -548,9 +587,10 @@ export class Tapi extends EventEmitter implements LineHost, CallHost {
   private stopProvider(reason: string): void {
     this.requests.cancel((op) => TapiError.of('INVALAPPHANDLE', op, reason));
     try {
+      // A provider retries lineShutdown itself (it cannot be called again once it has let go of its state).
       this.impl.shutdown();
     } catch (error) {
-      this.report(error);
+      this.cleanupFailed('lineShutdown', error);
     }
     for (const line of [...this.openLines.values()]) this.forgetLine(line);
     this.stray.clear();
@@ -566,7 +606,7 @@ export class Tapi extends EventEmitter implements LineHost, CallHost {
 
   private async doReinitialize(): Promise<void> {
     const lines = [...this.openLines.values()];
-    await Promise.all(lines.map((line) => this.closeLine(line)));
+    await Promise.allSettled(lines.map((line) => this.closeLine(line)));
     for (const line of lines) this.post(() => line.emit('close', 'reinit'));
     this.running = false;
     this.stopProvider('TAPI is re-initialising');
@@ -599,8 +639,47 @@ export class Tapi extends EventEmitter implements LineHost, CallHost {
   }
 }
 
+const foreignFirst = new WeakMap<Call, { stateValue: number; modeValue: number }>();
+
+/**
+ * A call we did not place may first be seen with LINECALLSTATE_UNKNOWN (a monitor told of a call already in
+ * progress): its real state is then read from LINECALLSTATUS. The state message that follows with the same
+ * state is the same fact and is dropped ('duplicate').
+ */
+function firstForeignState(impl: LineProvider, call: Call, m: LineMessage): CallStateEvent | 'duplicate' | undefined {
+  const seen = foreignFirst.get(call);
+  if (seen) {
+    foreignFirst.delete(call);
+    if (call.history.length === 1 && seen.stateValue === (m.param1 & LINECALLSTATE_MASK) && seen.modeValue === m.param2 >>> 0) return 'duplicate';
+    return undefined;
+  }
+  if (call.history.length > 0 || call.info.origin === 'outbound' && call.privilege === 'owner') return undefined;
+  if ((m.param1 & LINECALLSTATE_MASK) !== LINECALLSTATE.UNKNOWN) return undefined;
+  let status: LineCallStatus;
+  try {
+    status = impl.getCallStatus(call.handle);
+  } catch {
+    return undefined;
+  }
+  const stateValue = status.callState & LINECALLSTATE_MASK;
+  if (!stateValue || stateValue === LINECALLSTATE.UNKNOWN || stateValue === LINECALLSTATE.IDLE || (stateValue & (stateValue - 1)) !== 0) return undefined;
+  const event = makeStateEvent(stateValue, status.callStateMode, m.param3, null);
+  foreignFirst.set(call, { stateValue, modeValue: status.callStateMode >>> 0 });
+  return event;
+}
+
 function delay(ms: number): Promise<void> {
   return new Promise((resolve) => setTimeout(resolve, ms));
+}
+
+const DEFAULT_DIAL_TONE_TIMEOUT_S = 30;
+
+function dialToneTimeoutOf(value: unknown): number {
+  if (value === undefined) return DEFAULT_DIAL_TONE_TIMEOUT_S * 1000;
+  if (typeof value !== 'number' || !Number.isFinite(value) || value < 0) {
+    throw new TapiValidationError('dialToneTimeout must be a number of seconds >= 0 (0 = never)');
+  }
+  return value * 1000;
 }
 
 function checkCountryCode(value: unknown, operation: string): void {

@@ -6,6 +6,8 @@ export type PrivilegeName = 'none' | 'monitor' | 'owner';
 export interface DialPolicyOptions {
   allow?: string[];
   deny?: string[];
+  /** Outside-line access code dialled before external numbers (e.g. '9'): deny patterns also look behind it. */
+  accessCode?: string;
 }
 
 export interface OpenLineOptions {
@@ -15,6 +17,11 @@ export interface OpenLineOptions {
   dialPolicy?: DialPolicyOptions;
   /** Country code used when makeCall/dial get none (0 = the provider's default). */
   countryCode?: number;
+  /**
+   * Seconds a call of ours may stay in dial tone or dialling with no request in flight before the line
+   * drops it (it emits 'dialtonetimeout' on the line and the call first). Default 30; 0 = never.
+   */
+  dialToneTimeout?: number;
 }
 
 /** User-facing call parameters; every field optional, TAPI defaults (3.1 kHz voice) when absent. */

@@ -60,6 +60,7 @@ export class CallTracker {
   start(): void {
     this.call.on('state', this.onState);
     this.call.on('deallocated', this.onDeallocated);
+    this.call.on('dialtonetimeout', this.onDialToneTimeout);
     if (this.options.sendWhen === 'placed') this.sendNow(false);
     if (this.options.noAnswerTimeout > 0) {
       this.noAnswerTimer = setTimeout(() => this.hangUp('noanswertimeout'), this.options.noAnswerTimeout * 1000);
@@ -115,6 +116,11 @@ export class CallTracker {
     }
   };
 
+  /** The line drops the call: it waited in dial tone / dialling with nothing sent for too long. */
+  private readonly onDialToneTimeout = (): void => {
+    this.hangUp('dialtonetimeout');
+  };
+
   private readonly onDeallocated = (): void => {
     if (this.finishedFlag) return;
     const over = this.call.history.some((e) => e.state === 'disconnected' || e.state === 'idle');
@@ -140,7 +146,23 @@ export class CallTracker {
   }
 
   private release(): void {
-    this.releasing ??= this.call.release().catch(() => undefined);
+    // Finished once released, even if the handle could not be given back (release() reports that): a call
+    // that cannot be deallocated must not leave the node waiting for an end that never comes.
+    this.releasing ??= this.call.release().then(
+      () => this.finishIfReleased(),
+      () => this.finishIfReleased(),
+    );
+  }
+
+  private finishIfReleased(): void {
+    if (this.finishedFlag) return;
+    if (!this.call.deallocated && !this.call.ended) {
+      if (this.localEnd === undefined) {
+        this.localEnd = 'dropped';
+        this.localEndIndex = this.call.history.length;
+      }
+    }
+    this.finish();
   }
 
   private finish(): void {
@@ -150,6 +172,7 @@ export class CallTracker {
     this.clear('stuckTimer');
     this.call.off('state', this.onState);
     this.call.off('deallocated', this.onDeallocated);
+    this.call.off('dialtonetimeout', this.onDialToneTimeout);
     const payload = this.payload(true);
     if (!this.sent) this.sendNow(true, payload);
     this.events.finished(payload);

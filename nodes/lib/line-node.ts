@@ -26,6 +26,8 @@ export const LINE_DEFAULTS = {
   dialPolicyAllow: '',
   dialPolicyDeny: '',
   countryCode: '',
+  accessCode: '',
+  dialToneTimeout: 30,
   simulatorTimeScale: 1,
 };
 
@@ -45,8 +47,13 @@ export function lineConfig(def: Record<string, unknown>): SharedLineConfig {
     provider,
     line,
     privileges: parsePrivileges(def.privileges ?? LINE_DEFAULTS.privileges),
-    dialPolicy: { allow: parseLines(def.dialPolicyAllow), deny: parseLines(def.dialPolicyDeny) },
+    dialPolicy: {
+      allow: parseLines(def.dialPolicyAllow),
+      deny: parseLines(def.dialPolicyDeny),
+      accessCode: def.accessCode === undefined || def.accessCode === null ? LINE_DEFAULTS.accessCode : String(def.accessCode).trim(),
+    },
     countryCode: Math.floor(numberProp(def.countryCode, 0)),
+    dialToneTimeout: numberProp(def.dialToneTimeout, LINE_DEFAULTS.dialToneTimeout),
     simulatorTimeScale: numberProp(def.simulatorTimeScale, LINE_DEFAULTS.simulatorTimeScale),
   };
 }

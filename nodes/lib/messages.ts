@@ -1,8 +1,8 @@
 // Message shaping and call outcomes, from a call's state history. No Node-RED import.
-import type { Call, CallStateEvent } from '../../lib/tapi';
+import { TapiError, type Call, type CallStateEvent } from '../../lib/tapi';
 
 /** Why this app ended a call itself (none when the network or the far end ended it). */
-export type LocalEnd = 'noanswertimeout' | 'maxduration' | 'dropped' | 'lineclosed';
+export type LocalEnd = 'noanswertimeout' | 'maxduration' | 'dropped' | 'lineclosed' | 'dialtonetimeout';
 
 export interface CallSummary {
   outcome: string | null;
@@ -142,15 +142,27 @@ export interface Destination {
   params?: Record<string, unknown>;
 }
 
+/**
+ * A JS number as a dialled number: only a non-negative safe integer says which digits to dial. -5550100,
+ * 5550101.9, 1e21 or 2^53 + 1 would dial other digits than the ones written: LINEERR_INVALADDRESS.
+ */
+export function numberAddress(value: number): string {
+  if (!Number.isSafeInteger(value) || value < 0 || Object.is(value, -0)) {
+    throw TapiError.of('INVALADDRESS', 'lineMakeCall', `the number ${String(value)} is not a whole number from 0 to 2^53-1: give it as a string`);
+  }
+  return String(value);
+}
+
+/** Throws TapiError LINEERR_INVALADDRESS for a number that is not a non-negative safe integer. */
 export function parseDestination(value: unknown): Destination | undefined {
   if (typeof value === 'string') return { address: value.trim() };
-  if (typeof value === 'number' && Number.isFinite(value)) return { address: String(value) };
+  if (typeof value === 'number') return { address: numberAddress(value) };
   if (value && typeof value === 'object' && !Array.isArray(value) && !Buffer.isBuffer(value)) {
     const o = value as Record<string, unknown>;
     const raw = o.address ?? o.number ?? o.destination;
     let address: string | null;
     if (typeof raw === 'string') address = raw.trim();
-    else if (typeof raw === 'number' && Number.isFinite(raw)) address = String(raw);
+    else if (typeof raw === 'number') address = numberAddress(raw);
     else if (raw === null) address = null;
     else return undefined;
     const dest: Destination = { address };

@@ -13,9 +13,12 @@ export interface SharedLineConfig extends ProviderConfig {
   /** Device id or name; '' = the first line. */
   line: string;
   privileges: PrivilegeName[];
-  dialPolicy: { allow: string[]; deny: string[] };
+  /** accessCode: the outside-line access code deny patterns look behind ('' = none). */
+  dialPolicy: { allow: string[]; deny: string[]; accessCode?: string };
   /** 0 = the provider's default. */
   countryCode: number;
+  /** Seconds a call of ours may wait in dial tone with nothing dialled before the line drops it (0 = never). Default 30. */
+  dialToneTimeout?: number;
 }
 
 export interface LineStatusEvent {
@@ -54,7 +57,8 @@ const ORPHAN_END_MS = 15000;
 
 /**
  * Events: 'status' (LineStatusEvent) on every change; 'callstate' (call, event) for every call on the line;
- * 'call' (call) for calls the app did not place; 'lineclose' (reason) when the open line went away.
+ * 'call' (call) for calls the app did not place; 'lineclose' (reason) when the open line went away;
+ * 'cleanuperror' ({ operation, error, attempts }) when giving a handle back to TAPI kept failing.
  * Never emits 'error'.
  */
 export class SharedLine extends EventEmitter {
@@ -198,11 +202,14 @@ export class SharedLine extends EventEmitter {
       } else {
         target = wanted;
       }
-      return await tapi.openLine(target, {
+      const line = await tapi.openLine(target, {
         privileges: this.config.privileges,
         dialPolicy: this.config.dialPolicy,
         countryCode: this.config.countryCode,
+        dialToneTimeout: this.config.dialToneTimeout ?? 30,
       });
+      this.watchCleanup(tapi);
+      return line;
     } catch (err) {
       // Give the Tapi back so a broken initialisation (REINIT, removed provider) is not kept alive.
       const lease = this.lease;
@@ -210,6 +217,20 @@ export class SharedLine extends EventEmitter {
       await lease?.release();
       throw err;
     }
+  }
+
+  private readonly onCleanupError = (failure: { operation: string; error: Error; attempts: number }) => {
+    this.log(`${failure.operation} failed after ${failure.attempts} attempts: ${failure.error.message}`);
+    this.emit('cleanuperror', failure);
+  };
+  private cleanupTapi?: Tapi;
+
+  /** Failed cleanups (lineDeallocateCall, lineClose, lineShutdown) are logged and re-emitted as 'cleanuperror'. */
+  private watchCleanup(tapi: Tapi): void {
+    if (this.cleanupTapi === tapi) return;
+    this.cleanupTapi?.off('cleanuperror', this.onCleanupError);
+    this.cleanupTapi = tapi;
+    tapi.on('cleanuperror', this.onCleanupError);
   }
 
   private scheduleReopen(): void {
@@ -307,6 +328,8 @@ export class SharedLine extends EventEmitter {
     const lease = this.lease;
     this.lease = undefined;
     if (lease) await withTimeout(lease.release(), CLOSE_WAIT_MS).catch(() => undefined);
+    this.cleanupTapi?.off('cleanuperror', this.onCleanupError);
+    this.cleanupTapi = undefined;
     if (!this.closed) this.setState('idle');
   }
 }

@@ -24,6 +24,7 @@
 
 #include "tapi_abi.h"
 #include "fake_control.h"
+#include "faults.h"
 #include "scenarios.h" /* generated: FAKE_DIAL_TIMING_*, fake_scenarios[], fake_default_scenario */
 
 #define EXPORT __attribute__((visibility("default")))
@@ -1081,6 +1082,8 @@ EXPORT int32_t lineShutdown(uint32_t hLineApp) {
     enter();
     app_t *a = find_app(hLineApp);
     if (!a) return leave(LINEERR_INVALAPPHANDLE);
+    int32_t fault;
+    if (fake_fault_take("lineShutdown", &fault)) return leave(fault);
     for (int i = 0; i < MAX_LINES; i++)
         if (g_lines[i].used && g_lines[i].app == hLineApp) close_line_locked(&g_lines[i], 0);
     for (int i = 0; i < MAX_REQS; i++)
@@ -1423,6 +1426,11 @@ EXPORT int32_t lineMakeCallW(uint32_t hLine, uint32_t *lphCall, const char16_t *
         }
         r->lphCall = lphCall;
         r->hcall = h->h;
+        /* Like TAPI: the device's other monitoring lines get a monitor handle to the call (issue 10). */
+        for (int i = 0; i < MAX_LINES; i++)
+            if (&g_lines[i] != l && g_lines[i].used && g_lines[i].dev == l->dev && (g_lines[i].priv & LINECALLPRIVILEGE_MONITOR) &&
+                find_app(g_lines[i].app))
+                hcall_new(pc, g_lines[i].h, LINECALLPRIVILEGE_MONITOR);
         rc = accept_request(r);
     }
 out:
@@ -1525,6 +1533,8 @@ EXPORT int32_t lineGetMessage(uint32_t hLineApp, LINEMESSAGE *lpMessage, uint32_
     app_t *a = find_app(hLineApp);
     if (!a) return leave(LINEERR_INVALAPPHANDLE);
     if (!lpMessage) return leave(misused(LINEERR_INVALPOINTER));
+    int32_t fault;
+    if (fake_fault_take("lineGetMessage", &fault)) return leave(fault);
     if (a->readers > 0) misuse(); /* §8.1: exactly one reader per hLineApp */
     a->readers++;
     struct timespec deadline;
@@ -1945,6 +1955,7 @@ EXPORT int32_t fake_post_burst(uint32_t hLineApp, uint32_t count) {
 }
 
 EXPORT void fake_reset(void) {
+    fake_faults_reset();
     enter();
     for (int i = 0; i < MAX_APPS; i++) {
         app_t *a = &g_apps[i];

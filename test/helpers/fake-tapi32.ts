@@ -42,6 +42,10 @@ export interface FakeControl {
   lastDestAddress(): string | null;
   setLineName(deviceId: number, name: string | null): number;
   postBurst(hLineApp: number, count: number): number;
+  /** The next `count` calls of `functionName` (lineGetMessage, lineShutdown) fail with `lineErr`; 0 disarms. */
+  failTimes(functionName: 'lineGetMessage' | 'lineShutdown', count: number, lineErr: string | number): void;
+  /** How many calls of `functionName` an armed failTimes fault has failed since the last reset. */
+  faultHits(functionName: string): number;
   reset(): void;
 }
 
@@ -86,6 +90,8 @@ export function loadFakeControl(): FakeControl {
     setName: lib.func('int32_t fake_set_line_name(uint32_t, str16)'),
     burst: lib.func('int32_t fake_post_burst(uint32_t, uint32_t)'),
     reset: lib.func('void fake_reset(void)'),
+    failTimes: lib.func('void fake_fail_times(str, uint32_t, int32_t)'),
+    faultHits: lib.func('uint32_t fake_fault_hits(str)'),
   };
   control = {
     setTimeScale: (scale) => f.setTimeScale(scale),
@@ -121,6 +127,8 @@ export function loadFakeControl(): FakeControl {
     },
     setLineName: (deviceId, name) => f.setName(deviceId, name) | 0,
     postBurst: (hLineApp, count) => f.burst(hLineApp >>> 0, count >>> 0) | 0,
+    failTimes: (fn, count, lineErr) => f.failTimes(fn, count >>> 0, lineErrValue(lineErr)),
+    faultHits: (fn) => f.faultHits(fn) >>> 0,
     reset: () => f.reset(),
   };
   return control;

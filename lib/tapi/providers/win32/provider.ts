@@ -25,6 +25,9 @@ import { utf16z } from './strings';
 import { FIXED_SIZE, LINEINITIALIZEEXPARAMS_SIZE } from './structs';
 import { parseCallInfo, parseCallStatus, parseDevCaps, readVariable } from './varstruct';
 
+/** lineShutdown is tried this many times before its failure is reported. */
+const SHUTDOWN_ATTEMPTS = 4;
+
 export interface Win32ProviderOptions {
   /** The Tapi32 library to load. Default 'Tapi32.dll' on Windows; required elsewhere (tests give the fake). */
   libraryPath?: string;
@@ -264,9 +267,15 @@ export class Win32Provider implements LineProvider {
     this.handler = undefined;
     const pump = this.pump;
     pump?.stop();
+    let failure: TapiError | undefined;
     if (this.hLineApp) {
       // Wakes the pending lineGetMessage with LINEERR_INVALAPPHANDLE; cancels every request.
-      this.api.lineShutdown(this.hLineApp);
+      // A failure is retried a few times, then reported to the caller (the model reports 'cleanuperror').
+      for (let attempt = 0; attempt < SHUTDOWN_ATTEMPTS; attempt++) {
+        const rc = this.api.lineShutdown(this.hLineApp) | 0;
+        failure = rc < 0 && rc !== (LINEERR.INVALAPPHANDLE | 0) ? Object.assign(new TapiError(rc, 'lineShutdown'), { attempts: attempt + 1 }) : undefined;
+        if (!failure) break;
+      }
     }
     for (const [id, entry] of this.pending) this.orphans.set(id, entry);
     this.pending.clear();
@@ -280,6 +289,7 @@ export class Win32Provider implements LineProvider {
     };
     if (pump) pump.whenIdle(release);
     else release();
+    if (failure) throw failure;
   }
 
   // ---- internals --------------------------------------------------------------------------------

@@ -1,0 +1,4 @@
+import { describeHardening } from './contract/hardening';
+import { simulatorHarness } from './harness/simulator';
+
+describeHardening(simulatorHarness);
