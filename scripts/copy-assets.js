@@ -1,8 +1,10 @@
 'use strict';
 // Node-RED looks for a node's .html, locales/ and icons/ beside its runtime .js file,
-// so the editor assets are copied next to the compiled nodes in dist/nodes.
+// so the editor assets are copied next to the compiled nodes in dist/nodes; the editor's copy of the
+// dial-policy compiler goes to resources/ (see bundle-dial-policy.js).
 const fs = require('fs');
 const path = require('path');
+const { bundleDialPolicy } = require('./bundle-dial-policy');
 
 const root = path.join(__dirname, '..');
 const src = path.join(root, 'nodes');
@@ -20,3 +22,4 @@ function copy(from, to) {
 
 fs.mkdirSync(dest, { recursive: true });
 copy(src, dest);
+bundleDialPolicy(path.join(root, 'dist', 'lib', 'tapi'), path.join(root, 'resources', 'tapi-dial-policy.js'));

@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 'use strict';
-// npm start: runs Node-RED 4 on 127.0.0.1 with this package loaded and example 01 deployed on the simulator,
+// npm start: runs Node-RED 4 on 127.0.0.1 with this package installed (copied, not linked) and example 01 deployed on the simulator,
 // in a user directory inside the repo that git ignores (.node-red-user/). It builds nothing: `npm start`
 // runs the build first.
 //
@@ -83,33 +83,65 @@ module.exports = {
   return file;
 }
 
-function linkPackage(userDir) {
+// Node-RED loads the package from <userDir>/node_modules: a copy of what `npm pack` ships (package.json
+// "files"), refreshed on every start, so the user directory never contains a link back to the repository.
+// Runtime dependencies are linked to the repository's node_modules (they hold no link back either).
+function packageFiles() {
+  const pkg = JSON.parse(fs.readFileSync(path.join(root, 'package.json'), 'utf8'));
+  const toRegExp = (pattern) =>
+    new RegExp(
+      '^' +
+        pattern
+          .replace(/\/$/, '/**')
+          .replace(/[.+^${}()|[\]\\]/g, '\\$&')
+          .replace(/\*\*\//g, '\u0000')
+          .replace(/\*\*/g, '.*')
+          .replace(/\*/g, '[^/]*')
+          .replace(/\u0000/g, '(?:.*/)?') +
+        '$',
+    );
+  const patterns = pkg.files.map((f) => (fs.existsSync(path.join(root, f)) && fs.statSync(path.join(root, f)).isDirectory() ? f.replace(/\/?$/, '/') : f)).map(toRegExp);
+  const out = ['package.json', 'README.md', 'LICENSE'];
+  const walk = (rel) => {
+    for (const entry of fs.readdirSync(path.join(root, rel), { withFileTypes: true })) {
+      const file = rel ? `${rel}/${entry.name}` : entry.name;
+      if (entry.isDirectory()) {
+        if (entry.name !== 'node_modules' && !entry.name.startsWith('.')) walk(file);
+      } else if (patterns.some((p) => p.test(file)) && !out.includes(file)) {
+        out.push(file);
+      }
+    }
+  };
+  walk('');
+  return { pkg, files: out };
+}
+
+function installPackage(userDir) {
   const modules = path.join(userDir, 'node_modules');
-  fs.mkdirSync(modules, { recursive: true });
-  const link = path.join(modules, 'node-red-contrib-tapi');
-  let existing;
-  try {
-    existing = fs.lstatSync(link);
-  } catch {
-    existing = undefined;
+  const target = path.join(modules, 'node-red-contrib-tapi');
+  fs.rmSync(target, { recursive: true, force: true }); // also an old symlink from earlier versions of this script
+  const { pkg, files } = packageFiles();
+  for (const file of files) {
+    fs.mkdirSync(path.dirname(path.join(target, file)), { recursive: true });
+    fs.copyFileSync(path.join(root, file), path.join(target, file));
   }
-  if (existing) {
-    if (existing.isSymbolicLink() && fs.realpathSync(link) === fs.realpathSync(root)) return;
-    fs.rmSync(link, { recursive: true, force: true });
+  for (const dep of Object.keys(pkg.dependencies || {})) {
+    const link = path.join(target, 'node_modules', dep);
+    fs.mkdirSync(path.dirname(link), { recursive: true });
+    fs.symlinkSync(path.join(root, 'node_modules', dep), link, process.platform === 'win32' ? 'junction' : 'dir');
   }
-  fs.symlinkSync(root, link, process.platform === 'win32' ? 'junction' : 'dir');
   // Node-RED lists the modules a user directory uses in its package.json.
   const pkgFile = path.join(userDir, 'package.json');
-  let pkg = { name: 'node-red-project', description: 'node-red-contrib-tapi development user directory', version: '0.0.1', private: true, dependencies: {} };
+  let project = { name: 'node-red-project', description: 'node-red-contrib-tapi development user directory', version: '0.0.1', private: true, dependencies: {} };
   if (fs.existsSync(pkgFile)) {
     try {
-      pkg = JSON.parse(fs.readFileSync(pkgFile, 'utf8'));
+      project = JSON.parse(fs.readFileSync(pkgFile, 'utf8'));
     } catch {
       // rewrite a broken one
     }
   }
-  pkg.dependencies = { ...(pkg.dependencies || {}), 'node-red-contrib-tapi': `file:${root}` };
-  fs.writeFileSync(pkgFile, JSON.stringify(pkg, null, 2) + '\n');
+  project.dependencies = { ...(project.dependencies || {}), 'node-red-contrib-tapi': pkg.version };
+  fs.writeFileSync(pkgFile, JSON.stringify(project, null, 2) + '\n');
 }
 
 function seedFlows(userDir) {
@@ -123,13 +155,14 @@ function main() {
     console.error('dist/ is missing: run `npm run build` (npm start does it for you).');
     process.exit(1);
   }
-  const redJs = require.resolve('node-red/red.js', { paths: [root] });
+  // NODE_RED_PREFIX: a folder whose node_modules holds another Node-RED (CI's Node-RED 5 leg).
+  const redJs = require.resolve('node-red/red.js', { paths: [process.env.NODE_RED_PREFIX ? path.resolve(process.env.NODE_RED_PREFIX) : root] });
   fs.mkdirSync(options.userDir, { recursive: true });
   const settings = writeSettings(options.userDir, options.port, options.host);
-  linkPackage(options.userDir);
+  installPackage(options.userDir);
   seedFlows(options.userDir);
 
-  const args = [redJs, '--userDir', options.userDir, '--settings', settings, '--port', String(options.port)];
+  const args = ['--require', path.join(__dirname, 'node-red-real-version.js'), redJs, '--userDir', options.userDir, '--settings', settings, '--port', String(options.port)];
   const child = spawn(process.execPath, args, {
     cwd: options.userDir,
     env: { ...process.env, PORT: String(options.port) },

@@ -6,7 +6,8 @@ import { activeTapis, registrySnapshot, settled } from '../nodes/lib/tapi-regist
 
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 export const helper: any = require('node-red-node-test-helper');
-helper.init(require.resolve('node-red'));
+// NODE_RED_PREFIX: a folder whose node_modules holds the Node-RED to test against (CI's 3.1 and 5 legs).
+helper.init(require.resolve('node-red', process.env.NODE_RED_PREFIX ? { paths: [process.env.NODE_RED_PREFIX] } : undefined));
 
 export const tapiLineNode = require('../nodes/tapi-line') as (RED: unknown) => void;
 export const makeCallNode = require('../nodes/make-call') as (RED: unknown) => void;

@@ -28,6 +28,7 @@ import type { LineMessage } from '../lib/tapi/provider';
 import { SimulatorProvider } from '../lib/tapi/providers/simulator';
 import { HandleCounter, RequestIds } from '../lib/tapi/providers/simulator/ids';
 import { Scheduler } from '../lib/tapi/providers/simulator/scheduler';
+import { captureWarnings } from './helpers/capture-warnings';
 
 const OWNER = LINECALLPRIVILEGE.OWNER;
 const MONITOR = LINECALLPRIVILEGE.MONITOR;
@@ -1045,10 +1046,7 @@ describe('simulator provider', function () {
       const p = new SimulatorProvider({ timeScale: 0 });
       providers.push(p);
       const seen: number[] = [];
-      const warnings: string[] = [];
-      const onWarning = (w: Error) => warnings.push(w.message);
-      process.on('warning', onWarning);
-      try {
+      const { warnings } = await captureWarnings(async () => {
         p.initialize('thrower', (m) => {
           seen.push(m.messageId);
           if (seen.length === 1) throw new Error('listener bug');
@@ -1057,11 +1055,12 @@ describe('simulator provider', function () {
         p.makeCall(h, '5550104', 0, null);
         await settle(p);
         await turn();
-      } finally {
-        process.off('warning', onWarning);
-      }
+      });
       assert.equal(seen.length, 5);
-      assert.ok(warnings.some((w) => w.includes('listener bug')));
+      assert.deepEqual(
+        warnings.map((w) => w.message.split('\n')[0]),
+        ['tapi simulator: the message handler threw: Error: listener bug'],
+      );
     });
   });
 
