@@ -10,7 +10,26 @@ export const NS = {
   line: 'node-red-contrib-tapi/tapi-line:tapi-line.',
   makeCall: 'node-red-contrib-tapi/make-call:make-call.',
   callState: 'node-red-contrib-tapi/call-state:call-state.',
+  callControl: 'node-red-contrib-tapi/call-control:call-control.',
+  digits: 'node-red-contrib-tapi/digits:digits.',
+  simulate: 'node-red-contrib-tapi/simulate:simulate.',
 } as const;
+
+/** Status text kept under 20 characters (the label of an action may be long in some locales). */
+function short(text: string): string {
+  return text.length > 19 ? text.slice(0, 18) + '…' : text;
+}
+
+/** While an action runs (yellow ring). */
+export function runningStatus(_: Translate, action: string): NodeStatus {
+  return { fill: 'yellow', shape: 'ring', text: short(_(NS.callControl + 'status.running', { action })) };
+}
+
+/** The status of a node that acts on calls: the last action and its result (ok, or the error's code). */
+export function actionStatus(_: Translate, action: string, err: unknown): NodeStatus {
+  if (!err) return { fill: 'green', shape: 'dot', text: short(_(NS.callControl + 'status.ok', { action })) };
+  return { fill: 'red', shape: 'ring', text: short(_(NS.callControl + 'status.failed', { action, code: shortCode(err) })) };
+}
 
 /** 'LINEERR_ADDRESSBLOCKED' -> 'ADDRESSBLOCKED', at most 16 characters so the status stays short. */
 export function shortCode(err: unknown): string {
