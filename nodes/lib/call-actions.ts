@@ -191,7 +191,7 @@ async function consult(call: Call, destination: string, timeoutMs: number): Prom
     await other.dial(destination);
     const reached = await whileLive(call, 'consult', other.waitFor(['connected', 'busy', 'disconnected', 'idle'], timeoutMs));
     if (reached.state !== 'connected') {
-      throw TapiError.of('OPERATIONFAILED', op, `the consultation call to ${destination} ended (${reached.mode ?? reached.state}) before it was answered`);
+      throw TapiError.of('OPERATIONFAILED', op, `the consultation call to ${destination} ended (${reached.state === 'busy' ? 'busy' : reached.mode ?? reached.state}) before it was answered`);
     }
     return { call, other };
   } catch (err) {
