@@ -4,7 +4,7 @@
 //   npm run bench -- --runs=3          fewer runs
 //   npm run bench -- --profile         also CPU-profile the measured paths (extra runs, not in the figures)
 //                                      into bench/profiles/ and print where the time goes
-//   npm run bench -- --only=pump,heap  some sections (pump, model, growth, heap, nodered)
+//   npm run bench -- --only=pump,heap  some sections (pump, model, growth, digits, heap, nodered)
 //
 // Prints a table and writes bench/results.json: { machine, figures: [{ name, value, unit, baseline,
 // ratio, target, met }] }. Every section runs in its own Node process; the whole bench is bounded
@@ -19,6 +19,7 @@ import { printSummary } from './profile-summary';
 import type { PumpResult } from './sections/pump';
 import type { GrowthResult, ThroughputResult } from './sections/model';
 import type { HeapResult } from './sections/heap';
+import type { DigitsResult } from './sections/digits';
 import type { NodeRedRun } from './sections/nodered';
 
 export interface Figure {
@@ -39,7 +40,7 @@ interface Machine {
   date: string;
 }
 
-const SECTIONS = ['pump', 'model', 'growth', 'heap', 'nodered'] as const;
+const SECTIONS = ['pump', 'model', 'growth', 'digits', 'heap', 'nodered'] as const;
 type SectionName = (typeof SECTIONS)[number];
 
 function option(name: string): string | undefined {
@@ -171,6 +172,27 @@ function main(): void {
     const overheadHi = median(growth.lib[hi]) - median(growth.raw[hi]);
     notes.push(`growth: lib/tapi's own share of a call (lib - raw) ${overheadLo.toFixed(1)} µs at ${lo} up, ${overheadHi.toFixed(1)} µs at ${hi} up (one simulated line with 10,000 call appearances for every size)`);
   }
+
+  // ---- 2c. digits: far-end digit -> 'digit' event, vs far-end hang-up -> 'state' event, same run ----
+  step('digits', () => {
+    const kinds: Array<'simulator' | 'win32'> = ['simulator', 'win32'];
+    for (const kind of kinds) {
+      let d: DigitsResult;
+      try {
+        d = runSection<DigitsResult>('digits', { kind, runs: String(runs), calls: kind === 'simulator' ? '300' : '100' }, { timeoutMs: 90_000, env });
+      } catch (error) {
+        if (kind === 'simulator') throw error;
+        notes.push(`digits on win32: not measured (${(error as Error).message}); needs the fake Tapi32's issue-12 controls`);
+        continue;
+      }
+      const where = kind === 'simulator' ? 'simulator timeScale 0' : 'win32 over the fake Tapi32';
+      for (const key of ['p50', 'p99'] as const) {
+        const v = median(d.runs.map((r) => r.digit[key]));
+        const b = median(d.runs.map((r) => r.state[key]));
+        figures.push(figure(`digits latency ${key}: far-end digit -> 'digit' event, ${where}, vs far-end hang-up -> 'state' event (same run)`, v, 'µs', b, key === 'p99' ? 'value < 1,000 µs' : null, key === 'p99' ? v < 1000 : null));
+      }
+    }
+  });
 
   const heap = step('heap', () => {
     const lib: HeapResult[] = [];

@@ -25,10 +25,14 @@ export interface MessageOwners {
 }
 
 export function messageTable(o: MessageOwners): ReadonlyMap<number, MessageRoute> {
+  // A state change can change what the line's other calls can do (complete a transfer, swap hold):
+  // every call of the line re-reads its features.
   const withFeatures = (route: MessageRoute): MessageRoute => (m) => {
     route(m);
     const call = o.callOf(m.hDevice);
-    if (call) o.refreshFeatures(call);
+    if (!call) return;
+    o.refreshFeatures(call);
+    if (m.messageId === LINE_MESSAGE.LINE_CALLSTATE) for (const other of call.line.callsByHandle.values()) if (other !== call) o.refreshFeatures(other);
   };
   const toCall: MessageRoute = (m) => {
     const call = o.callOf(m.hDevice);

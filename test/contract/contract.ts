@@ -2,6 +2,8 @@
 import assert from 'node:assert/strict';
 import { openTapi, TapiError, type Call, type CallStateEvent, type Line, type Tapi } from '../../lib/tapi';
 import type { ProviderHarness } from '../harness/types';
+import { describeCallControlContract } from './call-control';
+import { describeSignalsContract } from './signals';
 
 interface Expected {
   number: string;
@@ -334,6 +336,9 @@ export function describeContract(harness: ProviderHarness): void {
       assert.equal(tapi.callCount, 0);
       await rejectsWith(line.makeCall('5550100'), 'LINEERR_UNINITIALIZED');
     });
+
+    describeCallControlContract(harness, () => tapi);
+    describeSignalsContract(harness, () => tapi);
   });
 }
 

@@ -1,9 +1,9 @@
 // The simulated exchange as a provider under test.
-import type { Tapi } from '../../lib/tapi';
+import type { OpenedTapi, SimulatorControls, Tapi } from '../../lib/tapi';
 import type { ProviderHarness } from './types';
 
-function sim(tapi: Tapi): any {
-  const s = tapi.simulator;
+function sim(tapi: Tapi): SimulatorControls {
+  const s = (tapi as OpenedTapi).simulator;
   if (!s) throw new Error('not a simulator-backed Tapi');
   return s;
 }
@@ -22,5 +22,9 @@ export const simulatorHarness: ProviderHarness = {
     const o = sim(tapi).outstanding();
     return { lines: o.lines, calls: o.calls, requests: o.requests };
   },
+  remoteDigits: (tapi, call, digits, options) => sim(tapi).remoteDigits(call.handle, digits, options),
+  generated: (tapi, call) => sim(tapi).generated(call.handle),
+  remoteTone: (tapi, call, frequencies) => sim(tapi).remoteTone(call.handle, frequencies),
+  remoteMedia: (tapi, call, mediaMode) => sim(tapi).remoteMedia(call.handle, mediaMode),
   reset: () => undefined,
 };

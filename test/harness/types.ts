@@ -8,8 +8,18 @@ export interface ProviderHarness {
   tapiOptions(): OpenTapiOptions;
   presentIncomingCall(
     tapi: Tapi,
-    options: { deviceId?: number; callerId?: string; callerIdName?: string; calledId?: string },
+    options: { deviceId?: number; callerId?: string; callerIdName?: string; calledId?: string; digits?: string },
   ): void;
+  // Issue 12: the far end of a call and what it heard. Same control names on every provider
+  // (tapi.simulator and the fake Tapi32's typed wrapper, test/helpers/fake-tapi32.ts).
+  /** The far end presses keys (interDigitMs 0 = all at once, one message batch). */
+  remoteDigits(tapi: Tapi, call: { handle: number }, digits: string, options?: { interDigitMs?: number; mode?: 'dtmf' | 'pulse' }): void;
+  /** What our side generated on the call: digits completely sent, and tones. */
+  generated(tapi: Tapi, call: { handle: number }): { digits: string; tones: Array<{ tone: string; frequencies: number[]; durationMs: number; ended?: string }> };
+  /** The far end plays a tone of these frequencies. */
+  remoteTone(tapi: Tapi, call: { handle: number }, frequencies: number[]): void;
+  /** The far end's media is detected as `mediaMode` (a LINEMEDIAMODE name). */
+  remoteMedia(tapi: Tapi, call: { handle: number }, mediaMode: string): void;
   remoteHangup(tapi: Tapi, call: { handle: number }, mode?: string): void;
   /** Makes the next async function deliver its LINE_REPLY before it returns its request id. */
   replyBeforeReturn(tapi: Tapi): void;

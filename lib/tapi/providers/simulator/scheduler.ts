@@ -171,6 +171,9 @@ export class Scheduler {
   }
 
   private arm(): void {
+    // While a timer runs, timers it schedules are armed once it has finished (after afterFire): at timeScale 0
+    // the app then sees what the timer delivered before the next timer fires.
+    if (this.firing) return;
     const first = this.first();
     if (!first) {
       this.disarm();
@@ -186,8 +189,11 @@ export class Scheduler {
     this.host = { kind: 'timeout', handle: setTimeout(() => this.fire(), Math.min(ms, 0x7fffffff)), due: first.due };
   }
 
+  private firing = false;
+
   private fire(): void {
     this.host = undefined;
+    this.firing = true;
     const timer = this.first();
     if (timer) {
       this.pop();
@@ -202,6 +208,7 @@ export class Scheduler {
         process.emitWarning(`tapi simulator: a timer failed: ${(error as Error)?.stack ?? String(error)}`);
       }
     }
+    this.firing = false;
     this.arm();
   }
 }
