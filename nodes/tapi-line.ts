@@ -32,6 +32,10 @@ export = function (RED: NodeAPI): void {
     node.shared = new SharedLine(config, (message) => node.log(message));
     node.users = {};
 
+    node.shared.on('cleanuperror', (failure: { operation: string; error: Error; attempts: number }) => {
+      node.warn(`${failure.operation} failed after ${failure.attempts} attempts: ${failure.error.message}`);
+    });
+
     node.shared.on('status', (event: LineStatusEvent) => {
       for (const user of Object.values(node.users)) pushStatus(user, event);
     });

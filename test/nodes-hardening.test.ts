@@ -3,6 +3,7 @@
 // queries with 400 JSON; tapi-line reads its new properties.
 import assert from 'node:assert/strict';
 import { allNodes, collector, helper, lineDef, outstanding, unloadAndCheckClean, waitFor, type Msg } from './nodes-helpers';
+import { activeTapis } from '../nodes/lib/tapi-registry';
 import { lineConfig } from '../nodes/lib/line-node';
 import { parseDestination } from '../nodes/lib/messages';
 import { CallTracker } from '../nodes/lib/call-tracker';
@@ -84,6 +85,22 @@ describe('hardening (issue 10): nodes', function () {
       } finally {
         await tapi.shutdown();
       }
+    });
+  });
+
+  describe('(7) a call whose handle cannot be given back', function () {
+    it('make-call still sends its message, and the line warns with the failing function', async function () {
+      await helper.load(allNodes, flow());
+      const out = collector(helper.getNode('out'));
+      await waitFor(() => activeTapis()[0]?.simulator, 5000, 'the line to open');
+      await waitFor(() => activeTapis()[0].openLineCount > 0, 5000, 'the line to open');
+      const sim = activeTapis()[0].simulator as NonNullable<ReturnType<typeof activeTapis>[0]['simulator']>;
+      for (let i = 0; i < 4; i++) sim.failNext('lineDeallocateCall', 'LINEERR_RESOURCEUNAVAIL');
+      helper.getNode('call1').receive({ payload: '5550101' });
+      await waitFor(() => out.length === 1, 10000, 'the call message although lineDeallocateCall kept failing');
+      assert.equal(out[0].payload.outcome, 'busy');
+      const warnings = helper._NodePrototype.warn.getCalls().filter((c: { thisValue: unknown }) => c.thisValue === helper.getNode('line1'));
+      assert.ok(warnings.some((c: { args: unknown[] }) => /lineDeallocateCall failed after 4 attempts/.test(String(c.args[0]))), 'the tapi-line node warned');
     });
   });
 

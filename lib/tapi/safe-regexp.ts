@@ -5,8 +5,10 @@
 // quantifiers ? * + {n} {n,} {n,m} (lazy forms too). Refused, with the reason:
 //  - a quantifier on a group that itself holds a quantifier or an alternation: nested or overlapping
 //    repetition, e.g. (1+)+2 or (1|11)*;
-//  - more than MAX_UNBOUNDED unbounded quantifiers (* + {n,} or {n,m} with m > MAX_BOUNDED_REPEAT) in all:
-//    adjacent repetitions of overlapping characters cost O(n^k) for k of them;
+//  - more than MAX_UNBOUNDED unbounded quantifiers (* + {n,} or {n,m} with m > MAX_BOUNDED_REPEAT) in all,
+//    or a product of the repetition counts of all quantifiers (an unbounded one counts as the longest
+//    input, 257) above MAX_REPETITION_PRODUCT: adjacent repetitions of overlapping characters cost up to the
+//    product of their counts, which bounds the backtracking of a pattern without nested repetition;
 //  - back-references and look-arounds (their cost is not bounded by the rules above);
 //  - bodies longer than MAX_REGEXP_LENGTH.
 // Inputs are bounded too: a dialable address is at most MAX_ADDRESS_LENGTH (256) characters.
@@ -14,6 +16,9 @@
 export const MAX_REGEXP_LENGTH = 256;
 export const MAX_UNBOUNDED = 2;
 export const MAX_BOUNDED_REPEAT = 32;
+/** An unbounded repetition counts as this many (the longest dialable address + 1). */
+const UNBOUNDED_COUNT = 257;
+export const MAX_REPETITION_PRODUCT = UNBOUNDED_COUNT * UNBOUNDED_COUNT;
 
 interface Group {
   quantified: boolean;
@@ -25,6 +30,7 @@ export function unsafeRegExpReason(body: string): string | undefined {
   if (body.length > MAX_REGEXP_LENGTH) return `longer than ${MAX_REGEXP_LENGTH} characters`;
   const stack: Group[] = [{ quantified: false, alternation: false }];
   let unbounded = 0;
+  let product = 1;
   /** What the next quantifier applies to: a closed group (with its flags), a single atom, or nothing. */
   let last: Group | 'atom' | null = null;
   for (let i = 0; i < body.length; i++) {
@@ -84,6 +90,10 @@ export function unsafeRegExpReason(body: string): string | undefined {
       if (quantifier.unbounded && ++unbounded > MAX_UNBOUNDED) {
         return `more than ${MAX_UNBOUNDED} unbounded repetitions (* + {n,})`;
       }
+      product *= quantifier.unbounded ? UNBOUNDED_COUNT : quantifier.max + 1;
+      if (product > MAX_REPETITION_PRODUCT) {
+        return `too much repetition (the product of the repetition counts exceeds ${MAX_REPETITION_PRODUCT})`;
+      }
       stack[stack.length - 1].quantified = true;
       i = quantifier.end - 1;
       if (body[i + 1] === '?') i++; // lazy
@@ -96,13 +106,13 @@ export function unsafeRegExpReason(body: string): string | undefined {
   return undefined;
 }
 
-function readQuantifier(body: string, i: number): { end: number; unbounded: boolean } | undefined {
+function readQuantifier(body: string, i: number): { end: number; unbounded: boolean; max: number } | undefined {
   const c = body[i];
-  if (c === '?') return { end: i + 1, unbounded: false };
-  if (c === '*' || c === '+') return { end: i + 1, unbounded: true };
+  if (c === '?') return { end: i + 1, unbounded: false, max: 1 };
+  if (c === '*' || c === '+') return { end: i + 1, unbounded: true, max: Infinity };
   if (c !== '{') return undefined;
   const m = /^\{(\d+)(,(\d*))?\}/.exec(body.slice(i));
   if (!m) return undefined; // a literal '{', as JavaScript reads it
   const max = m[2] === undefined ? Number(m[1]) : m[3] === '' ? Infinity : Number(m[3]);
-  return { end: i + m[0].length, unbounded: max > MAX_BOUNDED_REPEAT };
+  return { end: i + m[0].length, unbounded: max > MAX_BOUNDED_REPEAT, max };
 }

@@ -220,8 +220,8 @@ export class SharedLine extends EventEmitter {
   }
 
   private readonly onCleanupError = (failure: { operation: string; error: Error; attempts: number }) => {
-    this.log(`${failure.operation} failed after ${failure.attempts} attempts: ${failure.error.message}`);
-    this.emit('cleanuperror', failure);
+    if (this.listenerCount('cleanuperror') > 0) this.emit('cleanuperror', failure);
+    else this.log(`${failure.operation} failed after ${failure.attempts} attempts: ${failure.error.message}`);
   };
   private cleanupTapi?: Tapi;
 

@@ -6,7 +6,11 @@
 
 #include "faults.h"
 
+#ifdef _WIN32
+#define EXPORT __declspec(dllexport)
+#else
 #define EXPORT __attribute__((visibility("default")))
+#endif
 #define MAX_FAULTS 16
 
 typedef struct {
