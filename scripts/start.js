@@ -95,9 +95,10 @@ function packageFiles() {
           .replace(/\/$/, '/**')
           .replace(/[.+^${}()|[\]\\]/g, '\\$&')
           .replace(/\*\*\//g, '\u0000')
-          .replace(/\*\*/g, '.*')
+          .replace(/\*\*/g, '\u0001')
           .replace(/\*/g, '[^/]*')
-          .replace(/\u0000/g, '(?:.*/)?') +
+          .replace(/\u0000/g, '(?:.*/)?')
+          .replace(/\u0001/g, '.*') +
         '$',
     );
   const patterns = pkg.files.map((f) => (fs.existsSync(path.join(root, f)) && fs.statSync(path.join(root, f)).isDirectory() ? f.replace(/\/?$/, '/') : f)).map(toRegExp);

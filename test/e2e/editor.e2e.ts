@@ -430,6 +430,92 @@ describe('Node-RED editor in Chromium (e2e)', function () {
     assert.equal(errorsShown, 0, 'no error message in the debug sidebar');
   });
 
+  it('tapi-line: bad allow/block patterns are flagged by the runtime\'s compiler, each bad line named', async function () {
+    const tray = await ed.openEditDialog(page, scratchMakeCall);
+    await tray.locator('#node-input-btn-line-edit').click();
+    const cfg = page.locator('.red-ui-tray').last();
+    await cfg.locator('#node-config-input-dialPolicyDeny').waitFor({ state: 'visible' });
+    await ed.waitTrayIdle(page);
+    assert.equal(await page.evaluate(() => typeof (globalThis as any).TapiDialPolicy?.DialPolicy), 'function', 'the compiler is loaded');
+    const deny = cfg.locator('#node-config-input-dialPolicyDeny');
+    await deny.fill('1900.\n19[00\n# a comment\n1.2');
+    await deny.press('Tab');
+    await sleep(300);
+    assert.equal(await deny.evaluate((e: any) => e.classList.contains('input-error')), true, 'the Block field turns red');
+    await deny.hover();
+    const tip = page.locator('.red-ui-popover:visible').last();
+    await tip.waitFor({ state: 'visible' });
+    const message = norm(await tip.innerText());
+    await shot(page, '08-bad-pattern');
+    assert.equal(
+      message,
+      'Block, line 2: invalid dial policy pattern "19[00": \'[\' without \']\'; ' +
+        'Block, line 4: invalid dial policy pattern "1.2": \'.\' is only allowed as the last character',
+    );
+    const allow = cfg.locator('#node-config-input-dialPolicyAllow');
+    await allow.fill('555XXXX\n+49.');
+    await allow.press('Tab');
+    await deny.fill('1900.\n+1900.');
+    await deny.press('Tab');
+    await sleep(300);
+    assert.deepEqual(
+      await cfg.evaluate(() => ['Allow', 'Deny'].map((k) => (globalThis as any).document.querySelector(`#node-config-input-dialPolicy${k}`).classList.contains('input-error'))),
+      [false, false],
+      'valid patterns clear the flag',
+    );
+    await page.locator('#node-config-dialog-cancel').click();
+    await page.waitForFunction(() => (globalThis as any).document.querySelectorAll('.red-ui-tray').length === 1);
+    await page.locator('#node-dialog-cancel').click();
+    await ed.waitTrayClosed(page);
+  });
+
+  it('switched to German (View → Language), the editor shows our nodes in German', async function () {
+    const reload = async (lang: string | null) => {
+      await page.evaluate((l) => {
+        const ls = (globalThis as any).localStorage;
+        if (l) ls.setItem('editor-language', l);
+        else ls.removeItem('editor-language');
+      }, lang);
+      // undeployed changes would hold the reload at the "leave the page?" question
+      await page.evaluate(() => (globalThis as any).RED.nodes.dirty(false));
+      await ed.openEditor(page, server!.url);
+    };
+    await reload('de');
+    try {
+      const labels = await ed.paletteCategory(page, 'telephony').locator('.red-ui-palette-node').evaluateAll((els) =>
+        els.map((e: any) => e.getAttribute('data-palette-label')),
+      );
+      assert.deepEqual(labels, ['Anruf tätigen', 'Anrufstatus']);
+      await shot(page.locator('#red-ui-palette-container-telephony'), '09-de-palette');
+
+      const tray = await ed.openEditDialog(page, scratchMakeCall);
+      const destinationLabel = norm(await tray.locator('label[for="node-input-destination"]').innerText());
+      const sendWhen = (await tray.locator('#node-input-sendWhen option').allInnerTexts()).map(norm);
+      const validatorSays = await page.evaluate(() =>
+        (globalThis as any).RED.nodes.getType('tapi-make-call').defaults.countryCode.validate('12345'),
+      );
+      await shot(page, '09-de-make-call-dialog');
+      await page.locator('#node-dialog-cancel').click();
+      await ed.waitTrayClosed(page);
+      assert.equal(destinationLabel, 'Nummer');
+      assert.deepEqual(sendWhen, ['der Anruf abgesetzt ist', 'der Anruf angenommen ist (oder endet)', 'der Anruf beendet ist']);
+      assert.equal(validatorSays, 'ein Ländercode hat 1 bis 3 Ziffern, oder leer');
+
+      await ed.showSidebarTab(page, 'help');
+      const help = await ed.showHelpFromTree(page, 'node-red-contrib-tapi', 'Anruf tätigen');
+      const text = norm(await help.innerText());
+      assert.ok(text.includes('Setzt einen Anruf auf einer Leitung ab'), 'German help lead');
+      assert.ok((await help.locator('h3', { hasText: 'Eigenschaften' }).count()) === 1, 'German help sections');
+      await shot(page, '09-de-help');
+    } finally {
+      await reload(null);
+    }
+    const labels = await ed.paletteCategory(page, 'telephony').locator('.red-ui-palette-node').evaluateAll((els) =>
+      els.map((e: any) => e.getAttribute('data-palette-label')),
+    );
+    assert.deepEqual(labels, ['make call', 'call state'], 'back to English');
+  });
+
   it('no console error and no uncaught error in the page during the whole run', async function () {
     assert.ok(session);
     const origin = new URL(server!.url).origin;
