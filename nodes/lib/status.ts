@@ -94,3 +94,13 @@ export function failMessage(node: Node, _: Translate, err: unknown, done: DoneFn
   node.status({ fill: 'red', shape: 'ring', text: _(NS.line + 'status.error', { code: shortCode(error) }) });
   done(error);
 }
+
+export type DigitsStatusKind = 'collecting' | 'got' | 'timeout' | 'cancelled' | 'listening' | 'digit';
+
+/** The digits node: yellow while collecting, green with what came, yellow ring on a timeout or a call that ended. */
+export function digitsStatus(_: Translate, kind: DigitsStatusKind, subs?: Record<string, unknown>): NodeStatus {
+  const text = short(_(NS.digits + 'status.' + kind, subs));
+  if (kind === 'collecting') return { fill: 'yellow', shape: 'ring', text };
+  if (kind === 'timeout' || kind === 'cancelled') return { fill: 'yellow', shape: 'ring', text };
+  return { fill: 'green', shape: 'dot', text };
+}
