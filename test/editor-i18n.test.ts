@@ -3,7 +3,7 @@
 import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { actionStatus, callEndedStatus, callProgressStatus, digitsStatus, lineStatus, noLineStatus, placingStatus, runningStatus } from '../nodes/lib/status';
+import { actionStatus, callEndedStatus, callProgressStatus, digitsStatus, lineStatus, noLineStatus, placingStatus, runningStatus, simulateStatus } from '../nodes/lib/status';
 import type { LineState } from '../nodes/lib/shared-line';
 
 const repoRoot = path.resolve(__dirname, '..', '..');
@@ -111,6 +111,8 @@ function runtimeKeys(enUS: Map<string, Map<string, string>>): Set<string> {
   actionStatus(record, 'x', null);
   actionStatus(record, 'x', new Error('x'));
   for (const kind of ['collecting', 'got', 'timeout', 'cancelled', 'listening', 'digit'] as const) digitsStatus(record, kind);
+  simulateStatus(record, 'done');
+  simulateStatus(record, 'notsimulator');
   for (const key of enUS.get('make-call')!.keys()) {
     const m = /^make-call\.(state|outcome)\.(.+)$/.exec(key);
     if (m?.[1] === 'state') callProgressStatus(record, m[2]);

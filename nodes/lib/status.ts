@@ -104,3 +104,9 @@ export function digitsStatus(_: Translate, kind: DigitsStatusKind, subs?: Record
   if (kind === 'timeout' || kind === 'cancelled') return { fill: 'yellow', shape: 'ring', text };
   return { fill: 'green', shape: 'dot', text };
 }
+
+/** The simulate node: grey ring on a line that is not the simulator, green dot after each action. */
+export function simulateStatus(_: Translate, kind: 'done' | 'notsimulator', subs?: Record<string, unknown>): NodeStatus {
+  if (kind === 'notsimulator') return { fill: 'grey', shape: 'ring', text: short(_(NS.simulate + 'status.notsimulator')) };
+  return { fill: 'green', shape: 'dot', text: short(_(NS.simulate + 'status.done', subs)) };
+}
