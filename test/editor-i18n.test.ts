@@ -3,7 +3,7 @@
 import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { actionStatus, callEndedStatus, callProgressStatus, digitsStatus, lineStatus, noLineStatus, placingStatus, runningStatus, simulateStatus } from '../nodes/lib/status';
+import { actionStatus, autoAnswerStatus, callEndedStatus, callProgressStatus, callsStatus, digitsStatus, queuedStatus, lineStatus, noLineStatus, placingStatus, runningStatus, simulateStatus } from '../nodes/lib/status';
 import type { LineState } from '../nodes/lib/shared-line';
 
 const repoRoot = path.resolve(__dirname, '..', '..');
@@ -112,6 +112,10 @@ function runtimeKeys(enUS: Map<string, Map<string, string>>): Set<string> {
   actionStatus(record, 'x', new Error('x'));
   for (const kind of ['collecting', 'got', 'timeout', 'cancelled', 'listening', 'digit'] as const) digitsStatus(record, kind);
   simulateStatus(record, 'done');
+  queuedStatus(record, 3);
+  autoAnswerStatus(record, 'answered');
+  autoAnswerStatus(record, 'notowner');
+  callsStatus(record, ['ringback', 'connected']);
   simulateStatus(record, 'notsimulator');
   for (const key of enUS.get('make-call')!.keys()) {
     const m = /^make-call\.(state|outcome)\.(.+)$/.exec(key);

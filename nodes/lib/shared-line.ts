@@ -57,7 +57,7 @@ const ORPHAN_END_MS = 15000;
 
 /**
  * Events: 'status' (LineStatusEvent) on every change; 'callstate' (call, event) for every call on the line;
- * 'call' (call) for calls the app did not place; 'digit' (call, { digit, mode, at }) for digits of monitored calls; 'lineclose' (reason) when the open line went away;
+ * 'call' (call) for calls the app did not place; 'digit' (call, { digit, mode, at }) for digits of monitored calls; 'ringing' ({ ringMode, ringCount }) for each ring; 'lineclose' (reason) when the open line went away;
  * 'cleanuperror' ({ operation, error, attempts }) when giving a handle back to TAPI kept failing.
  * Never emits 'error'.
  */
@@ -255,6 +255,9 @@ export class SharedLine extends EventEmitter {
     line.on('digit', (call: Call, event: DigitEvent) => {
       if (line === this.line) this.emit('digit', call, event);
     });
+    line.on('ringing', (event: { ringMode: number; ringCount: number }) => {
+      if (line === this.line) this.emit('ringing', event);
+    });
     line.on('close', (reason: string) => {
       if (line !== this.line || this.closed) return;
       this.emit('lineclose', reason);
@@ -326,6 +329,7 @@ export class SharedLine extends EventEmitter {
       line.removeAllListeners('callstate');
       line.removeAllListeners('call');
       line.removeAllListeners('digit');
+      line.removeAllListeners('ringing');
       line.removeAllListeners('close');
     }
     this.placed.clear();

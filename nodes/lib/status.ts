@@ -77,6 +77,18 @@ export function callProgressStatus(_: Translate, state: string): NodeStatus {
   return state === 'connected' ? { fill: 'green', shape: 'dot', text } : { fill: 'yellow', shape: 'ring', text };
 }
 
+/** make-call with calls waiting for a call appearance: `queued (3)`. */
+export function queuedStatus(_: Translate, count: number): NodeStatus {
+  return { fill: 'yellow', shape: 'ring', text: _(NS.makeCall + 'status.queued', { count }) };
+}
+
+/** make-call with several calls at once: `2 calls: ringback, connected` (each call's state, oldest first). */
+export function callsStatus(_: Translate, states: string[]): NodeStatus {
+  const words = states.map((s) => (KNOWN_STATES.has(s) ? _(NS.makeCall + 'state.' + s) : s.slice(0, 19)));
+  const text = _(NS.makeCall + 'progress.calls', { count: states.length, states: words.join(', ') });
+  return states.includes('connected') ? { fill: 'green', shape: 'dot', text } : { fill: 'yellow', shape: 'ring', text };
+}
+
 const KNOWN_OUTCOMES = new Set([
   'connected', 'busy', 'noanswer', 'reject', 'unreachable', 'badaddress', 'congestion', 'dropped', 'unknown',
 ]);
@@ -109,4 +121,10 @@ export function digitsStatus(_: Translate, kind: DigitsStatusKind, subs?: Record
 export function simulateStatus(_: Translate, kind: 'done' | 'notsimulator', subs?: Record<string, unknown>): NodeStatus {
   if (kind === 'notsimulator') return { fill: 'grey', shape: 'ring', text: short(_(NS.simulate + 'status.notsimulator')) };
   return { fill: 'green', shape: 'dot', text: short(_(NS.simulate + 'status.done', subs)) };
+}
+
+/** call state answering calls itself: green once it answered one, red when the line lacks the owner privilege. */
+export function autoAnswerStatus(_: Translate, kind: 'answered' | 'notowner'): NodeStatus {
+  if (kind === 'notowner') return { fill: 'red', shape: 'ring', text: short(_(NS.callState + 'status.notowner')) };
+  return { fill: 'green', shape: 'dot', text: short(_(NS.callState + 'status.answered')) };
 }
