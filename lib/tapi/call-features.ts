@@ -56,13 +56,12 @@ export const RULES = {
 export const SWAP_HELD_STATES: readonly string[] = HELD;
 export const CONSULT_COMPLETE_STATES: readonly string[] = ['connected', 'ringback', 'busy', 'proceeding'];
 
-/** Re-reads LINECALLSTATUS into call.featureBits / featureBits2 (after LINE_CALLSTATE and LINE_CALLINFO). */
+/** Reads LINECALLSTATUS now into the call's features (call.features), and returns it. */
 export function refreshFeatures(call: Call, provider: LineProvider): LineCallStatus | undefined {
   if (call.deallocated) return undefined;
   try {
     const status = provider.getCallStatus(call.handle);
-    call.featureBits = status.callFeatures >>> 0;
-    call.featureBits2 = status.callFeatures2 >>> 0;
+    call.setFeatures(status.callFeatures, status.callFeatures2);
     return status;
   } catch {
     // The handle may be going away (its line closed); the last known features stay.

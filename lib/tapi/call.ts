@@ -207,9 +207,44 @@ export class Call extends EventEmitter {
 
   // ---- call control and signals (issue 12): see call-control.ts and call-signals.ts ------------
 
-  /** LINECALLSTATUS dwCallFeatures / dwCallFeatures2 as last read (after each LINE_CALLSTATE and LINE_CALLINFO). */
-  featureBits = 0;
-  featureBits2 = 0;
+  /**
+   * LINECALLSTATUS dwCallFeatures / dwCallFeatures2, re-read after each LINE_CALLSTATE of the line's calls and
+   * each LINE_CALLINFO of this one — lazily, on first use after the message, so following states costs no
+   * lineGetCallStatus while nobody looks.
+   */
+  get featureBits(): number {
+    return this.readFeatures().bits;
+  }
+
+  get featureBits2(): number {
+    return this.readFeatures().bits2;
+  }
+
+  private featureCache: { bits: number; bits2: number } | undefined;
+
+  /** (internal) The features as just read from LINECALLSTATUS. */
+  setFeatures(bits: number, bits2: number): void {
+    this.featureCache = { bits: bits >>> 0, bits2: bits2 >>> 0 };
+  }
+
+  /** (internal) A message may have changed them: read again on next use. */
+  invalidateFeatures(): void {
+    this.featureCache = undefined;
+  }
+
+  private readFeatures(): { bits: number; bits2: number } {
+    if (this.deallocated) return { bits: 0, bits2: 0 };
+    if (!this.featureCache) {
+      try {
+        const status = this.host.getCallStatus(this);
+        this.setFeatures(status.callFeatures, status.callFeatures2);
+      } catch {
+        // TAPI is going away or the handle died with its line: nothing can be done with the call.
+        return { bits: 0, bits2: 0 };
+      }
+    }
+    return this.featureCache!;
+  }
 
   /** What the call can do now: lower-case LINECALLFEATURE names ('answer', 'drop', 'hold', 'blindtransfer', ...). */
   get features(): string[] {

@@ -13,8 +13,7 @@ export interface MessageOwners {
   requests: RequestTable;
   callOf(hCall: number): Call | undefined;
   signals: CallSignals;
-  /** Re-reads LINECALLSTATUS (the call's features) after LINE_CALLSTATE and LINE_CALLINFO. */
-  refreshFeatures(call: Call): void;
+
   callState: MessageRoute;
   callInfo: MessageRoute;
   appNewCall: MessageRoute;
@@ -25,14 +24,14 @@ export interface MessageOwners {
 }
 
 export function messageTable(o: MessageOwners): ReadonlyMap<number, MessageRoute> {
-  // A state change can change what the line's other calls can do (complete a transfer, swap hold):
-  // every call of the line re-reads its features.
+  // The call's features are read again (lazily) after its states and info; a state can also change what the
+  // line's other calls can do (complete a transfer, swap hold), so theirs are read again too.
   const withFeatures = (route: MessageRoute): MessageRoute => (m) => {
     route(m);
     const call = o.callOf(m.hDevice);
     if (!call) return;
-    o.refreshFeatures(call);
-    if (m.messageId === LINE_MESSAGE.LINE_CALLSTATE) for (const other of call.line.callsByHandle.values()) if (other !== call) o.refreshFeatures(other);
+    if (m.messageId !== LINE_MESSAGE.LINE_CALLSTATE) call.invalidateFeatures();
+    else for (const c of call.line.callsByHandle.values()) c.invalidateFeatures();
   };
   const toCall: MessageRoute = (m) => {
     const call = o.callOf(m.hDevice);

@@ -18,7 +18,6 @@ import { toLineCallParams } from './call-params';
 import { Call, summarizeCallInfo, type CallHost } from './call';
 import { CallControl } from './call-control';
 import { CallSignals } from './call-signals';
-import { refreshFeatures } from './call-features';
 import { messageTable } from './message-table';
 import type { OperationContext } from './operation-context';
 import { Line, type LineHost } from './line';
@@ -93,7 +92,6 @@ export class Tapi extends EventEmitter implements LineHost, CallHost {
     requests: this.requests,
     callOf: (hCall) => this.calls.get(hCall),
     signals: this.signals,
-    refreshFeatures: (call) => refreshFeatures(call, this.impl),
     callState: (m) => this.onCallState(m),
     callInfo: (m) => this.onCallInfo(m),
     appNewCall: (m) => this.onAppNewCall(m),

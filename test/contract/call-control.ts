@@ -2,7 +2,7 @@
 import assert from 'node:assert/strict';
 import { TapiError, type Call, type CallStateEvent, type Tapi } from '../../lib/tapi';
 import type { ProviderHarness } from '../harness/types';
-import { WAIT_MS, connected, namesStateAndFeatures, offered, rejectsWith, statesOf, throwsWith, tick } from './helpers';
+import { WAIT_MS, connected, nextCall, namesStateAndFeatures, offered, rejectsWith, statesOf, throwsWith, tick } from './helpers';
 
 export function describeCallControlContract(harness: ProviderHarness, getTapi: () => Tapi): void {
   describe('call control', function () {
@@ -81,7 +81,7 @@ export function describeCallControlContract(harness: ProviderHarness, getTapi: (
       namesStateAndFeatures(await rejectsWith(incoming.blindTransfer('5550123'), 'LINEERR_INVALCALLSTATE', 'lineBlindTransfer'), 'offering');
       await incoming.release();
       const watcher = await tapi().openLine(0, { privileges: 'monitor' });
-      const watched = new Promise<Call>((resolve) => watcher.once('call', resolve));
+      const watched = nextCall(watcher);
       const placed = await connected(line);
       const monitored = await watched;
       await monitored.waitFor(['connected'], WAIT_MS);
@@ -195,7 +195,7 @@ export function describeCallControlContract(harness: ProviderHarness, getTapi: (
     it('setPrivilege: a monitor becomes an owner and answers; the sole owner cannot become a monitor', async function () {
       const ownerLine = await tapi().openLine(0, { privileges: 'owner' });
       const monitorLine = await tapi().openLine(0, { privileges: 'monitor' });
-      const watched = new Promise<Call>((resolve) => monitorLine.once('call', resolve));
+      const watched = nextCall(monitorLine);
       const owned = await offered(harness, tapi(), ownerLine);
       const monitored = await watched;
       throwsWith(() => owned.setPrivilege('monitor'), 'LINEERR_INVALCALLSTATE', 'lineSetCallPrivilege');
@@ -218,7 +218,7 @@ export function describeCallControlContract(harness: ProviderHarness, getTapi: (
       throwsWith(() => call.handoff('interactivevoice'), 'LINEERR_TARGETSELF', 'lineHandoff');
       throwsWith(() => call.handoff('datamodem'), 'LINEERR_TARGETNOTFOUND', 'lineHandoff');
       throwsWith(() => call.handoff('telepathy'), 'LINEERR_INVALMEDIAMODE', 'lineHandoff');
-      const received = new Promise<Call>((resolve) => fax.once('call', resolve));
+      const received = nextCall(fax);
       call.handoff('g3fax');
       const taken = await received;
       const first = await new Promise<CallStateEvent>((resolve) => (taken.history[0] ? resolve(taken.history[0]) : taken.once('state', resolve)));

@@ -59,6 +59,13 @@ export function collect<T = unknown>(emitter: EventEmitter, event: string, count
   });
 }
 
+/** The next call the line announces ('call'), or a clear failure after WAIT_MS. */
+export function nextCall(line: Line): Promise<Call> {
+  const next = collect<Call>(line, 'call', 1).then(([call]) => call);
+  next.catch(() => undefined); // a test that fails before awaiting it leaves no unhandled rejection behind
+  return next;
+}
+
 export async function connected(line: Line, number = '5550100'): Promise<Call> {
   const call = await line.makeCall(number);
   await call.waitFor(['connected'], WAIT_MS);
@@ -68,7 +75,7 @@ export async function connected(line: Line, number = '5550100'): Promise<Call> {
 
 /** An incoming call on `line` (opened as owner), offering. */
 export async function offered(harness: ProviderHarness, tapi: Tapi, line: Line, options: { digits?: string } = {}): Promise<Call> {
-  const announced = new Promise<Call>((resolve) => line.once('call', resolve));
+  const announced = nextCall(line);
   harness.presentIncomingCall(tapi, { deviceId: line.deviceId, callerId: '5550199', ...options });
   const call = await announced;
   await call.waitFor(['offering'], WAIT_MS);

@@ -2,7 +2,7 @@
 import assert from 'node:assert/strict';
 import { setAppPriority, TapiError, type Call, type DigitEvent, type MediaEvent, type Tapi, type ToneEvent } from '../../lib/tapi';
 import type { ProviderHarness } from '../harness/types';
-import { WAIT_MS, collect, connected, namesStateAndFeatures, offered, rejectsWith, throwsWith, tick } from './helpers';
+import { WAIT_MS, collect, connected, nextCall, namesStateAndFeatures, offered, rejectsWith, throwsWith, tick } from './helpers';
 
 const digitsOf = (events: DigitEvent[]) => events.map((e) => e.digit).join('');
 
@@ -37,6 +37,7 @@ export function describeSignalsContract(harness: ProviderHarness, getTapi: () =>
         if (e.state === 'connected') call.on('digit', (d: DigitEvent) => late.push(d.digit));
       });
       const answering = call.answer();
+      answering.catch(() => undefined); // awaited below
       harness.remoteDigits(tapi(), call, '159', { interDigitMs: 0 });
       await answering;
       await call.waitFor(['connected'], WAIT_MS);
@@ -117,9 +118,11 @@ export function describeSignalsContract(harness: ProviderHarness, getTapi: () =>
       const line = await tapi().openLine(0);
       const call = await connected(line);
       const first = call.gatherDigits({ maxDigits: 5 });
+      first.catch(() => undefined); // awaited below, after other awaits: never an unhandled rejection meanwhile
       harness.remoteDigits(tapi(), call, '12', { interDigitMs: 0 });
       await new Promise((r) => setTimeout(r, 20));
       const second = call.gatherDigits({ maxDigits: 2 });
+      second.catch(() => undefined); // awaited below
       assert.deepEqual(await first, { digits: '12', termination: 'cancel' });
       harness.remoteDigits(tapi(), call, '9#', { interDigitMs: 0 });
       assert.deepEqual(await second, { digits: '9#', termination: 'bufferfull' });
@@ -140,7 +143,7 @@ export function describeSignalsContract(harness: ProviderHarness, getTapi: () =>
       namesStateAndFeatures(await rejectsWith(incoming.gatherDigits({ maxDigits: 2 }), 'LINEERR_OPERATIONUNAVAIL', 'lineGatherDigits'), 'offering');
       await incoming.release();
       const watcher = await tapi().openLine(0, { privileges: 'monitor' });
-      const watched = new Promise<Call>((resolve) => watcher.once('call', resolve));
+      const watched = nextCall(watcher);
       const other = await connected(line);
       const monitored = await watched;
       await monitored.waitFor(['connected'], WAIT_MS);
@@ -200,8 +203,9 @@ export function describeSignalsContract(harness: ProviderHarness, getTapi: () =>
       await rejectsWith(call.generateTone('siren' as never, 100), 'LINEERR_INVALTONEMODE', 'lineGenerateTone');
       await rejectsWith(call.generateTone([], 100), 'LINEERR_INVALTONE', 'lineGenerateTone');
       await rejectsWith(call.generateTone([{ frequency: 440, cadenceOn: 1, cadenceOff: 0, volume: 0x10000 }], 100), 'LINEERR_INVALTONE', 'lineGenerateTone');
-      // A tone until cancelled, replaced by digits queued behind it? No: cancelled when the call ends.
+      // A tone until cancelled ends 'cancel' when the call ends.
       const endless = call.generateTone('ringback');
+      endless.catch(() => undefined); // awaited below
       await call.drop();
       assert.equal(await endless, 'cancel');
       await call.release();

@@ -56,24 +56,60 @@ export class ScriptedProvider implements LineProvider {
   private sync(fn: string, args: unknown[]): void {
     this.syncCalls.push({ fn, args });
   }
-  accept(...args: unknown[]) { return this.request('lineAccept', args); }
-  redirect(...args: unknown[]) { return this.request('lineRedirect', args); }
-  blindTransfer(...args: unknown[]) { return this.request('lineBlindTransfer', args); }
-  setupTransfer(...args: unknown[]) { return this.request('lineSetupTransfer', args); }
-  completeTransfer(...args: unknown[]) { return this.request('lineCompleteTransfer', args); }
-  hold(...args: unknown[]) { return this.request('lineHold', args); }
-  unhold(...args: unknown[]) { return this.request('lineUnhold', args); }
-  swapHold(...args: unknown[]) { return this.request('lineSwapHold', args); }
-  generateDigits(...args: unknown[]) { this.sync('lineGenerateDigits', args); }
-  generateTone(...args: unknown[]) { this.sync('lineGenerateTone', args); }
-  monitorDigits(...args: unknown[]) { this.sync('lineMonitorDigits', args); }
-  gatherDigits(...args: unknown[]) { this.sync('lineGatherDigits', args); }
-  monitorTones(...args: unknown[]) { this.sync('lineMonitorTones', args); }
-  monitorMedia(...args: unknown[]) { this.sync('lineMonitorMedia', args); }
-  setCallPrivilege(...args: unknown[]) { this.sync('lineSetCallPrivilege', args); }
-  setMediaMode(...args: unknown[]) { this.sync('lineSetMediaMode', args); }
-  handoff(...args: unknown[]) { this.sync('lineHandoff', args); }
-  setAppPriority(...args: unknown[]) { this.sync('lineSetAppPriority', args); }
+  accept(...args: unknown[]) {
+    return this.request('lineAccept', args);
+  }
+  redirect(...args: unknown[]) {
+    return this.request('lineRedirect', args);
+  }
+  blindTransfer(...args: unknown[]) {
+    return this.request('lineBlindTransfer', args);
+  }
+  setupTransfer(...args: unknown[]) {
+    return this.request('lineSetupTransfer', args);
+  }
+  completeTransfer(...args: unknown[]) {
+    return this.request('lineCompleteTransfer', args);
+  }
+  hold(...args: unknown[]) {
+    return this.request('lineHold', args);
+  }
+  unhold(...args: unknown[]) {
+    return this.request('lineUnhold', args);
+  }
+  swapHold(...args: unknown[]) {
+    return this.request('lineSwapHold', args);
+  }
+  generateDigits(...args: unknown[]) {
+    this.sync('lineGenerateDigits', args);
+  }
+  generateTone(...args: unknown[]) {
+    this.sync('lineGenerateTone', args);
+  }
+  monitorDigits(...args: unknown[]) {
+    this.sync('lineMonitorDigits', args);
+  }
+  gatherDigits(...args: unknown[]) {
+    this.sync('lineGatherDigits', args);
+  }
+  monitorTones(...args: unknown[]) {
+    this.sync('lineMonitorTones', args);
+  }
+  monitorMedia(...args: unknown[]) {
+    this.sync('lineMonitorMedia', args);
+  }
+  setCallPrivilege(...args: unknown[]) {
+    this.sync('lineSetCallPrivilege', args);
+  }
+  setMediaMode(...args: unknown[]) {
+    this.sync('lineSetMediaMode', args);
+  }
+  handoff(...args: unknown[]) {
+    this.sync('lineHandoff', args);
+  }
+  setAppPriority(...args: unknown[]) {
+    this.sync('lineSetAppPriority', args);
+  }
   getAddressCaps(): never {
     throw TapiError.of('OPERATIONUNAVAIL', 'lineGetAddressCaps', 'the scripted provider has no address caps');
   }
@@ -102,8 +138,10 @@ export class ScriptedProvider implements LineProvider {
       redirectingIdFlags: 0, redirectingId: '', redirectingIdName: '', appName: '', displayableAddress: '', calledParty: '', comment: '',
     };
   }
+  /** What lineGetCallStatus reports (tests set state and features). */
+  status: LineCallStatus = { callState: 1, callStateMode: 0, callPrivilege: 4, callFeatures: 0, callFeatures2: 0 };
   getCallStatus(): LineCallStatus {
-    return { callState: 1, callStateMode: 0, callPrivilege: 4, callFeatures: 0, callFeatures2: 0 };
+    return { ...this.status };
   }
   close(hLine: number) {
     this.closed.push(hLine);

@@ -360,26 +360,64 @@ export class SimulatorProvider implements LineProvider, SimulatorControls {
 
   // ---- call control, digits, tones, media (seam-switching.ts, seam-signals.ts) -----------------
 
-  accept(hCall: number, userUserInfo?: Uint8Array): number { return this.switching.accept(hCall, userUserInfo); }
-  redirect(hCall: number, destAddress: string, countryCode: number): number { return this.switching.redirect(hCall, destAddress, countryCode); }
-  blindTransfer(hCall: number, destAddress: string, countryCode: number): number { return this.switching.blindTransfer(hCall, destAddress, countryCode); }
-  setupTransfer(hCall: number, params: LineCallParams | null): number { return this.switching.setupTransfer(hCall, params); }
-  completeTransfer(hCall: number, hConsultCall: number, transferMode: number): number { return this.switching.completeTransfer(hCall, hConsultCall, transferMode); }
-  hold(hCall: number): number { return this.switching.hold(hCall); }
-  unhold(hCall: number): number { return this.switching.unhold(hCall); }
-  swapHold(hActiveCall: number, hHeldCall: number): number { return this.switching.swapHold(hActiveCall, hHeldCall); }
-  setCallPrivilege(hCall: number, privilege: number): void { this.switching.setCallPrivilege(hCall, privilege); }
-  setMediaMode(hCall: number, mediaModes: number): void { this.switching.setMediaMode(hCall, mediaModes); }
-  handoff(hCall: number, fileName: string | null, mediaMode: number): void { this.switching.handoff(hCall, fileName, mediaMode); }
-  generateDigits(hCall: number, digitMode: number, digits: string | null, duration: number): void { this.signals.generateDigits(hCall, digitMode, digits, duration); }
-  generateTone(hCall: number, toneMode: number, duration: number, tones: readonly LineGenerateTone[]): void { this.signals.generateTone(hCall, toneMode, duration, tones); }
-  monitorDigits(hCall: number, digitModes: number): void { this.signals.monitorDigits(hCall, digitModes); }
-  gatherDigits(hCall: number, digitModes: number, request: LineGatherRequest | null): void { this.signals.gatherDigits(hCall, digitModes, request); }
-  monitorTones(hCall: number, tones: readonly LineMonitorTone[] | null): void { this.signals.monitorTones(hCall, tones); }
-  monitorMedia(hCall: number, mediaModes: number): void { this.signals.monitorMedia(hCall, mediaModes); }
-  getAddressCaps(deviceId: number, addressId: number, apiVersion: number): LineAddressCaps { return this.signals.getAddressCaps(deviceId, addressId, apiVersion); }
+  accept(hCall: number, userUserInfo?: Uint8Array): number {
+    return this.switching.accept(hCall, userUserInfo);
+  }
+  redirect(hCall: number, destAddress: string, countryCode: number): number {
+    return this.switching.redirect(hCall, destAddress, countryCode);
+  }
+  blindTransfer(hCall: number, destAddress: string, countryCode: number): number {
+    return this.switching.blindTransfer(hCall, destAddress, countryCode);
+  }
+  setupTransfer(hCall: number, params: LineCallParams | null): number {
+    return this.switching.setupTransfer(hCall, params);
+  }
+  completeTransfer(hCall: number, hConsultCall: number, transferMode: number): number {
+    return this.switching.completeTransfer(hCall, hConsultCall, transferMode);
+  }
+  hold(hCall: number): number {
+    return this.switching.hold(hCall);
+  }
+  unhold(hCall: number): number {
+    return this.switching.unhold(hCall);
+  }
+  swapHold(hActiveCall: number, hHeldCall: number): number {
+    return this.switching.swapHold(hActiveCall, hHeldCall);
+  }
+  setCallPrivilege(hCall: number, privilege: number): void {
+    this.switching.setCallPrivilege(hCall, privilege);
+  }
+  setMediaMode(hCall: number, mediaModes: number): void {
+    this.switching.setMediaMode(hCall, mediaModes);
+  }
+  handoff(hCall: number, fileName: string | null, mediaMode: number): void {
+    this.switching.handoff(hCall, fileName, mediaMode);
+  }
+  generateDigits(hCall: number, digitMode: number, digits: string | null, duration: number): void {
+    this.signals.generateDigits(hCall, digitMode, digits, duration);
+  }
+  generateTone(hCall: number, toneMode: number, duration: number, tones: readonly LineGenerateTone[]): void {
+    this.signals.generateTone(hCall, toneMode, duration, tones);
+  }
+  monitorDigits(hCall: number, digitModes: number): void {
+    this.signals.monitorDigits(hCall, digitModes);
+  }
+  gatherDigits(hCall: number, digitModes: number, request: LineGatherRequest | null): void {
+    this.signals.gatherDigits(hCall, digitModes, request);
+  }
+  monitorTones(hCall: number, tones: readonly LineMonitorTone[] | null): void {
+    this.signals.monitorTones(hCall, tones);
+  }
+  monitorMedia(hCall: number, mediaModes: number): void {
+    this.signals.monitorMedia(hCall, mediaModes);
+  }
+  getAddressCaps(deviceId: number, addressId: number, apiVersion: number): LineAddressCaps {
+    return this.signals.getAddressCaps(deviceId, addressId, apiVersion);
+  }
   /** Kept for this provider instance only (the real list is persistent and machine-wide). */
-  setAppPriority(appFilename: string, mediaMode: number, requestMode: number, priority: number): void { this.signals.setAppPriority(appFilename, mediaMode, requestMode, priority); }
+  setAppPriority(appFilename: string, mediaMode: number, requestMode: number, priority: number): void {
+    this.signals.setAppPriority(appFilename, mediaMode, requestMode, priority);
+  }
 
   close(hLine: number): void {
     const op = 'lineClose';
