@@ -139,6 +139,25 @@ describe('editor i18n (nodes/*.html and nodes/locales)', function () {
     });
   }
 
+  for (const file of FILES) {
+    it(`${file}.html: every validator declares (v, opt), so Node-RED shows the message it returns`, function () {
+      // Node-RED >= 3.1 treats a returned string as a message only from a validator with two parameters;
+      // from a one-parameter validator the string is coerced to true, i.e. "valid".
+      const js = stripComments(editorParts(fs.readFileSync(path.join(nodesDir, `${file}.html`), 'utf8')).script);
+      const validators = [...js.matchAll(/validate:\s*(function\s*\(([^)]*)\)|(\w+)\()/g)];
+      assert.ok(validators.length > 0);
+      const params = (list: string) => list.split(',').map((p) => p.trim()).filter(Boolean).length;
+      for (const m of validators) {
+        if (m[2] !== undefined) assert.equal(params(m[2]), 2, `validate: ${m[1]}`);
+        else {
+          const factory = new RegExp(`function ${m[3]}\\([^)]*\\)\\s*\\{\\s*return function\\s*\\(([^)]*)\\)`).exec(js);
+          assert.ok(factory, `validator factory ${m[3]} returns a function`);
+          assert.equal(params(factory[1]), 2, `${m[3]}'s validator`);
+        }
+      }
+    });
+  }
+
   it('the hard-coded string check catches labels, placeholders, template text and returned strings', function () {
     const html = `<script type="text/javascript">
       RED.nodes.registerType('x', { paletteLabel: 'make call', inputLabels: 'number',

@@ -431,6 +431,7 @@ describe('Node-RED editor in Chromium (e2e)', function () {
   });
 
   it('tapi-line: bad allow/block patterns are flagged by the runtime\'s compiler, each bad line named', async function () {
+    await ed.showFlowTab(page, await page.evaluate((id) => (globalThis as any).RED.nodes.node(id).z, scratchMakeCall));
     const tray = await ed.openEditDialog(page, scratchMakeCall);
     await tray.locator('#node-input-btn-line-edit').click();
     const cfg = page.locator('.red-ui-tray').last();
@@ -488,6 +489,7 @@ describe('Node-RED editor in Chromium (e2e)', function () {
       assert.deepEqual(labels, ['Anruf tätigen', 'Anrufstatus']);
       await shot(page.locator('#red-ui-palette-container-telephony'), '09-de-palette');
 
+      await ed.showFlowTab(page, await page.evaluate((id) => (globalThis as any).RED.nodes.node(id).z, scratchMakeCall));
       const tray = await ed.openEditDialog(page, scratchMakeCall);
       const destinationLabel = norm(await tray.locator('label[for="node-input-destination"]').innerText());
       const sendWhen = (await tray.locator('#node-input-sendWhen option').allInnerTexts()).map(norm);

@@ -230,6 +230,9 @@ describe('the npm package (npm pack, installed into a fresh Node-RED)', function
       );
       assert.doesNotMatch(log, /\[error\]|Cannot find module|Waiting for missing types|Failed to register/);
       assert.match(log, /Started flows/);
+      const prefix = process.env.NODE_RED_PREFIX ? path.resolve(process.env.NODE_RED_PREFIX) : repoRoot;
+      const expected = JSON.parse(fs.readFileSync(require.resolve('node-red/package.json', { paths: [prefix] }), 'utf8')).version;
+      assert.equal(/Node-RED version: v(\S+)/.exec(log)?.[1].replace(/-git$/, ''), expected, 'the Node-RED under test started');
     });
 
     it('the editor gets the German catalog and the dial-policy compiler', async function () {
