@@ -37,6 +37,13 @@ async function rowVisible(page: Page, selector: string): Promise<boolean> {
   return page.locator(`.red-ui-tray ${selector}`).first().isVisible();
 }
 
+/** Select a node on the workspace and delete it (the scratch nodes have no line: they would stop a deploy). */
+async function removeNode(page: Page, id: string): Promise<void> {
+  await ed.flowNode(page, id).click();
+  await page.keyboard.press('Delete');
+  await page.waitForFunction((i) => !(globalThis as any).RED.nodes.node(i), id);
+}
+
 describe('IVR nodes in the editor (e2e)', function () {
   this.timeout(120000);
   let server: NodeRedServer | undefined;
@@ -111,6 +118,7 @@ describe('IVR nodes in the editor (e2e)', function () {
     await shot(page, 'ivr-03-call-control-tone-invalid');
     await page.locator('#node-dialog-cancel').click();
     await ed.waitTrayClosed(page);
+    await removeNode(page, id);
   });
 
   it('digits dialog: collect shows its fields, every digit hides them and shows which calls', async function () {
@@ -127,6 +135,7 @@ describe('IVR nodes in the editor (e2e)', function () {
     await shot(page, 'ivr-04-digits-every');
     await page.locator('#node-dialog-cancel').click();
     await ed.waitTrayClosed(page);
+    await removeNode(page, id);
   });
 
   it('help of call control, digits and simulate renders in the info sidebar', async function () {
@@ -172,7 +181,9 @@ describe('IVR nodes in the editor (e2e)', function () {
     // every branch went to its own debug node, once
     for (const b of branches) assert.equal((await ed.debugPayloadField(page, named('debug', b.debug).id, 'action')).length, 1);
     assert.deepEqual(await ed.nodesWithErrorStatus(page), []);
-    await ed.widenSidebar(page, 200);
+    // the whole flow in the picture: zoom the workspace out as a user would (the "-" button, three times)
+    for (let i = 0; i < 3; i++) await page.locator('#red-ui-view-zoom-out').click();
+    await sleep(300);
     const picture = await shot(page, 'ivr-05-ivr-menu-driven');
     if (process.env.E2E_UPDATE_DOCS) fs.copyFileSync(picture, path.join(repoRoot, 'docs', 'screenshots', 'ivr-menu.png'));
   });
