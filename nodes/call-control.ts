@@ -103,7 +103,16 @@ export = function (RED: NodeAPI): void {
           node.status(actionStatus(_, seen.name ? _(NS.callControl + 'action.' + seen.name) : '?', error));
           done(error);
         },
-      );
+      ).catch((err: unknown) => {
+        // Writing to or sending a message whose properties throw (a hostile setter) must not become an
+        // unhandled rejection: Node-RED would exit.
+        try {
+          node.error(err);
+        } catch {
+          // nothing more can be reported
+        }
+        done();
+      });
     });
 
     node.on('close', (_removed: boolean, done: () => void) => {

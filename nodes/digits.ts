@@ -128,7 +128,16 @@ export = function (RED: NodeAPI): void {
           }
           failMessage(node, _, err, done);
         },
-      );
+      ).catch((err: unknown) => {
+        // Writing to or sending a message whose properties throw (a hostile setter) must not become an
+        // unhandled rejection: Node-RED would exit.
+        try {
+          node.error(err);
+        } catch {
+          // nothing more can be reported
+        }
+        done();
+      });
     });
 
     node.on('close', (_removed: boolean, done: () => void) => {

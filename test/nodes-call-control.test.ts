@@ -281,6 +281,17 @@ describe('call control node', function () {
     assert.equal(r.out.length, 0);
   });
 
+  it('a message whose payload cannot be written (throwing setter): the action is done, the error reported, Node-RED unharmed', async () => {
+    const r = await rig({ action: 'answer', actionType: 'tapi-action' });
+    const call = await r.incoming();
+    const msg: Msg = { call };
+    Object.defineProperty(msg, 'payload', { enumerable: false, get: () => undefined, set: () => { throw new Error('no'); } });
+    helper.getNode('cc').receive(msg);
+    await waitFor(() => lineCall(call.id)?.state === 'connected', 5000, 'the call answered');
+    await waitFor(() => helper._NodePrototype.error.getCalls().some((c: { thisValue: unknown }) => c.thisValue === helper.getNode('cc')), 5000, 'the error reported');
+    assert.equal(r.out.length, 0);
+  });
+
   it('without a line configuration: a named error', async () => {
     await helper.load(nodes, [
       { id: 'cc', type: 'tapi-call-control', action: 'hold', actionType: 'tapi-action', wires: [[]] },
