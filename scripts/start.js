@@ -88,19 +88,25 @@ module.exports = {
 // Runtime dependencies are linked to the repository's node_modules (they hold no link back either).
 function packageFiles() {
   const pkg = JSON.parse(fs.readFileSync(path.join(root, 'package.json'), 'utf8'));
-  const toRegExp = (pattern) =>
-    new RegExp(
-      '^' +
-        pattern
-          .replace(/\/$/, '/**')
-          .replace(/[.+^${}()|[\]\\]/g, '\\$&')
-          .replace(/\*\*\//g, '\u0000')
-          .replace(/\*\*/g, '\u0001')
-          .replace(/\*/g, '[^/]*')
-          .replace(/\u0000/g, '(?:.*/)?')
-          .replace(/\u0001/g, '.*') +
-        '$',
-    );
+  // npm's "files" globs: a folder means everything under it, ** any depth, * within one path segment.
+  const toRegExp = (pattern) => {
+    const glob = pattern.endsWith('/') ? `${pattern}**` : pattern;
+    let re = '';
+    for (let i = 0; i < glob.length; i++) {
+      if (glob.startsWith('**/', i)) {
+        re += '(?:.*/)?';
+        i += 2;
+      } else if (glob.startsWith('**', i)) {
+        re += '.*';
+        i += 1;
+      } else if (glob[i] === '*') {
+        re += '[^/]*';
+      } else {
+        re += glob[i].replace(/[.+?^${}()|[\]\\]/g, '\\$&');
+      }
+    }
+    return new RegExp(`^${re}$`);
+  };
   const patterns = pkg.files.map((f) => (fs.existsSync(path.join(root, f)) && fs.statSync(path.join(root, f)).isDirectory() ? f.replace(/\/?$/, '/') : f)).map(toRegExp);
   const out = ['package.json', 'README.md', 'LICENSE'];
   const walk = (rel) => {
