@@ -43,11 +43,18 @@ export = function (RED: NodeAPI): void {
     if (usable) usable.register(node);
     else node.status(noLineStatus(_));
 
-    async function act(msg: NodeMessage, seen: { name?: ActionName }): Promise<{ name: ActionName; payload: Record<string, unknown>; msg: NodeMessage }> {
+    async function act(
+      msg: NodeMessage,
+      seen: { name?: ActionName },
+    ): Promise<{ name: ActionName; payload: Record<string, unknown>; msg: NodeMessage }> {
       const chosen = actionType === 'tapi-action' ? action : await evaluateTyped(RED, node, action, actionType, msg);
       const name = actionName(chosen);
       if (!name) {
-        throw TapiError.of('INVALPARAM', 'call control', `unknown action ${JSON.stringify(String(chosen)).slice(0, 40)}: one of ${ACTIONS.join(', ')}`);
+        throw TapiError.of(
+          'INVALPARAM',
+          'call control',
+          `unknown action ${JSON.stringify(String(chosen)).slice(0, 40)}: one of ${ACTIONS.join(', ')}`,
+        );
       }
       seen.name = name;
       const op = ACTION_NEEDS[name].operation;
@@ -57,11 +64,21 @@ export = function (RED: NodeAPI): void {
       const input: ActionInput = { tone, toneDurationMs, completeMode, consultTimeoutMs };
       if (['transfer', 'consult', 'redirect', 'dial'].includes(name)) {
         const value = await evaluateTyped(RED, node, destination, destinationType, msg);
-        input.destination = typeof value === 'number' && Number.isSafeInteger(value) && value >= 0 ? String(value) : typeof value === 'string' ? value : undefined;
+        input.destination =
+          typeof value === 'number' && Number.isSafeInteger(value) && value >= 0
+            ? String(value)
+            : typeof value === 'string'
+              ? value
+              : undefined;
       }
       if (name === 'senddigits') {
         const value = await evaluateTyped(RED, node, digits, digitsType, msg);
-        input.digits = typeof value === 'number' && Number.isSafeInteger(value) && value >= 0 ? String(value) : typeof value === 'string' ? value : undefined;
+        input.digits =
+          typeof value === 'number' && Number.isSafeInteger(value) && value >= 0
+            ? String(value)
+            : typeof value === 'string'
+              ? value
+              : undefined;
       }
       const line = await usable.shared.getLine();
       const call = findCall(line, id.id, op);
@@ -82,37 +99,39 @@ export = function (RED: NodeAPI): void {
       }
       running++;
       const seen: { name?: ActionName } = {};
-      act(msg, seen).then(
-        ({ name, payload }) => {
-          running--;
-          msg.payload = payload;
-          node.status(actionStatus(_, _(NS.callControl + 'action.' + name), null));
-          send(msg);
-          done();
-        },
-        (err: unknown) => {
-          running--;
-          const error = err instanceof Error ? err : new Error(String(err));
-          if (isHostile(err)) {
-            // The message itself cannot be read: never hand it back to Node-RED (done(err) would clone it).
-            node.status({ fill: 'red', shape: 'ring', text: _(NS.line + 'status.error', { code: 'VALIDATION' }) });
-            node.error(error, safeMessage(msg, error));
+      act(msg, seen)
+        .then(
+          ({ name, payload }) => {
+            running--;
+            msg.payload = payload;
+            node.status(actionStatus(_, _(NS.callControl + 'action.' + name), null));
+            send(msg);
             done();
-            return;
+          },
+          (err: unknown) => {
+            running--;
+            const error = err instanceof Error ? err : new Error(String(err));
+            if (isHostile(err)) {
+              // The message itself cannot be read: never hand it back to Node-RED (done(err) would clone it).
+              node.status({ fill: 'red', shape: 'ring', text: _(NS.line + 'status.error', { code: 'VALIDATION' }) });
+              node.error(error, safeMessage(msg, error));
+              done();
+              return;
+            }
+            node.status(actionStatus(_, seen.name ? _(NS.callControl + 'action.' + seen.name) : '?', error));
+            done(error);
+          },
+        )
+        .catch((err: unknown) => {
+          // Writing to or sending a message whose properties throw (a hostile setter) must not become an
+          // unhandled rejection: Node-RED would exit.
+          try {
+            node.error(err);
+          } catch {
+            // nothing more can be reported
           }
-          node.status(actionStatus(_, seen.name ? _(NS.callControl + 'action.' + seen.name) : '?', error));
-          done(error);
-        },
-      ).catch((err: unknown) => {
-        // Writing to or sending a message whose properties throw (a hostile setter) must not become an
-        // unhandled rejection: Node-RED would exit.
-        try {
-          node.error(err);
-        } catch {
-          // nothing more can be reported
-        }
-        done();
-      });
+          done();
+        });
     });
 
     node.on('close', (_removed: boolean, done: () => void) => {

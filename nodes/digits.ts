@@ -39,7 +39,8 @@ export = function (RED: NodeAPI): void {
     let closing = false;
 
     node.onLineStatus = (event: LineStatusEvent) => {
-      if (collecting.size === 0) node.status(event.state === 'open' && mode === 'every' && scope === 'line' ? digitsStatus(_, 'listening') : lineStatus(_, event));
+      if (collecting.size === 0)
+        node.status(event.state === 'open' && mode === 'every' && scope === 'line' ? digitsStatus(_, 'listening') : lineStatus(_, event));
     };
 
     const onDigit = (call: Call, event: DigitEvent) => {
@@ -88,7 +89,7 @@ export = function (RED: NodeAPI): void {
         return;
       }
       const maxDigits = await number('maxDigits', msg, 1);
-      const terminators = String(await evaluateTyped(RED, node, props.terminators[0], props.terminators[1], msg) ?? '');
+      const terminators = String((await evaluateTyped(RED, node, props.terminators[0], props.terminators[1], msg)) ?? '');
       const firstTimeoutMs = await number('firstTimeout', msg, 1000);
       const interTimeoutMs = await number('interTimeout', msg, 1000);
       const call = findCall(line, id.id, 'lineGatherDigits');
@@ -103,7 +104,11 @@ export = function (RED: NodeAPI): void {
         if (got.reason !== null) msg.reason = got.reason;
         msg.call = callRef(call);
         const timedOut = got.termination === 'firsttimeout' || got.termination === 'intertimeout' || got.termination === 'cancel';
-        node.status(timedOut ? digitsStatus(_, got.termination === 'cancel' ? 'cancelled' : 'timeout') : digitsStatus(_, 'got', { digits: got.payload }));
+        node.status(
+          timedOut
+            ? digitsStatus(_, got.termination === 'cancel' ? 'cancelled' : 'timeout')
+            : digitsStatus(_, 'got', { digits: got.payload }),
+        );
         if (separateTimeouts) send(timedOut ? [null, msg] : [msg, null]);
         else send(msg);
       } finally {
@@ -116,28 +121,30 @@ export = function (RED: NodeAPI): void {
         done();
         return;
       }
-      handle(msg, send).then(
-        () => done(),
-        (err: unknown) => {
-          if (isHostile(err)) {
-            const error = err as Error;
-            node.status({ fill: 'red', shape: 'ring', text: _(NS.line + 'status.error', { code: 'VALIDATION' }) });
-            node.error(error, safeMessage(msg, error));
-            done();
-            return;
+      handle(msg, send)
+        .then(
+          () => done(),
+          (err: unknown) => {
+            if (isHostile(err)) {
+              const error = err as Error;
+              node.status({ fill: 'red', shape: 'ring', text: _(NS.line + 'status.error', { code: 'VALIDATION' }) });
+              node.error(error, safeMessage(msg, error));
+              done();
+              return;
+            }
+            failMessage(node, _, err, done);
+          },
+        )
+        .catch((err: unknown) => {
+          // Writing to or sending a message whose properties throw (a hostile setter) must not become an
+          // unhandled rejection: Node-RED would exit.
+          try {
+            node.error(err);
+          } catch {
+            // nothing more can be reported
           }
-          failMessage(node, _, err, done);
-        },
-      ).catch((err: unknown) => {
-        // Writing to or sending a message whose properties throw (a hostile setter) must not become an
-        // unhandled rejection: Node-RED would exit.
-        try {
-          node.error(err);
-        } catch {
-          // nothing more can be reported
-        }
-        done();
-      });
+          done();
+        });
     });
 
     node.on('close', (_removed: boolean, done: () => void) => {

@@ -29,7 +29,13 @@ function seeCall(line: Line, providerCallId: number): Promise<Call> {
     };
     const timer = setTimeout(() => {
       line.off('callstate', onCall);
-      reject(TapiError.of('OPERATIONFAILED', 'simulate', `line "${line.device.name}" did not see the incoming call: open it with the owner or monitor privilege`));
+      reject(
+        TapiError.of(
+          'OPERATIONFAILED',
+          'simulate',
+          `line "${line.device.name}" did not see the incoming call: open it with the owner or monitor privilege`,
+        ),
+      );
     }, SEE_CALL_MS);
     line.on('callstate', onCall);
   });
@@ -82,7 +88,11 @@ export = function (RED: NodeAPI): void {
       const sim: SimulatorControls | undefined = tapi?.provider === 'simulator' ? tapi.simulator : undefined;
       if (!sim) {
         node.status(simulateStatus(_, 'notsimulator'));
-        throw TapiError.of('OPERATIONUNAVAIL', 'simulate', `the line's provider is ${tapi?.provider ?? 'unknown'}: simulate works on the simulator only`);
+        throw TapiError.of(
+          'OPERATIONUNAVAIL',
+          'simulate',
+          `the line's provider is ${tapi?.provider ?? 'unknown'}: simulate works on the simulator only`,
+        );
       }
       const payloadRead = readMessageProperty(msg, 'payload');
       if (!payloadRead.ok) throw Object.assign(payloadRead.error, { hostile: true });
@@ -107,7 +117,8 @@ export = function (RED: NodeAPI): void {
       const id = readCallId(msg);
       if (!id.ok) throw id.hostile ? Object.assign(id.error, { hostile: true }) : id.error;
       const call = findCall(line, id.id, 'simulate');
-      const keys = typeof payload === 'string' || typeof payload === 'number' ? text(payload, 'msg.payload') : text(fields.digits, 'payload.digits');
+      const keys =
+        typeof payload === 'string' || typeof payload === 'number' ? text(payload, 'msg.payload') : text(fields.digits, 'payload.digits');
       switch (action) {
         case 'digits':
           if (!keys) throw new TapiValidationError('give the keys to press in msg.payload (e.g. "1#")');
@@ -135,36 +146,41 @@ export = function (RED: NodeAPI): void {
         done();
         return;
       }
-      run(msg).then(
-        (action) => {
-          node.status(simulateStatus(_, 'done', { action }));
-          send(msg);
-          done();
-        },
-        (err: unknown) => {
-          if ((err as { hostile?: boolean } | null)?.hostile) {
-            const error = err as Error;
-            node.status({ fill: 'red', shape: 'ring', text: _(NS.line + 'status.error', { code: 'VALIDATION' }) });
-            node.error(error, safeMessage(msg, error));
+      run(msg)
+        .then(
+          (action) => {
+            node.status(simulateStatus(_, 'done', { action }));
+            send(msg);
             done();
-            return;
+          },
+          (err: unknown) => {
+            if ((err as { hostile?: boolean } | null)?.hostile) {
+              const error = err as Error;
+              node.status({ fill: 'red', shape: 'ring', text: _(NS.line + 'status.error', { code: 'VALIDATION' }) });
+              node.error(error, safeMessage(msg, error));
+              done();
+              return;
+            }
+            if (
+              (err as { code?: string }).code === 'LINEERR_OPERATIONUNAVAIL' &&
+              (err as { operation?: string }).operation === 'simulate'
+            ) {
+              done(err as Error);
+              return;
+            }
+            failMessage(node, _, err, done);
+          },
+        )
+        .catch((err: unknown) => {
+          // Writing to or sending a message whose properties throw (a hostile setter) must not become an
+          // unhandled rejection: Node-RED would exit.
+          try {
+            node.error(err);
+          } catch {
+            // nothing more can be reported
           }
-          if ((err as { code?: string }).code === 'LINEERR_OPERATIONUNAVAIL' && (err as { operation?: string }).operation === 'simulate') {
-            done(err as Error);
-            return;
-          }
-          failMessage(node, _, err, done);
-        },
-      ).catch((err: unknown) => {
-        // Writing to or sending a message whose properties throw (a hostile setter) must not become an
-        // unhandled rejection: Node-RED would exit.
-        try {
-          node.error(err);
-        } catch {
-          // nothing more can be reported
-        }
-        done();
-      });
+          done();
+        });
     });
 
     node.on('close', (_removed: boolean, done: () => void) => {

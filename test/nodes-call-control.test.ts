@@ -5,7 +5,7 @@ import type { OpenedTapi } from '../lib/tapi';
 import { activeTapis } from '../nodes/lib/tapi-registry';
 import { allNodes, collector, helper, lineDef, outstanding, statusesOf, unloadAndCheckClean, waitFor, type Msg } from './nodes-helpers';
 
-const callControlNode = require('../nodes/call-control') as (RED: unknown) => void;
+import callControlNode from '../nodes/call-control';
 const nodes = [...allNodes, callControlNode];
 
 function flow(cc: Record<string, unknown> = {}, line: Record<string, unknown> = {}): Msg[] {
@@ -15,7 +15,19 @@ function flow(cc: Record<string, unknown> = {}, line: Record<string, unknown> = 
     { id: 'offered', type: 'helper' },
     { id: 'mk', type: 'tapi-make-call', line: 'line1', sendWhen: 'connected', wires: [['made']] },
     { id: 'made', type: 'helper' },
-    { id: 'cc', type: 'tapi-call-control', line: 'line1', action: 'action', actionType: 'msg', destination: 'destination', destinationType: 'msg', digits: 'digits', digitsType: 'msg', wires: [['out']], ...cc },
+    {
+      id: 'cc',
+      type: 'tapi-call-control',
+      line: 'line1',
+      action: 'action',
+      actionType: 'msg',
+      destination: 'destination',
+      destinationType: 'msg',
+      digits: 'digits',
+      digitsType: 'msg',
+      wires: [['out']],
+      ...cc,
+    },
     { id: 'out', type: 'helper' },
     { id: 'catch1', type: 'catch', scope: null, uncaught: false, wires: [['caught']] },
     { id: 'caught', type: 'helper' },
@@ -69,7 +81,11 @@ async function rig(cc: Record<string, unknown> = {}, line: Record<string, unknow
       const topic = `t${++tag}`;
       const { via, ...rest } = msg;
       helper.getNode(via ?? 'cc').receive({ ...rest, topic });
-      const got = await waitFor(() => out.find((m) => m.topic === topic) ?? caught.find((m) => m.topic === topic), 10000, `the outcome of ${msg.action}`);
+      const got = await waitFor(
+        () => out.find((m) => m.topic === topic) ?? caught.find((m) => m.topic === topic),
+        10000,
+        `the outcome of ${msg.action}`,
+      );
       if (got.error) throw Object.assign(new Error(got.error.message), { code: got.error.code });
       return got;
     },
@@ -209,7 +225,10 @@ describe('call control node', function () {
     await r.act({ call, action: 'redirect', destination: '5550123' });
     await waitFor(() => !lineCall(call.id), 5000, 'the redirected call gone');
     const other = await r.outgoing();
-    await assert.rejects(r.act({ call: other, action: 'redirect', destination: '5550123' }), /LINEERR_INVALCALLSTATE: cannot redirect a call in state connected/);
+    await assert.rejects(
+      r.act({ call: other, action: 'redirect', destination: '5550123' }),
+      /LINEERR_INVALCALLSTATE: cannot redirect a call in state connected/,
+    );
   });
 
   it('consult, then complete as transfer (with either call), or give the consultation up when it fails', async () => {
@@ -231,7 +250,7 @@ describe('call control node', function () {
   it('consult, then complete as a conference', async () => {
     const r = await rig({ completeMode: 'conference' });
     const call = await r.outgoing();
-    const consulted = await r.act({ call, action: 'consult', destination: '5550100' });
+    await r.act({ call, action: 'consult', destination: '5550100' });
     const done = await r.act({ call, action: 'complete' });
     assert.equal(done.payload.ok, true);
     assert.ok(done.otherCall, 'the conference call');
@@ -240,7 +259,10 @@ describe('call control node', function () {
   it('dial is refused on a connected call (it continues a partial dial only)', async () => {
     const r = await rig();
     const call = await r.outgoing();
-    await assert.rejects(r.act({ call, action: 'dial', destination: '123' }), /LINEERR_INVALCALLSTATE: cannot dial a call in state connected/);
+    await assert.rejects(
+      r.act({ call, action: 'dial', destination: '123' }),
+      /LINEERR_INVALCALLSTATE: cannot dial a call in state connected/,
+    );
   });
 
   it('send digits generates DTMF on the call; bad digits are LINEERR_INVALDIGITS', async () => {
@@ -274,7 +296,12 @@ describe('call control node', function () {
   it('a hostile msg.call (throwing getter) is reported, not crashing Node-RED, and nothing is sent', async () => {
     const r = await rig();
     const msg: Msg = { action: 'answer' };
-    Object.defineProperty(msg, 'call', { enumerable: true, get: () => { throw new Error('boom'); } });
+    Object.defineProperty(msg, 'call', {
+      enumerable: true,
+      get: () => {
+        throw new Error('boom');
+      },
+    });
     helper.getNode('cc').receive(msg);
     await waitFor(() => r.caught.length > 0, 5000, 'the error');
     assert.equal(r.caught[0].error.code, 'ERR_TAPI_VALIDATION');
@@ -285,10 +312,20 @@ describe('call control node', function () {
     const r = await rig({ action: 'answer', actionType: 'tapi-action' });
     const call = await r.incoming();
     const msg: Msg = { call };
-    Object.defineProperty(msg, 'payload', { enumerable: false, get: () => undefined, set: () => { throw new Error('no'); } });
+    Object.defineProperty(msg, 'payload', {
+      enumerable: false,
+      get: () => undefined,
+      set: () => {
+        throw new Error('no');
+      },
+    });
     helper.getNode('cc').receive(msg);
     await waitFor(() => lineCall(call.id)?.state === 'connected', 5000, 'the call answered');
-    await waitFor(() => helper._NodePrototype.error.getCalls().some((c: { thisValue: unknown }) => c.thisValue === helper.getNode('cc')), 5000, 'the error reported');
+    await waitFor(
+      () => helper._NodePrototype.error.getCalls().some((c: { thisValue: unknown }) => c.thisValue === helper.getNode('cc')),
+      5000,
+      'the error reported',
+    );
     assert.equal(r.out.length, 0);
   });
 

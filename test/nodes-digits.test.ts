@@ -1,17 +1,15 @@
 // digits and simulate in a flow, on the simulator: collect (terminator, buffer full, timeouts on the second
 // or the same output, a call that ends while collecting), every digit (one call, every call on the line),
 // refusals; simulate's actions and its refusal on another provider.
+import callControlNode from '../nodes/call-control';
+import digitsNode from '../nodes/digits';
+import simulateNode from '../nodes/simulate';
 import assert from 'node:assert/strict';
 import type { OpenedTapi } from '../lib/tapi';
 import { activeTapis } from '../nodes/lib/tapi-registry';
 import { allNodes, collector, helper, lineDef, sleep, statusesOf, unloadAndCheckClean, waitFor, type Msg } from './nodes-helpers';
 
-const nodes = [
-  ...allNodes,
-  require('../nodes/call-control') as (RED: unknown) => void,
-  require('../nodes/digits') as (RED: unknown) => void,
-  require('../nodes/simulate') as (RED: unknown) => void,
-];
+const nodes = [...allNodes, callControlNode, digitsNode, simulateNode];
 
 function flow(digits: Record<string, unknown>, line: Record<string, unknown> = {}): Msg[] {
   return [
@@ -43,7 +41,17 @@ async function load(digits: Record<string, unknown>, line: Record<string, unknow
   return { ...r, sim: (activeTapis()[0] as OpenedTapi).simulator! };
 }
 
-const COLLECT = { mode: 'collect', maxDigits: '8', maxDigitsType: 'num', terminators: '#', terminatorsType: 'str', firstTimeout: '3', firstTimeoutType: 'num', interTimeout: '2', interTimeoutType: 'num' };
+const COLLECT = {
+  mode: 'collect',
+  maxDigits: '8',
+  maxDigitsType: 'num',
+  terminators: '#',
+  terminatorsType: 'str',
+  firstTimeout: '3',
+  firstTimeoutType: 'num',
+  interTimeout: '2',
+  interTimeoutType: 'num',
+};
 
 describe('digits node', function () {
   this.timeout(20000);
@@ -121,7 +129,10 @@ describe('digits node', function () {
     const r = await load({ mode: 'every', scope: 'call' });
     helper.getNode('mk').receive({ payload: '5550108' });
     await waitFor(() => r.got.length >= 5, 8000, 'five digits');
-    assert.deepEqual(r.got.map((m) => m.payload), ['1', '2', '3', '4', '#']);
+    assert.deepEqual(
+      r.got.map((m) => m.payload),
+      ['1', '2', '3', '4', '#'],
+    );
     assert.equal(r.got[0].mode, 'dtmf');
     assert.equal(r.got[0].call.id, r.made[0].call.id);
   });
@@ -131,7 +142,10 @@ describe('digits node', function () {
     // make call's output goes to the digits node too; in this mode its input is ignored.
     helper.getNode('mk').receive({ payload: '5550108' });
     await waitFor(() => r.got.length >= 5, 8000, 'five digits');
-    assert.deepEqual(r.got.map((m) => m.payload), ['1', '2', '3', '4', '#']);
+    assert.deepEqual(
+      r.got.map((m) => m.payload),
+      ['1', '2', '3', '4', '#'],
+    );
   });
 });
 
@@ -157,7 +171,10 @@ describe('simulate node', function () {
     await sleep(20);
     helper.getNode('sim').receive({ action: 'digits', payload: '9#', call });
     await waitFor(() => r.got.length >= 2, 5000, 'the keys');
-    assert.deepEqual(r.got.map((m) => m.payload), ['9', '#']);
+    assert.deepEqual(
+      r.got.map((m) => m.payload),
+      ['9', '#'],
+    );
     for (const action of ['tone', 'fax']) helper.getNode('sim').receive({ action, call });
     helper.getNode('sim').receive({ action: 'hangup', call });
     await waitFor(() => r.simulated.length >= 5, 5000, 'every action sent on');
@@ -171,7 +188,10 @@ describe('simulate node', function () {
     helper.getNode('sim').receive({ payload: { callerId: '5551234', digits: '7#', ringSeconds: 0 } });
     await waitFor(() => r.simulated.length > 0, 5000, 'the incoming call');
     const call = r.simulated[0].call;
-    await helper.getNode('line1').shared.line.calls.find((c: { id: string }) => c.id === call.id).answer();
+    await helper
+      .getNode('line1')
+      .shared.line.calls.find((c: { id: string }) => c.id === call.id)
+      .answer();
     helper.getNode('dg').receive({ call });
     await waitFor(() => r.got.length > 0, 5000, 'the digits');
     assert.equal(r.got[0].payload, '7');
@@ -183,7 +203,10 @@ describe('simulate node', function () {
     helper.getNode('sim').receive({ action: 'digits', payload: 'xy', call: { id: 'nope' } });
     helper.getNode('sim').receive({ action: 'hangup' });
     await waitFor(() => r.caught.length >= 3, 5000, 'three errors');
-    assert.deepEqual(r.caught.map((m) => m.error.code).sort(), ['ERR_TAPI_VALIDATION', 'ERR_TAPI_VALIDATION', 'LINEERR_INVALCALLHANDLE'].sort());
+    assert.deepEqual(
+      r.caught.map((m) => m.error.code).sort(),
+      ['ERR_TAPI_VALIDATION', 'ERR_TAPI_VALIDATION', 'LINEERR_INVALCALLHANDLE'].sort(),
+    );
   });
 
   it('refuses a line on another provider: LINEERR_OPERATIONUNAVAIL and a grey status', async () => {

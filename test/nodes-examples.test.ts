@@ -1,6 +1,9 @@
 // The examples 04-07, imported as they are into Node-RED (test helper) and driven the way a user would:
 // their inject nodes pressed, their debug nodes read (replaced by helper nodes with the same ids and wires).
 // Only the simulator's time scale is changed, so a run takes a fraction of a second per simulated second.
+import callControlNode from '../nodes/call-control';
+import digitsNode from '../nodes/digits';
+import simulateNode from '../nodes/simulate';
 import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
@@ -9,17 +12,23 @@ import { activeTapis } from '../nodes/lib/tapi-registry';
 import { allNodes, collector, helper, outstanding, unloadAndCheckClean, waitFor, type Msg } from './nodes-helpers';
 
 const repoRoot = path.resolve(__dirname, '..', '..');
-const coreDir = path.dirname(require.resolve('@node-red/nodes/package.json', { paths: [path.dirname(require.resolve('node-red', process.env.NODE_RED_PREFIX ? { paths: [process.env.NODE_RED_PREFIX] } : undefined))] }));
-const core = ['common/20-inject.js', 'common/90-comment.js', 'function/10-function.js', 'function/10-switch.js', 'function/15-change.js'].map(
+const coreDir = path.dirname(
+  require.resolve('@node-red/nodes/package.json', {
+    paths: [path.dirname(require.resolve('node-red', process.env.NODE_RED_PREFIX ? { paths: [process.env.NODE_RED_PREFIX] } : undefined))],
+  }),
+);
+const core = [
+  'common/20-inject.js',
+  'common/90-comment.js',
+  'function/10-function.js',
+  'function/10-switch.js',
+  'function/15-change.js',
+].map(
+  // Node-RED's own core nodes, from the Node-RED under test: a path known only at run time.
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
   (f) => require(path.join(coreDir, 'core', f)) as (RED: unknown) => void,
 );
-const nodes = [
-  ...allNodes,
-  require('../nodes/call-control') as (RED: unknown) => void,
-  require('../nodes/digits') as (RED: unknown) => void,
-  require('../nodes/simulate') as (RED: unknown) => void,
-  ...core,
-];
+const nodes = [...allNodes, callControlNode, digitsNode, simulateNode, ...core];
 
 type FlowNode = Msg & { id: string; type: string; name?: string; wires?: string[][] };
 
@@ -41,7 +50,14 @@ function byName(flow: FlowNode[], type: string, name: string): FlowNode {
 async function load(file: string, timeScale: number) {
   const flow = example(file, timeScale);
   // Every debug node's messages, by its name.
-  const catcher = { id: 'catch-all', type: 'catch', z: flow.find((n) => n.type === 'tab')!.id, scope: null, uncaught: false, wires: [['caught']] };
+  const catcher = {
+    id: 'catch-all',
+    type: 'catch',
+    z: flow.find((n) => n.type === 'tab')!.id,
+    scope: null,
+    uncaught: false,
+    wires: [['caught']],
+  };
   await helper.load(nodes, [...flow, catcher, { id: 'caught', type: 'helper', z: catcher.z }]);
   const debug: Record<string, Msg[]> = {};
   for (const n of flow) if (n.type === 'helper') debug[n.name!] = collector(helper.getNode(n.id));
@@ -63,7 +79,10 @@ describe('examples 04-07 on the simulator', function () {
     for (const file of ['04-ivr-menu.json', '05-call-screening.json', '06-click-to-dial-and-transfer.json', '07-alarm-cascade.json']) {
       const flow = JSON.parse(fs.readFileSync(path.join(repoRoot, 'examples', file), 'utf8')) as FlowNode[];
       assert.equal(flow.filter((n) => n.type === 'tab').length, 1, file);
-      assert.ok(flow.some((n) => n.type === 'comment' && typeof n.info === 'string' && n.info.length > 100), `${file}: an explaining comment`);
+      assert.ok(
+        flow.some((n) => n.type === 'comment' && typeof n.info === 'string' && n.info.length > 100),
+        `${file}: an explaining comment`,
+      );
       for (const n of flow) assert.match(n.type, /^(tab|comment|inject|debug|function|switch|change|tapi-[a-z-]+)$/, `${file}: ${n.type}`);
     }
   });
@@ -112,12 +131,20 @@ describe('examples 04-07 on the simulator', function () {
     r.press('blocked caller 5550666');
     r.press('VIP 5550777');
     r.press('someone else 5551234');
-    await waitFor(() => r.debug['rejected'].length && r.debug['redirected to the mobile'].length && r.debug['rings through'].length, 10000, 'three outcomes');
+    await waitFor(
+      () => r.debug['rejected'].length && r.debug['redirected to the mobile'].length && r.debug['rings through'].length,
+      10000,
+      'three outcomes',
+    );
     assert.deepEqual(r.caught, []);
     assert.equal(r.debug['rejected'][0].payload.action, 'reject');
     assert.equal(r.debug['redirected to the mobile'][0].payload.action, 'redirect');
     assert.equal(r.debug['rings through'][0].payload.callerId, '5551234');
-    assert.equal(r.debug['rejected'].length + r.debug['redirected to the mobile'].length + r.debug['rings through'].length, 3, 'each call handled once');
+    assert.equal(
+      r.debug['rejected'].length + r.debug['redirected to the mobile'].length + r.debug['rings through'].length,
+      3,
+      'each call handled once',
+    );
   });
 
   it('06-click-to-dial-and-transfer: call the customer, consult the colleague, transfer', async () => {
@@ -138,7 +165,13 @@ describe('examples 04-07 on the simulator', function () {
     await waitFor(() => r.debug['summary'].length > 0 || r.caught.length > 0, 30000, 'the summary');
     assert.deepEqual(r.caught, []);
     const outcomes = Object.fromEntries(r.debug['summary'][0].payload.map((o: Msg) => [o.number, o.outcome]));
-    assert.deepEqual(outcomes, { '5550100': 'connected', '5550101': 'busy', '5550102': 'noanswer', '5550103': 'reject', '5550106': 'connected' });
+    assert.deepEqual(outcomes, {
+      '5550100': 'connected',
+      '5550101': 'busy',
+      '5550102': 'noanswer',
+      '5550103': 'reject',
+      '5550106': 'connected',
+    });
     assert.equal(r.debug['each outcome'].length, 5);
   });
 });

@@ -1,11 +1,23 @@
 // make call waiting for a free call appearance (FIFO, limit, wait time, opt-out), its per-call status and
 // partial dialling continued by call control; call state's caller-id filter and auto-answer.
+import callControlNode from '../nodes/call-control';
 import assert from 'node:assert/strict';
 import type { OpenedTapi } from '../lib/tapi';
 import { activeTapis } from '../nodes/lib/tapi-registry';
-import { allNodes, collector, helper, lineDef, outstanding, sleep, statusesOf, unloadAndCheckClean, waitFor, type Msg } from './nodes-helpers';
+import {
+  allNodes,
+  collector,
+  helper,
+  lineDef,
+  outstanding,
+  sleep,
+  statusesOf,
+  unloadAndCheckClean,
+  waitFor,
+  type Msg,
+} from './nodes-helpers';
 
-const nodes = [...allNodes, require('../nodes/call-control') as (RED: unknown) => void];
+const nodes = [...allNodes, callControlNode];
 /** The simulator's analog line has one call appearance. */
 const ONE_APPEARANCE = 'Simulated Analog Line';
 
@@ -14,7 +26,16 @@ function flow(makeCall: Record<string, unknown> = {}, line: Record<string, unkno
     lineDef('line1', { privileges: 'owner', ...line }),
     { id: 'mk', type: 'tapi-make-call', line: 'line1', sendWhen: 'ended', wires: [['out']], ...makeCall },
     { id: 'out', type: 'helper' },
-    { id: 'cc', type: 'tapi-call-control', line: 'line1', action: 'dial', actionType: 'tapi-action', destination: 'payload', destinationType: 'msg', wires: [['controlled']] },
+    {
+      id: 'cc',
+      type: 'tapi-call-control',
+      line: 'line1',
+      action: 'dial',
+      actionType: 'tapi-action',
+      destination: 'payload',
+      destinationType: 'msg',
+      wires: [['controlled']],
+    },
     { id: 'controlled', type: 'helper' },
     { id: 'catch1', type: 'catch', scope: null, uncaught: false, wires: [['caught']] },
     { id: 'caught', type: 'helper' },
@@ -23,7 +44,11 @@ function flow(makeCall: Record<string, unknown> = {}, line: Record<string, unkno
 
 async function load(makeCall: Record<string, unknown> = {}, line: Record<string, unknown> = {}) {
   await helper.load(nodes, flow(makeCall, line));
-  const r = { out: collector(helper.getNode('out')), caught: collector(helper.getNode('caught')), controlled: collector(helper.getNode('controlled')) };
+  const r = {
+    out: collector(helper.getNode('out')),
+    caught: collector(helper.getNode('caught')),
+    controlled: collector(helper.getNode('controlled')),
+  };
   await waitFor(() => helper.getNode('line1').shared.state === 'open', 5000, 'the line open');
   return r;
 }
@@ -41,10 +66,20 @@ describe('make call: queued dialling, per-call status, partial dialling', functi
     numbers.forEach((payload, i) => helper.getNode('mk').receive({ payload, topic: `n${i}` }));
     await waitFor(() => r.out.length + r.caught.length === 5, 20000, 'five outcomes');
     assert.deepEqual(r.caught, [], 'nobody skipped');
-    assert.deepEqual(r.out.map((m) => m.topic), ['n0', 'n1', 'n2', 'n3', 'n4'], 'first come, first served');
-    assert.deepEqual(r.out.map((m) => m.payload.outcome), ['busy', 'reject', 'unreachable', 'congestion', 'busy']);
+    assert.deepEqual(
+      r.out.map((m) => m.topic),
+      ['n0', 'n1', 'n2', 'n3', 'n4'],
+      'first come, first served',
+    );
+    assert.deepEqual(
+      r.out.map((m) => m.payload.outcome),
+      ['busy', 'reject', 'unreachable', 'congestion', 'busy'],
+    );
     const texts = statusesOf(helper.getNode('mk')).map((s) => s.text);
-    assert.ok(texts.some((t) => /status\.queued/.test(t)), 'the status said queued');
+    assert.ok(
+      texts.some((t) => /status\.queued/.test(t)),
+      'the status said queued',
+    );
     assert.equal(outstanding().calls, 0);
   });
 
@@ -87,7 +122,10 @@ describe('make call: queued dialling, per-call status, partial dialling', functi
     helper.getNode('mk').receive({ payload: '5550101', topic: 'b' });
     await waitFor(() => r.out.length === 2, 10000, 'two outcomes');
     const texts = statusesOf(helper.getNode('mk')).map((s) => s.text);
-    assert.ok(texts.some((t) => /progress\.calls/.test(t)), `a status naming both calls in ${JSON.stringify(texts)}`);
+    assert.ok(
+      texts.some((t) => /progress\.calls/.test(t)),
+      `a status naming both calls in ${JSON.stringify(texts)}`,
+    );
     const a = r.out.find((m) => m.topic === 'a')!;
     const b = r.out.find((m) => m.topic === 'b')!;
     assert.notEqual(a.call.id, b.call.id);
@@ -129,7 +167,15 @@ describe('call state: caller-id filter and auto-answer', function () {
   async function screening(callState: Record<string, unknown>, line: Record<string, unknown> = {}) {
     await helper.load(nodes, [
       lineDef('line1', { privileges: 'owner', ...line }),
-      { id: 'cs', type: 'tapi-call-state', line: 'line1', states: ['offering', 'connected'], origin: 'inbound', wires: [['seen']], ...callState },
+      {
+        id: 'cs',
+        type: 'tapi-call-state',
+        line: 'line1',
+        states: ['offering', 'connected'],
+        origin: 'inbound',
+        wires: [['seen']],
+        ...callState,
+      },
       { id: 'seen', type: 'helper' },
     ]);
     const seen = collector(helper.getNode('seen'));

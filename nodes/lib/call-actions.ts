@@ -4,8 +4,21 @@
 import { TapiError, type Call, type StandardTone, type TransferMode } from '../../lib/tapi';
 
 export const ACTIONS = [
-  'answer', 'accept', 'reject', 'hangup', 'hold', 'unhold', 'transfer', 'consult', 'complete', 'redirect',
-  'dial', 'senddigits', 'tone', 'takeownership', 'monitoronly',
+  'answer',
+  'accept',
+  'reject',
+  'hangup',
+  'hold',
+  'unhold',
+  'transfer',
+  'consult',
+  'complete',
+  'redirect',
+  'dial',
+  'senddigits',
+  'tone',
+  'takeownership',
+  'monitoronly',
 ] as const;
 export type ActionName = (typeof ACTIONS)[number];
 
@@ -28,7 +41,13 @@ export const ACTION_NEEDS: Record<ActionName, { operation: string; feature: stri
   monitoronly: { operation: 'lineSetCallPrivilege', feature: null },
 };
 
-const ALIASES: Record<string, ActionName> = { digits: 'senddigits', owner: 'takeownership', monitor: 'monitoronly', drop: 'hangup', blindtransfer: 'transfer' };
+const ALIASES: Record<string, ActionName> = {
+  digits: 'senddigits',
+  owner: 'takeownership',
+  monitor: 'monitoronly',
+  drop: 'hangup',
+  blindtransfer: 'transfer',
+};
 
 /** 'send digits', 'Take-Ownership', 'hangup' -> the action's name; undefined for anything else. */
 export function actionName(value: unknown): ActionName | undefined {
@@ -40,7 +59,13 @@ export function actionName(value: unknown): ActionName | undefined {
 
 /** Human words for an action in error messages ('send digits', 'take ownership'). */
 export function actionWords(action: ActionName): string {
-  return action === 'senddigits' ? 'send digits' : action === 'takeownership' ? 'take ownership of' : action === 'monitoronly' ? 'monitor only' : action;
+  return action === 'senddigits'
+    ? 'send digits'
+    : action === 'takeownership'
+      ? 'take ownership of'
+      : action === 'monitoronly'
+        ? 'monitor only'
+        : action;
 }
 
 export interface ActionInput {
@@ -77,7 +102,7 @@ function forget(a: Call, b: Call): void {
 export function explain(err: unknown, action: ActionName, call: Call): Error {
   if (!(err instanceof TapiError)) return err instanceof Error ? err : new Error(String(err));
   const restated = new TapiError(err.value, err.operation);
-  const state = call.deallocated ? 'ended' : call.state ?? 'unknown';
+  const state = call.deallocated ? 'ended' : (call.state ?? 'unknown');
   restated.message = `${err.code}: cannot ${actionWords(action)} a call in state ${state} (${err.message})`;
   return restated;
 }
@@ -94,7 +119,13 @@ function endOf(call: Call, action: ActionName): { promise: Promise<never>; cance
     const check = () => {
       if (call.ended || call.state === 'disconnected') {
         cancel();
-        reject(TapiError.of('INVALCALLHANDLE', ACTION_NEEDS[action].operation, `the call ended (${call.mode ?? call.state ?? 'gone'}) during ${actionWords(action)}`));
+        reject(
+          TapiError.of(
+            'INVALCALLHANDLE',
+            ACTION_NEEDS[action].operation,
+            `the call ended (${call.mode ?? call.state ?? 'gone'}) during ${actionWords(action)}`,
+          ),
+        );
       }
     };
     call.on('state', check);
@@ -191,7 +222,11 @@ async function consult(call: Call, destination: string, timeoutMs: number): Prom
     await other.dial(destination);
     const reached = await whileLive(call, 'consult', other.waitFor(['connected', 'busy', 'disconnected', 'idle'], timeoutMs));
     if (reached.state !== 'connected') {
-      throw TapiError.of('OPERATIONFAILED', op, `the consultation call to ${destination} ended (${reached.state === 'busy' ? 'busy' : reached.mode ?? reached.state}) before it was answered`);
+      throw TapiError.of(
+        'OPERATIONFAILED',
+        op,
+        `the consultation call to ${destination} ended (${reached.state === 'busy' ? 'busy' : (reached.mode ?? reached.state)}) before it was answered`,
+      );
     }
     return { call, other };
   } catch (err) {
@@ -206,7 +241,8 @@ async function consult(call: Call, destination: string, timeoutMs: number): Prom
 async function complete(call: Call, mode: TransferMode): Promise<ActionResult> {
   // msg.call may be either side: the held call or its consultation call.
   const paired = consultationOf(call);
-  if (!paired) throw TapiError.of('INVALCALLSTATE', 'lineCompleteTransfer', 'there is no consultation to complete on this call (use consult first)');
+  if (!paired)
+    throw TapiError.of('INVALCALLSTATE', 'lineCompleteTransfer', 'there is no consultation to complete on this call (use consult first)');
   const held = call.state === 'onholdpendtransfer' || call.state === 'onhold' ? call : paired;
   const consultCall = held === call ? paired : call;
   const conference = await held.completeTransfer(consultCall, mode);

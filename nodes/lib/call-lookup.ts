@@ -13,7 +13,11 @@ export function readCallId(msg: NodeMessage): CallIdRead {
   const value = read.value;
   const id = typeof value === 'string' ? value : value && typeof value === 'object' ? (value as { id?: unknown }).id : undefined;
   if (typeof id !== 'string' || id.trim() === '') {
-    return { ok: false, error: new TapiValidationError('msg.call must be { id } (a message of a tapi node) or a call id string'), hostile: false };
+    return {
+      ok: false,
+      error: new TapiValidationError('msg.call must be { id } (a message of a tapi node) or a call id string'),
+      hostile: false,
+    };
   }
   return { ok: true, id: id.trim() };
 }
@@ -22,7 +26,11 @@ export function readCallId(msg: NodeMessage): CallIdRead {
 export function findCall(line: Line, id: string, operation: string): Call {
   const call = line.calls.find((c) => c.id === id);
   if (!call || call.deallocated) {
-    throw TapiError.of('INVALCALLHANDLE', operation, `line "${line.device.name}" holds no call ${id.slice(0, 40)} (it ended, never existed or is on another line)`);
+    throw TapiError.of(
+      'INVALCALLHANDLE',
+      operation,
+      `line "${line.device.name}" holds no call ${id.slice(0, 40)} (it ended, never existed or is on another line)`,
+    );
   }
   if (call.state === 'idle') throw TapiError.of('INVALCALLHANDLE', operation, `call ${id} has ended`);
   return call;

@@ -27,7 +27,10 @@ export class CallQueue<T> {
   private poll?: NodeJS.Timeout;
   private closed = false;
 
-  constructor(private readonly options: QueueOptions, private readonly changed: (size: number) => void = () => undefined) {}
+  constructor(
+    private readonly options: QueueOptions,
+    private readonly changed: (size: number) => void = () => undefined,
+  ) {}
 
   get size(): number {
     return this.waiting.length;
@@ -81,7 +84,13 @@ export class CallQueue<T> {
 
   private enqueue(attempt: () => Promise<T>): Promise<T> {
     if (this.waiting.length >= this.options.limit) {
-      return Promise.reject(TapiError.of('CALLUNAVAIL', 'lineMakeCall', `no call appearance is free and ${this.waiting.length} calls are already waiting (the limit)`));
+      return Promise.reject(
+        TapiError.of(
+          'CALLUNAVAIL',
+          'lineMakeCall',
+          `no call appearance is free and ${this.waiting.length} calls are already waiting (the limit)`,
+        ),
+      );
     }
     return new Promise<T>((resolve, reject) => {
       const entry: Entry<T> = { attempt, resolve, reject };
@@ -89,7 +98,9 @@ export class CallQueue<T> {
         entry.timer = setTimeout(() => {
           if (!this.waiting.includes(entry)) return;
           this.remove(entry);
-          reject(TapiError.of('CALLUNAVAIL', 'lineMakeCall', `no call appearance came free within ${Math.round(this.options.waitMs / 1000)} s`));
+          reject(
+            TapiError.of('CALLUNAVAIL', 'lineMakeCall', `no call appearance came free within ${Math.round(this.options.waitMs / 1000)} s`),
+          );
         }, this.options.waitMs);
       }
       this.waiting.push(entry);

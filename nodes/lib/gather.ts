@@ -40,7 +40,12 @@ export async function collectDigits(call: Call, options: GatherDigitsOptions): P
     if (result.termination === 'termdigit' && payload.length > 0 && terminators.includes(payload[payload.length - 1].toUpperCase())) {
       payload = payload.slice(0, -1);
     }
-    return { payload, digits: result.digits, termination: result.termination, reason: result.termination === 'cancel' ? endReason(call) : null };
+    return {
+      payload,
+      digits: result.digits,
+      termination: result.termination,
+      reason: result.termination === 'cancel' ? endReason(call) : null,
+    };
   } finally {
     call.off('state', onState);
   }

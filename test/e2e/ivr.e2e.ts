@@ -62,7 +62,10 @@ describe('IVR nodes in the editor (e2e)', function () {
 
   afterEach(async function () {
     if (this.currentTest?.state === 'failed' && session) {
-      const name = `FAILED-ivr-${(this.currentTest.title || '').toLowerCase().replace(/[^a-z0-9]+/g, '-').slice(0, 50)}`;
+      const name = `FAILED-ivr-${(this.currentTest.title || '')
+        .toLowerCase()
+        .replace(/[^a-z0-9]+/g, '-')
+        .slice(0, 50)}`;
       await shot(page, name).catch(() => undefined);
       await dumpDom(page, name).catch(() => undefined);
       await ed.resetEditor(page).catch(() => undefined);
@@ -79,7 +82,11 @@ describe('IVR nodes in the editor (e2e)', function () {
   });
 
   it('palette: call control, digits and simulate, with their icons', async function () {
-    for (const [type, label] of [['tapi-call-control', 'call control'], ['tapi-digits', 'digits'], ['tapi-simulate', 'simulate']]) {
+    for (const [type, label] of [
+      ['tapi-call-control', 'call control'],
+      ['tapi-digits', 'digits'],
+      ['tapi-simulate', 'simulate'],
+    ]) {
       const item = ed.paletteNode(page, type);
       assert.equal(await item.count(), 1, `${type} in the palette`);
       assert.equal(await item.getAttribute('data-palette-label'), label);
@@ -113,7 +120,9 @@ describe('IVR nodes in the editor (e2e)', function () {
     await seconds.press('Tab');
     await sleep(300);
     assert.equal(await seconds.evaluate((e: any) => e.classList.contains('input-error')), true, 'negative seconds flagged');
-    const message = await page.evaluate(() => (globalThis as any).RED.nodes.getType('tapi-call-control').defaults.toneDuration.validate('-1', {}));
+    const message = await page.evaluate(() =>
+      (globalThis as any).RED.nodes.getType('tapi-call-control').defaults.toneDuration.validate('-1', {}),
+    );
     assert.equal(message, enUS('call-control')['call-control'].errors.seconds);
     await shot(page, 'ivr-03-call-control-tone-invalid');
     await page.locator('#node-dialog-cancel').click();
@@ -130,7 +139,9 @@ describe('IVR nodes in the editor (e2e)', function () {
     await page.locator('#node-input-mode').selectOption('every');
     assert.equal(await page.locator('.red-ui-tray .tapi-digits-collect').first().isVisible(), false);
     assert.equal(await page.locator('.red-ui-tray .tapi-digits-every').first().isVisible(), true);
-    const message = await page.evaluate(() => (globalThis as any).RED.nodes.getType('tapi-digits').defaults.maxDigits.validate.call({ maxDigitsType: 'num' }, '0', {}));
+    const message = await page.evaluate(() =>
+      (globalThis as any).RED.nodes.getType('tapi-digits').defaults.maxDigits.validate.call({ maxDigitsType: 'num' }, '0', {}),
+    );
     assert.equal(message, enUS('digits').digits.errors.maxDigits);
     await shot(page, 'ivr-04-digits-every');
     await page.locator('#node-dialog-cancel').click();
@@ -140,7 +151,11 @@ describe('IVR nodes in the editor (e2e)', function () {
 
   it('help of call control, digits and simulate renders in the info sidebar', async function () {
     await ed.showSidebarTab(page, 'help');
-    for (const [file, label] of [['call-control.html', 'call control'], ['digits.html', 'digits'], ['simulate.html', 'simulate']]) {
+    for (const [file, label] of [
+      ['call-control.html', 'call control'],
+      ['digits.html', 'digits'],
+      ['simulate.html', 'simulate'],
+    ]) {
       const help = await ed.showHelpFromTree(page, 'node-red-contrib-tapi', label);
       assert.equal(norm(await help.locator('.red-ui-help-title').first().innerText()), label);
       assert.ok(norm(await help.innerText()).includes(helpLead(file)), `${label} help lead`);
@@ -192,8 +207,13 @@ describe('IVR nodes in the editor (e2e)', function () {
     const origin = new URL(server!.url).origin;
     // the palette manager's fetch of the public catalogue fails (no network): only other origins are ignored
     const foreign = (p: PageProblem) =>
-      (p.kind === 'requestfailed' || (p.kind === 'console' && /^Failed to load resource/.test(p.text))) && !!p.url && !p.url.startsWith(origin);
+      (p.kind === 'requestfailed' || (p.kind === 'console' && /^Failed to load resource/.test(p.text))) &&
+      !!p.url &&
+      !p.url.startsWith(origin);
     const problems = session!.problems.filter((p) => !foreign(p));
-    assert.deepEqual(problems.map((p) => `${p.kind}: ${p.text}`), []);
+    assert.deepEqual(
+      problems.map((p) => `${p.kind}: ${p.text}`),
+      [],
+    );
   });
 });
