@@ -1,6 +1,7 @@
 // call control in a flow, on the simulator: every action on incoming and outgoing calls, each refusal path
 // (wrong state, monitor handle, unknown call, no destination, hostile message) and a call that ends mid-action.
 import assert from 'node:assert/strict';
+import { codeOf } from './nodes-catch';
 import type { OpenedTapi } from '../lib/tapi';
 import { activeTapis } from '../nodes/lib/tapi-registry';
 import { allNodes, collector, helper, lineDef, outstanding, statusesOf, unloadAndCheckClean, waitFor, type Msg } from './nodes-helpers';
@@ -86,7 +87,7 @@ async function rig(cc: Record<string, unknown> = {}, line: Record<string, unknow
         10000,
         `the outcome of ${msg.action}`,
       );
-      if (got.error) throw Object.assign(new Error(got.error.message), { code: got.error.code });
+      if (got.error) throw Object.assign(new Error(got.error.message), { code: codeOf(got.error) });
       return got;
     },
     async incoming(options = {}) {
@@ -304,7 +305,7 @@ describe('call control node', function () {
     });
     helper.getNode('cc').receive(msg);
     await waitFor(() => r.caught.length > 0, 5000, 'the error');
-    assert.equal(r.caught[0].error.code, 'ERR_TAPI_VALIDATION');
+    assert.equal(codeOf(r.caught[0].error), 'ERR_TAPI_VALIDATION');
     assert.equal(r.out.length, 0);
   });
 
@@ -338,6 +339,6 @@ describe('call control node', function () {
     const caught = collector(helper.getNode('caught'));
     helper.getNode('cc').receive({ call: { id: 'x' } });
     await waitFor(() => caught.length > 0, 5000, 'the error');
-    assert.equal(caught[0].error.code, 'LINEERR_INVALLINEHANDLE');
+    assert.equal(codeOf(caught[0].error), 'LINEERR_INVALLINEHANDLE');
   });
 });

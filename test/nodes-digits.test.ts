@@ -5,6 +5,7 @@ import callControlNode from '../nodes/call-control';
 import digitsNode from '../nodes/digits';
 import simulateNode from '../nodes/simulate';
 import assert from 'node:assert/strict';
+import { codeOf } from './nodes-catch';
 import type { OpenedTapi } from '../lib/tapi';
 import { activeTapis } from '../nodes/lib/tapi-registry';
 import { allNodes, collector, helper, lineDef, sleep, statusesOf, unloadAndCheckClean, waitFor, type Msg } from './nodes-helpers';
@@ -119,10 +120,10 @@ describe('digits node', function () {
     const r = await load(COLLECT);
     helper.getNode('dg').receive({ call: { id: 'nope' } });
     await waitFor(() => r.caught.length > 0, 5000, 'the error');
-    assert.equal(r.caught[0].error.code, 'LINEERR_INVALCALLHANDLE');
+    assert.equal(codeOf(r.caught[0].error), 'LINEERR_INVALCALLHANDLE');
     helper.getNode('dg').receive({ call: 42 });
     await waitFor(() => r.caught.length > 1, 5000, 'the second error');
-    assert.equal(r.caught[1].error.code, 'ERR_TAPI_VALIDATION');
+    assert.equal(codeOf(r.caught[1].error), 'ERR_TAPI_VALIDATION');
   });
 
   it('every digit for the call in msg.call: one message per key', async () => {
@@ -204,7 +205,7 @@ describe('simulate node', function () {
     helper.getNode('sim').receive({ action: 'hangup' });
     await waitFor(() => r.caught.length >= 3, 5000, 'three errors');
     assert.deepEqual(
-      r.caught.map((m) => m.error.code).sort(),
+      r.caught.map((m) => codeOf(m.error)).sort(),
       ['ERR_TAPI_VALIDATION', 'ERR_TAPI_VALIDATION', 'LINEERR_INVALCALLHANDLE'].sort(),
     );
   });
@@ -219,7 +220,7 @@ describe('simulate node', function () {
     const caught = collector(helper.getNode('caught'));
     helper.getNode('sim').receive({ payload: {} });
     await waitFor(() => caught.length > 0, 5000, 'the refusal');
-    assert.equal(caught[0].error.code, 'LINEERR_OPERATIONUNAVAIL');
+    assert.equal(codeOf(caught[0].error), 'LINEERR_OPERATIONUNAVAIL');
     assert.match(caught[0].error.message, /simulator only/);
     const last = statusesOf(helper.getNode('sim')).pop();
     assert.equal(last?.fill, 'grey');
