@@ -57,15 +57,29 @@ export function actionName(value: unknown): ActionName | undefined {
   return ALIASES[key];
 }
 
-/** Human words for an action in error messages ('send digits', 'take ownership'). */
+/** The action as written in messages ('send digits', 'take ownership'). */
+export function actionLabel(action: ActionName): string {
+  return LABELS[action] ?? action;
+}
+
+const LABELS: Partial<Record<ActionName, string>> = {
+  senddigits: 'send digits',
+  takeownership: 'take ownership',
+  monitoronly: 'monitor only',
+};
+
+/** What "cannot ..." says for an action: `cannot hold a call`, `cannot send digits on a call`. */
+const REFUSED: Partial<Record<ActionName, string>> = {
+  senddigits: 'send digits on',
+  tone: 'play a tone on',
+  takeownership: 'take ownership of',
+  monitoronly: 'give up ownership of',
+  consult: 'start a consultation from',
+  complete: 'complete a transfer with',
+};
+
 export function actionWords(action: ActionName): string {
-  return action === 'senddigits'
-    ? 'send digits'
-    : action === 'takeownership'
-      ? 'take ownership of'
-      : action === 'monitoronly'
-        ? 'monitor only'
-        : action;
+  return REFUSED[action] ?? action;
 }
 
 export interface ActionInput {
@@ -123,7 +137,7 @@ function endOf(call: Call, action: ActionName): { promise: Promise<never>; cance
           TapiError.of(
             'INVALCALLHANDLE',
             ACTION_NEEDS[action].operation,
-            `the call ended (${call.mode ?? call.state ?? 'gone'}) during ${actionWords(action)}`,
+            `the call ended (${call.mode ?? call.state ?? 'gone'}) during ${actionLabel(action)}`,
           ),
         );
       }
