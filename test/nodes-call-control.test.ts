@@ -207,7 +207,10 @@ describe('call control node', function () {
     await r.act({ call: m, action: 'monitor only', via: 'cc2' });
     assert.equal(mine.privilege, 'monitor');
     // The sole owner of a live call cannot become a monitor.
-    await assert.rejects(r.act({ call, action: 'monitor only' }), /LINEERR_INVALCALLSTATE: cannot give up ownership of a call in state connected/);
+    await assert.rejects(
+      r.act({ call, action: 'monitor only' }),
+      /LINEERR_INVALCALLSTATE: cannot give up ownership of a call in state connected/,
+    );
   });
 
   it('transfer (blind) a connected call; the destination passes the dial policy', async () => {
@@ -246,6 +249,22 @@ describe('call control node', function () {
     const second = await r.outgoing();
     await assert.rejects(r.act({ call: second, action: 'consult', destination: '5550101' }), /ended \(busy\) before it was answered/);
     await waitFor(() => lineCall(second.id)?.state === 'connected', 5000, 'the held call taken back');
+  });
+
+  it('consult: the held caller hangs up while the colleague still rings -> a named error, the consultation given up', async () => {
+    const r = await rig({}, { simulatorTimeScale: 0.05 });
+    const call = await r.outgoing();
+    const consulting = r.act({ call, action: 'consult', destination: '5550102' });
+    await waitFor(() => lineCall(call.id)?.state === 'onholdpendtransfer', 5000, 'the call on hold');
+    const consultCall = await waitFor(
+      () =>
+        helper.getNode('line1').shared.line.calls.find((c: { id: string; state: string }) => c.id !== call.id && c.state === 'ringback'),
+      5000,
+      'the consultation ringing',
+    );
+    r.sim.remoteHangup(call.handle, 'NORMAL');
+    await assert.rejects(consulting, /LINEERR_INVALCALLHANDLE: cannot start a consultation from a call in state .*during consult/);
+    await waitFor(() => consultCall.deallocated, 5000, 'the consultation call released');
   });
 
   it('consult, then complete as a conference', async () => {
@@ -288,7 +307,10 @@ describe('call control node', function () {
     const r = await rig();
     const call = await r.outgoing('5550109');
     await assert.rejects(r.act({ call, action: 'send digits', digits: '123456789' }), (err: Error & { code: string }) => {
-      assert.match(err.message, /LINEERR_(INVALCALLHANDLE|OPERATIONFAILED): cannot send digits on a call in state (disconnected|idle|ended) .*(ended \(normal\) during send digits|cancelled)/);
+      assert.match(
+        err.message,
+        /LINEERR_(INVALCALLHANDLE|OPERATIONFAILED): cannot send digits on a call in state (disconnected|idle|ended) .*(ended \(normal\) during send digits|cancelled)/,
+      );
       return true;
     });
     assert.equal(outstanding().requests, 0);

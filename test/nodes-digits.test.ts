@@ -126,6 +126,16 @@ describe('digits node', function () {
     assert.equal(codeOf(r.caught[1].error), 'ERR_TAPI_VALIDATION');
   });
 
+  it('collect on a call the line only monitors: LINEERR_NOTOWNER naming the state', async () => {
+    const r = await load(COLLECT, { privileges: 'monitor' });
+    helper.getNode('sim').receive({ payload: { callerId: '5551234', ringSeconds: 0 } });
+    await waitFor(() => r.simulated.length > 0, 5000, 'the incoming call');
+    helper.getNode('dg').receive({ call: r.simulated[0].call });
+    await waitFor(() => r.caught.length > 0, 5000, 'the refusal');
+    assert.equal(codeOf(r.caught[0].error), 'LINEERR_NOTOWNER');
+    assert.match(r.caught[0].error.message, /only monitors the call \(the call is offering/);
+  });
+
   it('every digit for the call in msg.call: one message per key', async () => {
     const r = await load({ mode: 'every', scope: 'call' });
     helper.getNode('mk').receive({ payload: '5550108' });
