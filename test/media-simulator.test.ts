@@ -109,7 +109,7 @@ describe('media on the simulator (play, record)', function () {
     const wav = new WaveFile(rec.wav);
     const fmt = wav.fmt as { sampleRate: number; numChannels: number; bitsPerSample: number };
     assert.deepEqual([fmt.sampleRate, fmt.numChannels, fmt.bitsPerSample], [8000, 1, 16]);
-    const samples = wav.getSamples(false, Int16Array as unknown as Function) as unknown as Int16Array;
+    const samples = wav.getSamples(false, Int16Array as unknown as Parameters<WaveFile['getSamples']>[1]) as unknown as Int16Array;
     assert.equal(samples.length, 24000);
     const loud = (from: number, to: number) => samples.subarray(from, to).reduce((n, v) => n + Math.abs(v), 0) / (to - from);
     assert.ok(loud(0, 8000) > 1000, 'the prompt is in the first second');

@@ -20,10 +20,17 @@ section(async () => {
   media.openAudioOut = (hLine, hCall) => {
     const out = open(hLine, hCall);
     const write = out.write.bind(out);
-    const wrapped: AudioOut = { ...out, sampleRate: out.sampleRate, format: out.format, reset: () => out.reset(), close: () => out.close(), write: (pcm) => {
-      if (firstWrite === 0n) firstWrite = process.hrtime.bigint();
-      return write(pcm);
-    } };
+    const wrapped: AudioOut = {
+      ...out,
+      sampleRate: out.sampleRate,
+      format: out.format,
+      reset: () => out.reset(),
+      close: () => out.close(),
+      write: (pcm) => {
+        if (firstWrite === 0n) firstWrite = process.hrtime.bigint();
+        return write(pcm);
+      },
+    };
     return wrapped;
   };
   const line = await tapi.openLine(0, { privileges: 'owner' });
@@ -34,7 +41,9 @@ section(async () => {
   const result = await call.play({ pcm, sampleRate: 8000 });
   const wall = Number(process.hrtime.bigint() - t0) / 1e6;
   const first = Number(firstWrite - t0) / 1e6;
-  log(`simulator timeScale 1: first frame ${first.toFixed(3)} ms after play(); 10 s prompt took ${wall.toFixed(1)} ms (played ${result.playedMs} ms)`);
+  log(
+    `simulator timeScale 1: first frame ${first.toFixed(3)} ms after play(); 10 s prompt took ${wall.toFixed(1)} ms (played ${result.playedMs} ms)`,
+  );
   await call.release();
   await tapi.shutdown();
   return { firstFrameMs: first, frameMs: 20, promptWallMs: wall, promptNominalMs: 10000, playedMs: result.playedMs } satisfies MediaResult;

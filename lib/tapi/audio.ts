@@ -14,6 +14,9 @@ export interface PcmAudio {
 
 export type AudioSource = Buffer | Uint8Array | string | PcmAudio;
 
+/** wavefile's getSamples takes the output array constructor. */
+const INT16 = Int16Array as unknown as Parameters<WaveFile['getSamples']>[1];
+
 const WAVE_FORMAT_ALAW = 6;
 const WAVE_FORMAT_MULAW = 7;
 
@@ -66,7 +69,7 @@ export function toPcm(audio: AudioSource, sampleRate: number, what = 'play'): In
       if (fmt.audioFormat === WAVE_FORMAT_MULAW) wav.fromMuLaw();
       else if (fmt.audioFormat === WAVE_FORMAT_ALAW) wav.fromALaw();
       if (fmt.numChannels > 1) {
-        const first = wav.getSamples(false, Int16Array as unknown as Function) as unknown as Float64Array[];
+        const first = wav.getSamples(false, INT16) as unknown as Float64Array[];
         const rate = (wav.fmt as { sampleRate: number }).sampleRate;
         const bits = wav.bitDepth;
         const mono = new WaveFile();
@@ -79,7 +82,7 @@ export function toPcm(audio: AudioSource, sampleRate: number, what = 'play'): In
     }
   }
   if ((wav.fmt as { sampleRate: number }).sampleRate !== sampleRate) wav.toSampleRate(sampleRate);
-  return Int16Array.from(wav.getSamples(false, Int16Array as unknown as Function) as unknown as ArrayLike<number>);
+  return Int16Array.from(wav.getSamples(false, INT16) as unknown as ArrayLike<number>);
 }
 
 /** A 16-bit mono PCM WAV file of `pcm`. */

@@ -104,7 +104,8 @@ export class CallMedia {
     let stopDigit: ((d: string) => boolean) | undefined;
     try {
       this.media(call, 'play');
-      if (audio === undefined || audio === null) throw new TapiValidationError('play: give audio (a WAV Buffer, a WAV file path, or { pcm, sampleRate })');
+      if (audio === undefined || audio === null)
+        throw new TapiValidationError('play: give audio (a WAV Buffer, a WAV file path, or { pcm, sampleRate })');
       stopDigit = digitMatcher(options?.stopOnDigits, 'play');
     } catch (error) {
       return Promise.reject(error);
@@ -209,8 +210,10 @@ export class CallMedia {
       media = this.media(call, 'record');
       if (!options || typeof options !== 'object') throw new TapiValidationError('record: give { maxMs }');
       const { maxMs, silenceMs = 0 } = options;
-      if (typeof maxMs !== 'number' || !Number.isFinite(maxMs) || maxMs <= 0) throw new TapiValidationError('record: maxMs must be a number of ms > 0');
-      if (typeof silenceMs !== 'number' || !Number.isFinite(silenceMs) || silenceMs < 0) throw new TapiValidationError('record: silenceMs must be ms >= 0');
+      if (typeof maxMs !== 'number' || !Number.isFinite(maxMs) || maxMs <= 0)
+        throw new TapiValidationError('record: maxMs must be a number of ms > 0');
+      if (typeof silenceMs !== 'number' || !Number.isFinite(silenceMs) || silenceMs < 0)
+        throw new TapiValidationError('record: silenceMs must be ms >= 0');
       stopDigit = digitMatcher(options.stopOnDigits, 'record');
       const s = this.state(call);
       if (s.recording) throw TapiError.of('INVALCALLSTATE', 'record', 'the call is already being recorded');
@@ -222,7 +225,14 @@ export class CallMedia {
     }
   }
 
-  private recordNow(call: Call, s: MediaState, input: AudioIn, maxMs: number, silenceMs: number, stopDigit?: (d: string) => boolean): Promise<RecordResult> {
+  private recordNow(
+    call: Call,
+    s: MediaState,
+    input: AudioIn,
+    maxMs: number,
+    silenceMs: number,
+    stopDigit?: (d: string) => boolean,
+  ): Promise<RecordResult> {
     const rate = input.sampleRate;
     const maxSamples = Math.round((maxMs * rate) / 1000);
     const silenceSamples = Math.round((silenceMs * rate) / 1000);

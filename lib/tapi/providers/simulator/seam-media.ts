@@ -27,7 +27,13 @@ export class SeamMedia implements MediaProvider {
     const classes = addressCapsOf(device, apiVersion >>> 0).deviceClasses;
     const { playback, recording } = waveClasses(classes);
     const voice = (device.mediaModes & LINEMEDIAMODE.AUTOMATEDVOICE) !== 0;
-    return { audio: voice && (playback || recording), playback, recording, deviceClasses: classes, formats: playback || recording ? [FORMAT] : [] };
+    return {
+      audio: voice && (playback || recording),
+      playback,
+      recording,
+      deviceClasses: classes,
+      formats: playback || recording ? [FORMAT] : [],
+    };
   }
 
   private open(hLine: number, hCall: number, cls: 'wave/out' | 'wave/in'): { ex: Exchange; call: ExchangeCall } {
@@ -36,7 +42,8 @@ export class SeamMedia implements MediaProvider {
     const h = this.ctx.handle(hCall, op);
     if (h.line.hLine !== hLine) throw TapiError.of('INVALLINEHANDLE', op);
     if (!h.line.device.wave) throw TapiError.of('INVALDEVICECLASS', op, `${cls}: ${NO_AUDIO_DEVICE}`);
-    if (h.call.state !== LINECALLSTATE.CONNECTED) throw TapiError.of('INVALCALLSTATE', cls === 'wave/out' ? 'waveOutOpen' : 'waveInOpen', 'the call is not connected');
+    if (h.call.state !== LINECALLSTATE.CONNECTED)
+      throw TapiError.of('INVALCALLSTATE', cls === 'wave/out' ? 'waveOutOpen' : 'waveInOpen', 'the call is not connected');
     return { ex, call: h.call };
   }
 
