@@ -5,7 +5,7 @@ import { activeTapis, registrySnapshot } from '../nodes/lib/tapi-registry';
 import { allNodes, collector, helper, lineDef, outstanding, sleep, statusesOf, tapiLineNode, unloadAndCheckClean, waitFor, type Msg } from './nodes-helpers';
 
 // Node-RED's own admin authentication (the editor API's), so needsPermission behaves as in a real runtime.
-// eslint-disable-next-line @typescript-eslint/no-require-imports
+ 
 const realAuth: any = require(require.resolve('@node-red/editor-api/lib/auth', { paths: [require.resolve('node-red')] }));
 
 function withRealAuth(RED: any): void {

@@ -11,7 +11,7 @@ import * as path from 'node:path';
 import * as http from 'node:http';
 import { freePort } from '../e2e/harness/server';
 
-// eslint-disable-next-line @typescript-eslint/no-require-imports
+ 
 const { declarationClosure } = require('../../../scripts/declaration-closure') as {
   declarationClosure(entry: string): Set<string>;
 };
