@@ -4,7 +4,7 @@
 //   npm run bench -- --runs=3          fewer runs
 //   npm run bench -- --profile         also CPU-profile the measured paths (extra runs, not in the figures)
 //                                      into bench/profiles/ and print where the time goes
-//   npm run bench -- --only=pump,heap  some sections (pump, threadpool, model, growth, digits, heap, nodered)
+//   npm run bench -- --only=pump,heap  some sections (pump, threadpool, model, growth, digits, media, heap, nodered)
 //
 // Prints a table and writes bench/results.json: { machine, figures: [{ name, value, unit, baseline,
 // ratio, target, met }] }. Every section runs in its own Node process; the whole bench is bounded
@@ -20,6 +20,7 @@ import type { PumpResult } from './sections/pump';
 import type { GrowthResult, ThroughputResult } from './sections/model';
 import type { HeapResult } from './sections/heap';
 import type { DigitsResult } from './sections/digits';
+import type { MediaResult } from './sections/media';
 import type { NodeRedRun } from './sections/nodered';
 import type { ThreadPoolResult } from './sections/threadpool';
 
@@ -41,7 +42,7 @@ interface Machine {
   date: string;
 }
 
-const SECTIONS = ['pump', 'threadpool', 'model', 'growth', 'digits', 'heap', 'nodered'] as const;
+const SECTIONS = ['pump', 'threadpool', 'model', 'growth', 'digits', 'media', 'heap', 'nodered'] as const;
 type SectionName = (typeof SECTIONS)[number];
 
 function option(name: string): string | undefined {
@@ -215,6 +216,14 @@ function main(): void {
         figures.push(figure(`digits latency ${key}: far-end digit -> 'digit' event, ${where}, vs far-end hang-up -> 'state' event (same run)`, v, 'µs', b, key === 'p99' ? 'value < 1,000 µs' : null, key === 'p99' ? v < 1000 : null));
       }
     }
+  });
+
+  // ---- 2d. media: play() -> first frame at the device, and a 10 s prompt's timing error (simulator) ----
+  step('media', () => {
+    const m = runSection<MediaResult>('media', {}, { timeoutMs: 60_000, env });
+    figures.push(figure('media: call.play() -> first frame at the device, simulator timeScale 1, vs one 20 ms frame', m.firstFrameMs, 'ms', m.frameMs, 'ratio < 0.5', m.firstFrameMs / m.frameMs < 0.5));
+    figures.push(figure('media: wall time of a 10 s prompt, simulator timeScale 1, vs its nominal 10 s', m.promptWallMs, 'ms', m.promptNominalMs, 'ratio within 1 ± 0.02', Math.abs(m.promptWallMs / m.promptNominalMs - 1) <= 0.02));
+    notes.push('media on win32 over the fake winmm: not measured (the win32 media provider is not written yet)');
   });
 
   const heap = step('heap', () => {

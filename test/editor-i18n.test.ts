@@ -3,7 +3,7 @@
 import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { callEndedStatus, callProgressStatus, lineStatus, noLineStatus, placingStatus } from '../nodes/lib/status';
+import { actionStatus, autoAnswerStatus, callEndedStatus, callProgressStatus, callsStatus, digitsStatus, queuedStatus, lineStatus, noLineStatus, placingStatus, runningStatus, simulateStatus } from '../nodes/lib/status';
 import type { LineState } from '../nodes/lib/shared-line';
 
 const repoRoot = path.resolve(__dirname, '..', '..');
@@ -107,6 +107,16 @@ function runtimeKeys(enUS: Map<string, Map<string, string>>): Set<string> {
   for (const state of states) lineStatus(record, { state, error: Object.assign(new Error('x'), { code: 'LINEERR_X' }) });
   noLineStatus(record);
   placingStatus(record);
+  runningStatus(record, 'x');
+  actionStatus(record, 'x', null);
+  actionStatus(record, 'x', new Error('x'));
+  for (const kind of ['collecting', 'got', 'timeout', 'cancelled', 'listening', 'digit'] as const) digitsStatus(record, kind);
+  simulateStatus(record, 'done');
+  queuedStatus(record, 3);
+  autoAnswerStatus(record, 'answered');
+  autoAnswerStatus(record, 'notowner');
+  callsStatus(record, ['ringback', 'connected']);
+  simulateStatus(record, 'notsimulator');
   for (const key of enUS.get('make-call')!.keys()) {
     const m = /^make-call\.(state|outcome)\.(.+)$/.exec(key);
     if (m?.[1] === 'state') callProgressStatus(record, m[2]);
@@ -118,8 +128,8 @@ function runtimeKeys(enUS: Map<string, Map<string, string>>): Set<string> {
 describe('editor i18n (nodes/*.html and nodes/locales)', function () {
   const enUS = new Map(FILES.map((f) => [f, catalog('en-US', f)]));
 
-  it('finds the three node files', function () {
-    assert.deepEqual(FILES.sort(), ['call-state', 'make-call', 'tapi-line']);
+  it('finds every node file', function () {
+    assert.deepEqual(FILES.sort(), ['call-control', 'call-state', 'digits', 'make-call', 'simulate', 'tapi-line'].filter((f) => fs.existsSync(path.join(nodesDir, `${f}.html`))));
   });
 
   for (const file of FILES) {

@@ -7,8 +7,7 @@ import { activeTapis } from '../nodes/lib/tapi-registry';
 import { lineConfig } from '../nodes/lib/line-node';
 import { parseDestination } from '../nodes/lib/messages';
 import { CallTracker } from '../nodes/lib/call-tracker';
-import { openTapi } from '../lib/tapi';
-import type { SimulatorControls } from '../lib/tapi';
+import { openTapi, type OpenedTapi } from '../lib/tapi';
 
 function flow(makeCall: Record<string, unknown> = {}, line: Record<string, unknown> = {}): Msg[] {
   return [
@@ -95,7 +94,7 @@ describe('hardening (issue 10): nodes', function () {
       const out = collector(helper.getNode('out'));
       await waitFor(() => activeTapis()[0]?.simulator, 5000, 'the line to open');
       await waitFor(() => activeTapis()[0].openLineCount > 0, 5000, 'the line to open');
-      const sim = activeTapis()[0].simulator as SimulatorControls;
+      const sim = (activeTapis()[0] as OpenedTapi).simulator!;
       for (let i = 0; i < 4; i++) sim.failNext('lineDeallocateCall', 'LINEERR_RESOURCEUNAVAIL');
       helper.getNode('call1').receive({ payload: '5550101' });
       await waitFor(() => out.length === 1, 10000, 'the call message although lineDeallocateCall kept failing');

@@ -4,7 +4,7 @@ import assert from 'node:assert/strict';
 import type { OpenedTapi } from '../lib/tapi';
 import { activeTapis, registrySnapshot, settled } from '../nodes/lib/tapi-registry';
 
-// eslint-disable-next-line @typescript-eslint/no-require-imports
+ 
 export const helper: any = require('node-red-node-test-helper');
 // NODE_RED_PREFIX: a folder whose node_modules holds the Node-RED to test against (CI's 3.1 and 5 legs).
 helper.init(require.resolve('node-red', process.env.NODE_RED_PREFIX ? { paths: [process.env.NODE_RED_PREFIX] } : undefined));

@@ -10,7 +10,7 @@ import { encodeCallParams } from '../lib/tapi/providers/win32/callparams';
 import { TAPI_VERSION } from '../lib/tapi/constants';
 import { TapiError } from '../lib/tapi/errors';
 
-// eslint-disable-next-line @typescript-eslint/no-require-imports
+ 
 const koffi = require('koffi') as typeof import('koffi');
 const T = S.packedTypes(koffi);
 

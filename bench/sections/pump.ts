@@ -5,7 +5,6 @@
 // thread blocking in lineGetMessage on the same fake.
 import { Win32Provider } from '../../lib/tapi/providers/win32';
 import { loadTapi32 } from '../../lib/tapi/providers/win32/bindings';
-
 import { LINEINITIALIZEEXOPTION, LINE_MESSAGE } from '../../lib/tapi/constants';
 import type { LineMessage } from '../../lib/tapi/provider';
 import { loadFakeControl } from '../../test/helpers/fake-tapi32';
@@ -142,7 +141,7 @@ section(async (args) => {
   const hApp = new Uint32Array(1);
   const numDevs = new Uint32Array(1);
   const version = new Uint32Array([0x00020002]);
-  const params = { dwTotalSize: 28, dwNeededSize: 0, dwUsedSize: 0, dwOptions: LINEINITIALIZEEXOPTION.USEEVENT, hEvent: null, dwCompletionKey: 0 };
+  const params = { dwTotalSize: api.layout.lineInitializeExParams.size, dwNeededSize: 0, dwUsedSize: 0, dwOptions: LINEINITIALIZEEXOPTION.USEEVENT, hEvent: null, dwCompletionKey: 0 };
   if ((api.lineInitializeExW(hApp, null, null, 'bench-diag', numDevs, version, params) | 0) !== 0) throw new Error('lineInitializeExW failed');
   const msg = api.koffi.alloc('uint8_t', api.layout.lineMessage.size) as bigint;
   const N = 200_000;

@@ -23,6 +23,8 @@ import type {
   StandardTone,
 } from './call-signals';
 import type { CallParamsOptions } from './types';
+import type { CallMedia, PlayOptions, PlayResult, RecordOptions, RecordResult } from './call-media';
+import type { AudioSource } from './audio';
 
 /** What a Call needs from the Tapi that dispatches its messages (internal). */
 export interface CallHost {
@@ -35,6 +37,8 @@ export interface CallHost {
   /** Call control and digits / tones / media (call-control.ts, call-signals.ts). */
   readonly control: CallControl;
   readonly signals: CallSignals;
+  /** Audio: play and record (call-media.ts). */
+  readonly media: CallMedia;
   /** A cleanup function failed after its retries: report it ('cleanuperror'). */
   cleanupFailed(operation: string, error: unknown): void;
 }
@@ -340,6 +344,33 @@ export class Call extends EventEmitter {
   /** lineMonitorMedia: a 'media' event ({ mediaMode, at }) when fax / modem / ... is detected; [] stops. */
   monitorMedia(modes: string[]): void {
     this.host.signals.monitorMedia(this, modes);
+  }
+
+  // ---- audio (issue 14): see call-media.ts -----------------------------------------------------
+
+  /**
+   * Plays `audio` (a WAV Buffer, a WAV file path, or { pcm, sampleRate }) into the call, after the prompts
+   * queued before it. Resolves { completed, digit?, playedMs } when it ends: played out, stopped by one of
+   * `stopOnDigits` (barge-in), stopPlaying() or hang-up. A line without wave devices rejects with
+   * LINEERR_INVALDEVICECLASS.
+   */
+  play(audio: AudioSource, options?: PlayOptions): Promise<PlayResult> {
+    return this.host.media.play(this, audio, options);
+  }
+
+  /** Ends the running prompt and the queued ones (completed false). */
+  stopPlaying(): void {
+    this.host.media.stopPlaying(this);
+  }
+
+  /** Records what the far end says: resolves { wav, durationMs, reason } (maxduration, digit, silence, hangup, stopped). */
+  record(options: RecordOptions): Promise<RecordResult> {
+    return this.host.media.record(this, options);
+  }
+
+  /** Ends the running recording (reason 'stopped'). */
+  stopRecording(): void {
+    this.host.media.stopRecording(this);
   }
 }
 

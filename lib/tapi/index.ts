@@ -56,3 +56,6 @@ export type {
 export { dialReadings } from './dial-tails';
 export { OutgoingDigits, type OutgoingRequest } from './outgoing';
 export type { CleanupFailure } from './cleanup';
+export { NO_AUDIO_DEVICE, type MediaCapabilities, type MediaProvider, type AudioOut, type AudioIn, type AudioFormat } from './media';
+export type { PlayOptions, PlayResult, RecordOptions, RecordResult, RecordReason } from './call-media';
+export { toPcm, toWav, toneSequence, type AudioSource, type PcmAudio } from './audio';

@@ -6,12 +6,14 @@ import { DialToneWatch } from './dial-tone-watch';
 import type { DialPolicy } from './dial-policy';
 import type { LineDevice } from './line-device';
 import type { MakeCallOptions, PrivilegeName } from './types';
+import type { MediaCapabilities } from './media';
 
 /** What a Line needs from the Tapi that owns it (internal). */
 export interface LineHost {
   makeCall(line: Line, address: string | null, options: MakeCallOptions): Promise<Call>;
   closeLine(line: Line): Promise<void>;
   readonly control: { addressCaps(line: Line, addressId?: number): AddressCaps };
+  mediaCapabilities(line: Line): MediaCapabilities;
 }
 
 /**
@@ -96,6 +98,14 @@ export class Line extends EventEmitter {
   /** lineGetAddressCapsW: transfer modes, held-call limits, address and call features, device classes. */
   addressCaps(addressId = 0): AddressCaps {
     return this.host.control.addressCaps(this, addressId);
+  }
+
+  /**
+   * Whether the line has wave devices (its device classes name wave/out, wave/in) and the formats offered:
+   * without them call.play / call.record reject with LINEERR_INVALDEVICECLASS.
+   */
+  get mediaCapabilities(): MediaCapabilities {
+    return this.host.mediaCapabilities(this);
   }
 
   /** Drops and deallocates every call this app owns on the line, then lineClose. Idempotent. */

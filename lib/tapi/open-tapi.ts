@@ -38,9 +38,11 @@ function providerFactory(kind: 'simulator' | 'win32', options: OpenTapiOptions, 
       throw new TapiValidationError('simulator.timeScale must be a number >= 0');
     }
     // Required here, not imported at the top: the win32 provider (and koffi) is never loaded unless chosen.
+    // eslint-disable-next-line @typescript-eslint/no-require-imports -- loaded only when chosen
     const { SimulatorProvider } = require('./providers/simulator') as typeof import('./providers/simulator');
     return () => new SimulatorProvider(simulator);
   }
+  // eslint-disable-next-line @typescript-eslint/no-require-imports -- koffi is loaded only when win32 is chosen
   const { Win32Provider } = require('./providers/win32') as typeof import('./providers/win32');
   // lineInitializeEx is told the highest version we really support (TAPI down-converts to it).
   return () => new Win32Provider({ libraryPath: options.libraryPath, appName: options.appName, apiVersion: apiHigh });

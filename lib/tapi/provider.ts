@@ -263,10 +263,14 @@ export interface InitializeResult {
   apiVersion: number;
 }
 
+import type { MediaProvider } from './media';
+
 export type MessageHandler = (message: LineMessage) => void;
 
 export interface LineProvider {
   readonly kind: 'simulator' | 'win32';
+  /** The call's audio (media.ts); absent when the provider carries none. */
+  readonly media?: MediaProvider;
 
   /** lineInitializeExW with LINEINITIALIZEEXOPTION_USEEVENT; starts delivering messages to `onMessage`, in order. */
   initialize(appName: string, onMessage: MessageHandler): InitializeResult;

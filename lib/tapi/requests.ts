@@ -17,6 +17,7 @@ export interface PendingRequest<T = unknown> {
 const MAX_EARLY_REPLIES = 4096;
 
 export class RequestTable {
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any -- one table holds requests of every result type
   private readonly pending = new Map<number, PendingRequest<any>>();
   private readonly early = new Map<number, LineMessage>();
 
@@ -62,6 +63,7 @@ export class RequestTable {
     if (lineInstance === undefined) this.early.clear();
   }
 
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any -- see `pending`
   private settle(request: PendingRequest<any>, message: LineMessage): void {
     const result = message.param2 | 0;
     if (result < 0) {

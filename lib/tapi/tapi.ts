@@ -16,6 +16,8 @@ import { toLineCallParams } from './call-params';
 import { Call, summarizeCallInfo, type CallHost } from './call';
 import { CallControl } from './call-control';
 import { CallSignals } from './call-signals';
+import { CallMedia } from './call-media';
+import type { MediaCapabilities } from './media';
 import { messageTable } from './message-table';
 import type { OperationContext } from './operation-context';
 import { Line, type LineHost } from './line';
@@ -91,6 +93,8 @@ export class Tapi extends EventEmitter implements LineHost, CallHost {
   /** Call control (accept, hold, transfer, ...) and digits / tones / media: their own files, one instance each. */
   readonly control = new CallControl(this.context);
   readonly signals = new CallSignals(this.context);
+  /** Audio on calls (play, record): call-media.ts over the provider's media seam. */
+  readonly media = new CallMedia(this.context);
   private readonly routes = messageTable({
     requests: this.requests,
     callOf: (hCall) => this.calls.get(hCall),
@@ -164,6 +168,10 @@ export class Tapi extends EventEmitter implements LineHost, CallHost {
     const line = new Line(this, { device, instance, hLine, privileges: names, privilegeMask: mask, mediaModes, policy, countryCode, dialToneTimeoutMs });
     this.registerLine(line);
     return line;
+  }
+
+  mediaCapabilities(line: Line): MediaCapabilities {
+    return this.media.capabilities(line);
   }
 
   closeLine(line: Line): Promise<void> {
@@ -456,6 +464,7 @@ export class Tapi extends EventEmitter implements LineHost, CallHost {
     if (call.deallocated) return;
     call.deallocated = true;
     this.signals.released(call);
+    this.media.released(call);
     this.foreignFirst.clear(call);
     if (this.calls.get(call.handle) === call) this.calls.delete(call.handle);
     call.line.callsByHandle.delete(call.handle);

@@ -33,6 +33,7 @@ export interface Node extends EventEmitter {
   debug(message: unknown): void;
   on(event: 'input', listener: (msg: NodeMessage, send: SendFn, done: DoneFn) => void): this;
   on(event: 'close', listener: (removed: boolean, done: () => void) => void): this;
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any -- EventEmitter's own signature
   on(event: string | symbol, listener: (...args: any[]) => void): this;
 }
 
@@ -49,6 +50,7 @@ export interface NodeAPI {
   nodes: {
     createNode(node: object, def: NodeDef): void;
     getNode(id: string): unknown;
+    // eslint-disable-next-line @typescript-eslint/no-explicit-any -- each node type has its own this and config
     registerType(type: string, ctor: (this: any, def: any) => void, opts?: object): void;
   };
   util: {

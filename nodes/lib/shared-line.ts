@@ -4,7 +4,7 @@
 // the far end disconnected and deallocates every such call at idle, so handles never pile up.
 // No Node-RED import: the config node (nodes/tapi-line.ts) is the glue.
 import { EventEmitter } from 'node:events';
-import { TapiError, type Call, type CallStateEvent, type Line, type MakeCallOptions, type PrivilegeName, type Tapi } from '../../lib/tapi';
+import { TapiError, type Call, type CallStateEvent, type DigitEvent, type Line, type MakeCallOptions, type PrivilegeName, type Tapi } from '../../lib/tapi';
 import { acquireTapi, type ProviderConfig, type TapiLease } from './tapi-registry';
 
 export type LineState = 'idle' | 'connecting' | 'open' | 'error' | 'unavailable' | 'closed';
@@ -57,7 +57,7 @@ const ORPHAN_END_MS = 15000;
 
 /**
  * Events: 'status' (LineStatusEvent) on every change; 'callstate' (call, event) for every call on the line;
- * 'call' (call) for calls the app did not place; 'lineclose' (reason) when the open line went away;
+ * 'call' (call) for calls the app did not place; 'digit' (call, { digit, mode, at }) for digits of monitored calls; 'ringing' ({ ringMode, ringCount }) for each ring; 'lineclose' (reason) when the open line went away;
  * 'cleanuperror' ({ operation, error, attempts }) when giving a handle back to TAPI kept failing.
  * Never emits 'error'.
  */
@@ -252,6 +252,12 @@ export class SharedLine extends EventEmitter {
     line.on('call', (call: Call) => {
       if (line === this.line) this.emit('call', call);
     });
+    line.on('digit', (call: Call, event: DigitEvent) => {
+      if (line === this.line) this.emit('digit', call, event);
+    });
+    line.on('ringing', (event: { ringMode: number; ringCount: number }) => {
+      if (line === this.line) this.emit('ringing', event);
+    });
     line.on('close', (reason: string) => {
       if (line !== this.line || this.closed) return;
       this.emit('lineclose', reason);
@@ -322,6 +328,8 @@ export class SharedLine extends EventEmitter {
       ).catch(() => undefined);
       line.removeAllListeners('callstate');
       line.removeAllListeners('call');
+      line.removeAllListeners('digit');
+      line.removeAllListeners('ringing');
       line.removeAllListeners('close');
     }
     this.placed.clear();

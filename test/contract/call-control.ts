@@ -1,6 +1,6 @@
 // Contract: call control (issue 12) through lib/tapi's public surface, on every provider.
 import assert from 'node:assert/strict';
-import { TapiError, type Call, type CallStateEvent, type Tapi } from '../../lib/tapi';
+import { TapiError, type CallStateEvent, type Tapi } from '../../lib/tapi';
 import type { ProviderHarness } from '../harness/types';
 import { WAIT_MS, connected, nextCall, namesStateAndFeatures, offered, rejectsWith, statesOf, throwsWith, tick } from './helpers';
 

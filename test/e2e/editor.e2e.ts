@@ -112,7 +112,7 @@ describe('Node-RED editor in Chromium (e2e)', function () {
     await shot(page, '01-editor-example-a-deployed');
   });
 
-  it('palette: category "telephony" holds "make call" and "call state" with our icons', async function () {
+  it('palette: category "telephony" holds our five nodes with our icons', async function () {
     const category = ed.paletteCategory(page, 'telephony');
     await category.scrollIntoViewIfNeeded();
     assert.equal(norm(await page.locator('#red-ui-palette-header-telephony').innerText()), 'telephony');
@@ -128,6 +128,9 @@ describe('Node-RED editor in Chromium (e2e)', function () {
       [
         ['tapi-make-call', 'make call'],
         ['tapi-call-state', 'call state'],
+        ['tapi-call-control', 'call control'],
+        ['tapi-digits', 'digits'],
+        ['tapi-simulate', 'simulate'],
       ],
     );
     // the config node is not in the palette
@@ -494,7 +497,7 @@ describe('Node-RED editor in Chromium (e2e)', function () {
       const labels = await ed.paletteCategory(page, 'telephony').locator('.red-ui-palette-node').evaluateAll((els) =>
         els.map((e: any) => e.getAttribute('data-palette-label')),
       );
-      assert.deepEqual(labels, ['Anruf tätigen', 'Anrufstatus']);
+      assert.deepEqual(labels, ['Anruf tätigen', 'Anrufstatus', 'Anrufsteuerung', 'Ziffern', 'Simulation']);
       await shot(page.locator('#red-ui-palette-container-telephony'), '09-de-palette');
 
       await ed.showFlowTab(page, await page.evaluate((id) => (globalThis as any).RED.nodes.node(id).z, scratchMakeCall));
@@ -523,7 +526,7 @@ describe('Node-RED editor in Chromium (e2e)', function () {
     const labels = await ed.paletteCategory(page, 'telephony').locator('.red-ui-palette-node').evaluateAll((els) =>
       els.map((e: any) => e.getAttribute('data-palette-label')),
     );
-    assert.deepEqual(labels, ['make call', 'call state'], 'back to English');
+    assert.deepEqual(labels, ['make call', 'call state', 'call control', 'digits', 'simulate'], 'back to English');
   });
 
   it('no console error and no uncaught error in the page during the whole run', async function () {

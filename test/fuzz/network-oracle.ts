@@ -10,7 +10,7 @@ function digits(text: string): string {
   for (let i = 0; i < text.length; i++) {
     const c = text[i].toUpperCase();
     if (/[0-9*#A-D]/.test(c)) out += c;
-    else if (c === '+' && out === '' && !/[^ .()\-]/.test(text.slice(0, i))) out += '+';
+    else if (c === '+' && out === '' && !/[^ .()-]/.test(text.slice(0, i))) out += '+';
   }
   return out;
 }

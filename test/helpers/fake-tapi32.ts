@@ -85,7 +85,7 @@ function lineErrValue(e: string | number): number {
 /** koffi bindings of the fake_* exports (loads koffi; the fake must have been built). */
 export function loadFakeControl(): FakeControl {
   if (control) return control;
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
+   
   const koffi = require('koffi') as typeof import('koffi');
   const lib = koffi.load(fakeLibraryPath);
   const Outstanding = koffi.struct({

@@ -11,14 +11,14 @@ import * as path from 'node:path';
 import * as http from 'node:http';
 import { freePort } from '../e2e/harness/server';
 
-// eslint-disable-next-line @typescript-eslint/no-require-imports
+ 
 const { declarationClosure } = require('../../../scripts/declaration-closure') as {
   declarationClosure(entry: string): Set<string>;
 };
 
 const repoRoot = path.resolve(__dirname, '..', '..', '..');
 const REPOSITORY = 'https://github.com/node-red-contrib-tapi/node-red-contrib-tapi';
-const NODE_FILES = ['tapi-line', 'make-call', 'call-state'];
+const NODE_FILES = ['tapi-line', 'make-call', 'call-state', 'call-control', 'digits', 'simulate'];
 const LOCALES = ['en-US', 'de'];
 
 /** Every file the tarball must hold, by exact name. */
@@ -35,6 +35,9 @@ const REQUIRED = [
   'dist/nodes/icons/tapi-line.svg',
   'dist/nodes/icons/tapi-make-call.svg',
   'dist/nodes/icons/tapi-call-state.svg',
+  'dist/nodes/icons/tapi-call-control.svg',
+  'dist/nodes/icons/tapi-digits.svg',
+  'dist/nodes/icons/tapi-simulate.svg',
   ...fs.readdirSync(path.join(repoRoot, 'examples')).map((f) => `examples/${f}`),
 ];
 
@@ -44,10 +47,10 @@ const ALLOWED = [
   /^resources\/tapi-dial-policy\.js$/,
   /^examples\/[\w-]+\.json$/,
   /^dist\/lib\/tapi\/[\w/-]+\.(js|d\.ts)$/,
-  /^dist\/nodes\/(tapi-line|make-call|call-state)\.(js|html)$/,
+  /^dist\/nodes\/(tapi-line|make-call|call-state|call-control|digits|simulate)\.(js|html)$/,
   /^dist\/nodes\/lib\/[\w-]+\.js$/,
   /^dist\/nodes\/icons\/[\w-]+\.svg$/,
-  /^dist\/nodes\/locales\/(en-US|de)\/(tapi-line|make-call|call-state)\.(json|html)$/,
+  /^dist\/nodes\/locales\/(en-US|de)\/(tapi-line|make-call|call-state|call-control|digits|simulate)\.(json|html)$/,
 ];
 
 function npm(args: string[], cwd: string): string {
@@ -210,7 +213,7 @@ describe('the npm package (npm pack, installed into a fresh Node-RED)', function
       assert.ok(fs.existsSync(path.join(userDir, 'node_modules', 'koffi', 'package.json')), 'koffi installed as a dependency');
     });
 
-    it('Node-RED registers the three node types with no error (GET /nodes, runtime log)', async function () {
+    it('Node-RED registers the six node types with no error (GET /nodes, runtime log)', async function () {
       const res = await request(`${base}nodes`);
       assert.equal(res.status, 200);
       let list: Array<{ module: string; types: string[]; enabled: boolean; err?: string; version: string }>;
@@ -226,6 +229,9 @@ describe('the npm package (npm pack, installed into a fresh Node-RED)', function
           { types: ['tapi-line'], enabled: true, err: undefined },
           { types: ['tapi-make-call'], enabled: true, err: undefined },
           { types: ['tapi-call-state'], enabled: true, err: undefined },
+          { types: ['tapi-call-control'], enabled: true, err: undefined },
+          { types: ['tapi-digits'], enabled: true, err: undefined },
+          { types: ['tapi-simulate'], enabled: true, err: undefined },
         ],
       );
       assert.doesNotMatch(log, /\[error\]|Cannot find module|Waiting for missing types|Failed to register/);

@@ -57,6 +57,8 @@ export interface SimDevice {
   permanentLineId: number;
   /** What the switch offers on the device's address: call control, digits, tones. */
   switching: SimSwitching;
+  /** The line has wave devices (device classes wave/in, wave/out): calls on it carry audio. */
+  wave: boolean;
 }
 
 /** The call-control and signalling capabilities of a simulated address (LINEADDRESSCAPS, LINEDEVCAPS). */
@@ -146,6 +148,7 @@ export function defaultDevices(): SimDevice[] {
       uuiDropSize: 128,
       permanentLineId: 0x51a10000,
       switching: fullSwitching(),
+      wave: true,
     },
     {
       deviceId: 1,
@@ -161,6 +164,7 @@ export function defaultDevices(): SimDevice[] {
       uuiDropSize: 0,
       permanentLineId: 0x51a10001,
       switching: analogSwitching(),
+      wave: false,
     },
   ];
 }
@@ -198,6 +202,7 @@ export function devicesFromConfig(lines: readonly SimulatorLineConfig[]): SimDev
       uuiDropSize: 128,
       permanentLineId: (0x51a10000 + deviceId) >>> 0,
       switching: fullSwitching(),
+      wave: line.wave !== false,
     };
   });
 }
@@ -299,7 +304,7 @@ export function addressCapsOf(device: SimDevice, apiVersion: number): LineAddres
     addressFeatures: apiVersion >= TAPI_VERSION.V1_4 ? LINEADDRFEATURE.MAKECALL : 0,
     predictiveAutoTransferStates: 0,
     numCallTreatments: 0,
-    deviceClasses: v2 ? ['tapi/line'] : [],
+    deviceClasses: v2 ? (device.wave ? ['tapi/line', 'wave/in', 'wave/out'] : ['tapi/line']) : [],
     maxCallDataSize: 0,
     callFeatures2: v2 ? sw.callFeatures2 : 0,
     maxNoAnswerTimeout: v2 ? 3600 : 0,

@@ -143,6 +143,10 @@ export class ExchangeCall {
   /** What the far end does once connected (scenario, or the digits of presentIncomingCall). */
   farEnd: FarEnd | undefined;
   farEndStarted = false;
+  /** What the far end says (issue 14): 8 kHz PCM segments by simulated start second, in order. */
+  readonly speech: Array<{ start: number; pcm: Int16Array }> = [];
+  /** What our side played into the call (the `heard` control): whole 8 kHz frames, in order. */
+  readonly heard: Int16Array[] = [];
 
   constructor(init: ExchangeCallInit) {
     this.callId = init.callId;
@@ -178,7 +182,7 @@ export class ExchangeCall {
     let callerId = '';
     let callerIdName = '';
     let calledIdFlags: number;
-    let calledId = '';
+    let calledId: string;
     let calledIdName = '';
     if (this.outbound) {
       if (this.params.callParamFlags & LINECALLPARAMFLAGS.BLOCKID) {

@@ -16,6 +16,8 @@ export interface SimulatorLineConfig {
   address?: string;
   /** Call appearances (LINEDEVCAPS.dwMaxNumActiveCalls); more calls at once fail with LINEERR_CALLUNAVAIL. Default 4. */
   maxActiveCalls?: number;
+  /** Wave devices (audio for call.play / call.record); default true. */
+  wave?: boolean;
 }
 
 export interface SimulatorOptions {
@@ -99,6 +101,10 @@ export interface SimulatorControls {
   remoteTone(target: number, frequencies: number[]): void;
   /** The far end's media is detected as `mediaMode` (a LINEMEDIAMODE name or bit): LINE_MONITORMEDIA where monitored. */
   remoteMedia(target: number, mediaMode: number | string): void;
+  /** What our side played into the call so far: 8 kHz PCM, and its duration in ms. */
+  heard(target: number): { pcm: Int16Array; sampleRate: number; playedMs: number };
+  /** The far end speaks `audio` (WAV Buffer / path / { pcm, sampleRate }) after what it is already saying. */
+  remoteAudio(target: number, audio: Buffer | string | { pcm: Int16Array; sampleRate: number }): void;
   reinit(): void;
   forceClose(hLine: number): void;
   failNext(functionName: string, lineErr: string, options?: { async?: boolean }): void;

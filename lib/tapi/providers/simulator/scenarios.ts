@@ -21,6 +21,8 @@ export interface FarEnd {
   hangsUpOnGeneratedDigit?: boolean;
   /** Its media is detected `after` seconds after connecting (a LINEMEDIAMODE name: 'G3FAX'). */
   media?: { after: number; mode: string };
+  /** It speaks the two-second test prompt (a tone sequence) `after` seconds after connecting, then waits. */
+  speaks?: { after: number };
 }
 
 export interface Scenario {
@@ -124,6 +126,15 @@ export const TEST_NUMBERS: readonly Scenario[] = [
       { after: 1, state: 'connected', mode: 'ACTIVE' },
     ],
     farEnd: { media: { after: 1, mode: 'G3FAX' } },
+  },
+  {
+    match: '5550111',
+    description: 'answers, speaks a two-second prompt (a tone sequence) and waits (audio: call.record)',
+    steps: [
+      { after: 0, state: 'ringback' },
+      { after: 1, state: 'connected', mode: 'ACTIVE' },
+    ],
+    farEnd: { speaks: { after: 0 } },
   },
 ];
 

@@ -185,7 +185,9 @@ export class Scheduler {
     }
     if (this.host && this.host.kind === 'timeout' && this.host.due === first.due) return;
     this.disarm();
-    const ms = Math.max(0, (first.due - this.now()) * 1000 * this.timeScale);
+    // Rounded up: Node truncates a fractional delay, which would fire every timer up to 1 ms early and run the
+    // simulated clock ahead of the wall clock (a 10 s prompt played in 9.7 s).
+    const ms = Math.max(0, Math.ceil((first.due - this.now()) * 1000 * this.timeScale));
     this.host = { kind: 'timeout', handle: setTimeout(() => this.fire(), Math.min(ms, 0x7fffffff)), due: first.due };
   }
 

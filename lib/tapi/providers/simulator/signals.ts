@@ -1,6 +1,7 @@
 // Digits, tones and media at the simulated exchange: what our side generates (and the far end hears), what
 // the far end presses or plays (and the handles that monitor or gather it hear). Every message goes through
 // the exchange's one queue, so it is ordered with the call states around it.
+import { toneSequence } from '../../audio';
 import {
   LINECALLSTATE,
   LINEDIGITMODE,
@@ -197,6 +198,7 @@ export function startFarEnd(ex: Exchange, call: ExchangeCall): void {
   if (!far) return;
   call.farEnd = far;
   if (far.presses) pressDigits(ex, call, far.presses.digits, LINEDIGITMODE.DTMF, far.presses.after, far.presses.interval);
+  if (far.speaks) call.speech.push({ start: ex.scheduler.now() + far.speaks.after, pcm: farEndPrompt() });
   const media = far.media;
   if (media) {
     const bit = (LINEMEDIAMODE as Record<string, number>)[media.mode.toUpperCase()] ?? 0;
@@ -214,4 +216,14 @@ export function endSignals(ex: Exchange, call: ExchangeCall, idle: boolean): voi
     h.monitorMediaModes = 0;
     h.monitorTones = undefined;
   }
+}
+
+/** The far end's two-second prompt: four 500 ms tones at 8 kHz. */
+export function farEndPrompt(): Int16Array {
+  return toneSequence([
+    { frequency: 440, ms: 500 },
+    { frequency: 660, ms: 500 },
+    { frequency: 880, ms: 500 },
+    { frequency: 550, ms: 500 },
+  ]);
 }

@@ -54,6 +54,8 @@ import { effectiveCallParams } from './params';
 import type { SeamContext } from './seam-context';
 import { SeamSignals } from './seam-signals';
 import { SeamSwitching } from './seam-switching';
+import { SeamMedia } from './seam-media';
+import type { AudioSource } from '../../audio';
 import type { Scenario } from './scenarios';
 
 const VALID_PRIVILEGES = new Set<number>([
@@ -116,6 +118,8 @@ export class SimulatorProvider implements LineProvider, SimulatorControls {
   };
   private readonly switching = new SeamSwitching(this.seam);
   private readonly signals = new SeamSignals(this.seam);
+  /** The media seam (seam-media.ts): audio in simulated time. */
+  readonly media = new SeamMedia(this.seam);
 
   constructor(options: SimulatorOptions = {}) {
     const timeScale = options.timeScale ?? 1;
@@ -524,6 +528,22 @@ export class SimulatorProvider implements LineProvider, SimulatorControls {
    * 0 = all at once, in one message batch); `mode` 'dtmf' (default) or 'pulse' — a line that cannot detect
    * the mode (the analog line hears pulse only) reports nothing.
    */
+  heard(target: number): { pcm: Int16Array; sampleRate: number; playedMs: number } {
+    return this.media.heard(this.audioTarget('heard', target).call);
+  }
+
+  remoteAudio(target: number, audio: AudioSource): void {
+    const { ex, call } = this.audioTarget('remoteAudio', target);
+    this.media.remoteAudio(ex, call, audio);
+  }
+
+  private audioTarget(control: string, target: number): { ex: Exchange; call: ExchangeCall } {
+    const ex = this.session(control);
+    const call = ex.handles.get(target)?.call ?? [...ex.calls].find((c) => c.callId === target);
+    if (!call) throw new TapiValidationError(`${control}: no call with handle or call id ${target}`);
+    return { ex, call };
+  }
+
   remoteDigits(target: number, digits: string, options?: RemoteDigitsOptions): void {
     this.signals.remoteDigits(target, digits, options);
   }

@@ -50,6 +50,7 @@ let koffiModule: typeof Koffi | undefined;
 export function loadKoffi(): typeof Koffi {
   if (!koffiModule) {
     try {
+      // eslint-disable-next-line @typescript-eslint/no-require-imports -- never at module load (design.md)
       koffiModule = require('koffi') as typeof Koffi;
     } catch (error) {
       throw new TapiError(LINEERR.NODRIVER, 'lineInitializeEx', `the FFI library koffi could not be loaded: ${(error as Error).message}`);

@@ -1,9 +1,11 @@
 // Struct layouts of the TAPI 2.x ABI (tapi-reference.md §3). Offsets tables for the DWORD-only
 // structures (identical on x86 and x64), per-version fixed sizes (§3.1), layouts of the two
 // pointer-bearing structures by pointer size (x64/arm64: 8, x86: 4), and koffi.pack() types for them
-// (created lazily: this module must not load koffi). Fields beyond the fixed part of the negotiated version are never read.
+// (created lazily: this module must not load koffi). Fields beyond the fixed part of the negotiated
+// version are never read.
 import type * as Koffi from 'koffi';
-import { TAPI_VERSION } from '../../constants';
+import { LINEERR, TAPI_VERSION } from '../../constants';
+import { TapiError } from '../../errors';
 
 /** Pointer size of the process: 8 on x64 and arm64, 4 on x86. Windows is always little-endian. */
 export type PointerSize = 4 | 8;
@@ -43,7 +45,7 @@ export function lineMessageLayout(pointerSize: PointerSize): LineMessageLayout {
 /** The pointer size koffi runs with (never assumed). */
 export function pointerSizeOf(koffi: typeof Koffi): PointerSize {
   const size = koffi.sizeof('void *');
-  if (size !== 4 && size !== 8) throw new Error(`unsupported pointer size ${size}`);
+  if (size !== 4 && size !== 8) throw new TapiError(LINEERR.NODRIVER, 'lineInitializeEx', `unsupported pointer size ${size}`);
   return size;
 }
 
