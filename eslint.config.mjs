@@ -13,7 +13,11 @@ const require = createRequire(import.meta.url);
 const lintTypescript = require.resolve('typescript-for-lint');
 const resolve = Module._resolveFilename;
 Module._resolveFilename = function (request, parent, ...rest) {
-  if (request === 'typescript' && parent?.filename && /[\\/]node_modules[\\/](@typescript-eslint|typescript-eslint|ts-api-utils)[\\/]/.test(parent.filename)) {
+  if (
+    request === 'typescript' &&
+    parent?.filename &&
+    /[\\/]node_modules[\\/](@typescript-eslint|typescript-eslint|ts-api-utils)[\\/]/.test(parent.filename)
+  ) {
     return lintTypescript;
   }
   return resolve.call(this, request, parent, ...rest);
@@ -21,7 +25,18 @@ Module._resolveFilename = function (request, parent, ...rest) {
 const { default: tseslint } = await import('typescript-eslint');
 
 export default tseslint.config(
-  { ignores: ['dist/', 'node_modules/', '.node-red-user/', '.ci-cache/', 'resources/', 'test-output/', 'test/fake-tapi32/', 'bench/results.json'] },
+  {
+    ignores: [
+      'dist/',
+      'node_modules/',
+      '.node-red-user/',
+      '.ci-cache/',
+      'resources/',
+      'test-output/',
+      'test/fake-tapi32/',
+      'bench/results.json',
+    ],
+  },
   js.configs.recommended,
   {
     files: ['**/*.ts'],

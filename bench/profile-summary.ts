@@ -92,8 +92,14 @@ export function summarize(file: string, top = 25): { total: number; functions: P
     selfMs: us / 1000,
     percent: total ? (100 * us) / total : 0,
   });
-  const functions = [...fnTotals.values()].sort((a, b) => b.us - a.us).slice(0, top).map((e) => toLine(e.name, e.where, e.us));
-  const files = [...fileTotals.entries()].sort((a, b) => b[1] - a[1]).slice(0, top).map(([f, us]) => toLine(f, '', us));
+  const functions = [...fnTotals.values()]
+    .sort((a, b) => b.us - a.us)
+    .slice(0, top)
+    .map((e) => toLine(e.name, e.where, e.us));
+  const files = [...fileTotals.entries()]
+    .sort((a, b) => b[1] - a[1])
+    .slice(0, top)
+    .map(([f, us]) => toLine(f, '', us));
   const areas = [...areaTotals.entries()].sort((a, b) => b[1] - a[1]).map(([a, us]) => toLine(a, '', us));
   return { total: total / 1000, functions, files, areas };
 }
@@ -104,7 +110,8 @@ export function printSummary(file: string, top = 25, out: (s: string) => void = 
   out('  self time by area:');
   for (const l of s.areas) out(`    ${l.percent.toFixed(1).padStart(5)}%  ${l.selfMs.toFixed(1).padStart(8)} ms  ${l.name}`);
   out('  self time by function:');
-  for (const l of s.functions) out(`    ${l.percent.toFixed(1).padStart(5)}%  ${l.selfMs.toFixed(1).padStart(8)} ms  ${l.name}  ${l.where}`);
+  for (const l of s.functions)
+    out(`    ${l.percent.toFixed(1).padStart(5)}%  ${l.selfMs.toFixed(1).padStart(8)} ms  ${l.name}  ${l.where}`);
   out('  self time by file:');
   for (const l of s.files.slice(0, 12)) out(`    ${l.percent.toFixed(1).padStart(5)}%  ${l.selfMs.toFixed(1).padStart(8)} ms  ${l.name}`);
 }

@@ -126,11 +126,28 @@ function main(): void {
     const { throughput: t, latency: l, diagnostics: d, params: p } = pump;
     const js = median(t.js);
     const c = median(t.c);
-    figures.push(figure('pump: LINE_CALLSTATE msg/s, win32 provider -> JS handler, vs C lineGetMessage reader (drain_bench)', js, 'msg/s', c, 'ratio >= 0.30', js / c >= 0.3));
-    const lat = (shape: 'idle' | 'load', label: string, key: 'p50' | 'p99' | 'max', target: string | null, met: (v: number) => boolean | null) => {
+    figures.push(
+      figure(
+        'pump: LINE_CALLSTATE msg/s, win32 provider -> JS handler, vs C lineGetMessage reader (drain_bench)',
+        js,
+        'msg/s',
+        c,
+        'ratio >= 0.30',
+        js / c >= 0.3,
+      ),
+    );
+    const lat = (
+      shape: 'idle' | 'load',
+      label: string,
+      key: 'p50' | 'p99' | 'max',
+      target: string | null,
+      met: (v: number) => boolean | null,
+    ) => {
       const v = median(l[shape].js.map((r) => r[key]));
       const b = median(l[shape].c.map((r) => r[key]));
-      figures.push(figure(`pump latency ${label} ${key}: fake post -> JS handler, vs C thread blocking in lineGetMessage`, v, 'µs', b, target, met(v)));
+      figures.push(
+        figure(`pump latency ${label} ${key}: fake post -> JS handler, vs C thread blocking in lineGetMessage`, v, 'µs', b, target, met(v)),
+      );
     };
     const idle = `idle (${Math.round(1e6 / p.idleIntervalUs)} msg/s)`;
     const load = `load (${Math.round((1e6 / p.loadIntervalUs) * p.loadBurst).toLocaleString('en-US')} msg/s, bursts of ${p.loadBurst})`;
@@ -158,43 +175,129 @@ function main(): void {
   if (pool) {
     const { standard: s, one } = pool;
     const ratio = median(s.ratios.event);
-    figures.push(figure(`thread pool: 8 concurrent fs.readFile loops, reads/s with a line open (event-wait pump), vs no line open (pool of ${s.poolSize})`,
-      ratio * median(s.rates.none), 'reads/s', median(s.rates.none), 'ratio >= 0.95', ratio >= 0.95));
-    figures.push(figure(`thread pool: the same with the old pump (lineGetMessage.async on a worker), vs no line open (pool of ${s.poolSize})`,
-      median(s.ratios.async) * median(s.rates.none), 'reads/s', median(s.rates.none), null, null));
-    figures.push(figure('thread pool of 1 worker: fs.readFile loops with a line open (event-wait pump), vs no line open',
-      median(one.ratios.event) * median(one.rates.none), 'reads/s', median(one.rates.none), null, null));
-    figures.push(figure('thread pool of 1 worker: the same with the old pump (lineGetMessage.async), vs no line open',
-      median(one.ratios.async) * median(one.rates.none), 'reads/s', median(one.rates.none), null, null));
+    figures.push(
+      figure(
+        `thread pool: 8 concurrent fs.readFile loops, reads/s with a line open (event-wait pump), vs no line open (pool of ${s.poolSize})`,
+        ratio * median(s.rates.none),
+        'reads/s',
+        median(s.rates.none),
+        'ratio >= 0.95',
+        ratio >= 0.95,
+      ),
+    );
+    figures.push(
+      figure(
+        `thread pool: the same with the old pump (lineGetMessage.async on a worker), vs no line open (pool of ${s.poolSize})`,
+        median(s.ratios.async) * median(s.rates.none),
+        'reads/s',
+        median(s.rates.none),
+        null,
+        null,
+      ),
+    );
+    figures.push(
+      figure(
+        'thread pool of 1 worker: fs.readFile loops with a line open (event-wait pump), vs no line open',
+        median(one.ratios.event) * median(one.rates.none),
+        'reads/s',
+        median(one.rates.none),
+        null,
+        null,
+      ),
+    );
+    figures.push(
+      figure(
+        'thread pool of 1 worker: the same with the old pump (lineGetMessage.async), vs no line open',
+        median(one.ratios.async) * median(one.rates.none),
+        'reads/s',
+        median(one.rates.none),
+        null,
+        null,
+      ),
+    );
     const range = (xs: number[]) => `${Math.min(...xs).toFixed(2)}–${Math.max(...xs).toFixed(2)}`;
-    notes.push(`thread pool: per-round ratios, pool of ${s.poolSize}: event ${range(s.ratios.event)}, async ${range(s.ratios.async)}; pool of 1: event ${range(one.ratios.event)}, async ${range(one.ratios.async)}`);
-    notes.push(`thread pool: figures are medians of per-round ratios (phases of ${s.phaseMs} ms alternating none / event / async in one process, ${s.fileBytes} B page-cached file); ` +
-      'with fewer cores than workers the standard pool measures the CPU more than the pool, the 1-worker pool shows whether the pump holds a worker');
+    notes.push(
+      `thread pool: per-round ratios, pool of ${s.poolSize}: event ${range(s.ratios.event)}, async ${range(s.ratios.async)}; pool of 1: event ${range(one.ratios.event)}, async ${range(one.ratios.async)}`,
+    );
+    notes.push(
+      `thread pool: figures are medians of per-round ratios (phases of ${s.phaseMs} ms alternating none / event / async in one process, ${s.fileBytes} B page-cached file); ` +
+        'with fewer cores than workers the standard pool measures the CPU more than the pool, the 1-worker pool shows whether the pump holds a worker',
+    );
   }
 
   // ---- 2. the model ----
   step('model', () => {
-    const sim = runSection<ThroughputResult>('model', { kind: 'simulator', runs: String(runs), calls: '20000', concurrency: '4' }, { timeoutMs: 120_000, env });
-    figures.push(figure('model: complete calls/s through lib/tapi, simulator timeScale 0 (4 in flight), vs raw loop at the provider seam', median(sim.lib), 'calls/s', median(sim.raw), 'value >= 2,000 calls/s', median(sim.lib) >= 2000));
-    const w32 = runSection<ThroughputResult>('model', { kind: 'win32', runs: String(runs), calls: '5000', concurrency: '4' }, { timeoutMs: 120_000, env });
-    figures.push(figure('model: complete calls/s through lib/tapi, win32 provider over the fake Tapi32 (4 in flight), vs raw seam loop', median(w32.lib), 'calls/s', median(w32.raw), null, null));
+    const sim = runSection<ThroughputResult>(
+      'model',
+      { kind: 'simulator', runs: String(runs), calls: '20000', concurrency: '4' },
+      { timeoutMs: 120_000, env },
+    );
+    figures.push(
+      figure(
+        'model: complete calls/s through lib/tapi, simulator timeScale 0 (4 in flight), vs raw loop at the provider seam',
+        median(sim.lib),
+        'calls/s',
+        median(sim.raw),
+        'value >= 2,000 calls/s',
+        median(sim.lib) >= 2000,
+      ),
+    );
+    const w32 = runSection<ThroughputResult>(
+      'model',
+      { kind: 'win32', runs: String(runs), calls: '5000', concurrency: '4' },
+      { timeoutMs: 120_000, env },
+    );
+    figures.push(
+      figure(
+        'model: complete calls/s through lib/tapi, win32 provider over the fake Tapi32 (4 in flight), vs raw seam loop',
+        median(w32.lib),
+        'calls/s',
+        median(w32.raw),
+        null,
+        null,
+      ),
+    );
   });
 
   const growth = step('growth', () =>
-    runSection<GrowthResult>('model', { growth: '1', runs: String(runs), sizes: '100,1000,10000', devices: '1', total: '10000' }, { timeoutMs: 150_000, env }),
+    runSection<GrowthResult>(
+      'model',
+      { growth: '1', runs: String(runs), sizes: '100,1000,10000', devices: '1', total: '10000' },
+      { timeoutMs: 150_000, env },
+    ),
   );
   if (growth) {
     const lo = String(Math.min(...growth.sizes));
     const hi = String(Math.max(...growth.sizes));
     for (const size of growth.sizes) {
-      figures.push(figure(`model: time per call, ${size.toLocaleString('en-US')} calls up at once, lib/tapi on the simulator, vs raw seam loop`, median(growth.lib[size]), 'µs', median(growth.raw[size]), null, null));
+      figures.push(
+        figure(
+          `model: time per call, ${size.toLocaleString('en-US')} calls up at once, lib/tapi on the simulator, vs raw seam loop`,
+          median(growth.lib[size]),
+          'µs',
+          median(growth.raw[size]),
+          null,
+          null,
+        ),
+      );
     }
     const libGrowth = median(growth.lib[hi]) / median(growth.lib[lo]);
     const rawGrowth = median(growth.raw[hi]) / median(growth.raw[lo]);
-    figures.push(figure(`model: growth of time per call, ${Number(lo).toLocaleString('en-US')} -> ${Number(hi).toLocaleString('en-US')} calls up at once, lib/tapi, vs raw seam growth`, libGrowth, 'x', rawGrowth, 'value <= 1.5x', libGrowth <= 1.5));
+    figures.push(
+      figure(
+        `model: growth of time per call, ${Number(lo).toLocaleString('en-US')} -> ${Number(hi).toLocaleString('en-US')} calls up at once, lib/tapi, vs raw seam growth`,
+        libGrowth,
+        'x',
+        rawGrowth,
+        'value <= 1.5x',
+        libGrowth <= 1.5,
+      ),
+    );
     const overheadLo = median(growth.lib[lo]) - median(growth.raw[lo]);
     const overheadHi = median(growth.lib[hi]) - median(growth.raw[hi]);
-    notes.push(`growth: lib/tapi's own share of a call (lib - raw) ${overheadLo.toFixed(1)} µs at ${lo} up, ${overheadHi.toFixed(1)} µs at ${hi} up (one simulated line with 10,000 call appearances for every size)`);
+    notes.push(
+      `growth: lib/tapi's own share of a call (lib - raw) ${overheadLo.toFixed(1)} µs at ${lo} up, ${overheadHi.toFixed(1)} µs at ${hi} up (one simulated line with 10,000 call appearances for every size)`,
+    );
   }
 
   // ---- 2c. digits: far-end digit -> 'digit' event, vs far-end hang-up -> 'state' event, same run ----
@@ -203,7 +306,11 @@ function main(): void {
     for (const kind of kinds) {
       let d: DigitsResult;
       try {
-        d = runSection<DigitsResult>('digits', { kind, runs: String(runs), calls: kind === 'simulator' ? '300' : '100' }, { timeoutMs: 90_000, env });
+        d = runSection<DigitsResult>(
+          'digits',
+          { kind, runs: String(runs), calls: kind === 'simulator' ? '300' : '100' },
+          { timeoutMs: 90_000, env },
+        );
       } catch (error) {
         if (kind === 'simulator') throw error;
         notes.push(`digits on win32: not measured (${(error as Error).message}); needs the fake Tapi32's issue-12 controls`);
@@ -213,7 +320,16 @@ function main(): void {
       for (const key of ['p50', 'p99'] as const) {
         const v = median(d.runs.map((r) => r.digit[key]));
         const b = median(d.runs.map((r) => r.state[key]));
-        figures.push(figure(`digits latency ${key}: far-end digit -> 'digit' event, ${where}, vs far-end hang-up -> 'state' event (same run)`, v, 'µs', b, key === 'p99' ? 'value < 1,000 µs' : null, key === 'p99' ? v < 1000 : null));
+        figures.push(
+          figure(
+            `digits latency ${key}: far-end digit -> 'digit' event, ${where}, vs far-end hang-up -> 'state' event (same run)`,
+            v,
+            'µs',
+            b,
+            key === 'p99' ? 'value < 1,000 µs' : null,
+            key === 'p99' ? v < 1000 : null,
+          ),
+        );
       }
     }
   });
@@ -221,8 +337,26 @@ function main(): void {
   // ---- 2d. media: play() -> first frame at the device, and a 10 s prompt's timing error (simulator) ----
   step('media', () => {
     const m = runSection<MediaResult>('media', {}, { timeoutMs: 60_000, env });
-    figures.push(figure('media: call.play() -> first frame at the device, simulator timeScale 1, vs one 20 ms frame', m.firstFrameMs, 'ms', m.frameMs, 'ratio < 0.5', m.firstFrameMs / m.frameMs < 0.5));
-    figures.push(figure('media: wall time of a 10 s prompt, simulator timeScale 1, vs its nominal 10 s', m.promptWallMs, 'ms', m.promptNominalMs, 'ratio within 1 ± 0.02', Math.abs(m.promptWallMs / m.promptNominalMs - 1) <= 0.02));
+    figures.push(
+      figure(
+        'media: call.play() -> first frame at the device, simulator timeScale 1, vs one 20 ms frame',
+        m.firstFrameMs,
+        'ms',
+        m.frameMs,
+        'ratio < 0.5',
+        m.firstFrameMs / m.frameMs < 0.5,
+      ),
+    );
+    figures.push(
+      figure(
+        'media: wall time of a 10 s prompt, simulator timeScale 1, vs its nominal 10 s',
+        m.promptWallMs,
+        'ms',
+        m.promptNominalMs,
+        'ratio within 1 ± 0.02',
+        Math.abs(m.promptWallMs / m.promptNominalMs - 1) <= 0.02,
+      ),
+    );
     notes.push('media on win32 over the fake winmm: not measured (the win32 media provider is not written yet)');
   });
 
@@ -230,28 +364,60 @@ function main(): void {
     const lib: HeapResult[] = [];
     const raw: HeapResult[] = [];
     for (let r = 0; r < runs; r++) {
-      lib.push(runSection<HeapResult>('heap', { mode: 'lib', calls: '10000', devices: '1' }, { nodeArgs: ['--expose-gc'], timeoutMs: 60_000 }));
-      raw.push(runSection<HeapResult>('heap', { mode: 'raw', calls: '10000', devices: '1' }, { nodeArgs: ['--expose-gc'], timeoutMs: 60_000 }));
+      lib.push(
+        runSection<HeapResult>('heap', { mode: 'lib', calls: '10000', devices: '1' }, { nodeArgs: ['--expose-gc'], timeoutMs: 60_000 }),
+      );
+      raw.push(
+        runSection<HeapResult>('heap', { mode: 'raw', calls: '10000', devices: '1' }, { nodeArgs: ['--expose-gc'], timeoutMs: 60_000 }),
+      );
     }
     return { lib, raw };
   });
   if (heap) {
     const l = median(heap.lib.map((h) => h.bytesPerCall));
     const r = median(heap.raw.map((h) => h.bytesPerCall));
-    figures.push(figure('model: heap per concurrent call, 10,000 calls up at once, lib/tapi on the simulator, vs provider + raw seam record', l, 'B', r, 'value < 4,096 B', l < 4096));
+    figures.push(
+      figure(
+        'model: heap per concurrent call, 10,000 calls up at once, lib/tapi on the simulator, vs provider + raw seam record',
+        l,
+        'B',
+        r,
+        'value < 4,096 B',
+        l < 4096,
+      ),
+    );
     notes.push(`heap: lib/tapi's own share per call ${(l - r).toFixed(0)} B (the simulator and a minimal app record: ${r.toFixed(0)} B)`);
   }
 
   // ---- 3. Node-RED ----
-  const nr = step('nodered', () => runSection<{ runs: NodeRedRun[] }>('nodered', { runs: String(runs), calls: '4000' }, { timeoutMs: 120_000, env }));
+  const nr = step('nodered', () =>
+    runSection<{ runs: NodeRedRun[] }>('nodered', { runs: String(runs), calls: '4000' }, { timeoutMs: 120_000, env }),
+  );
   if (nr) {
     const rs = nr.runs;
     const tapiRate = median(rs.map((r) => r.tapiRate));
     const baseRate = median(rs.map((r) => r.baselineRate));
-    figures.push(figure('Node-RED: call-state msg/s delivered to a downstream node, vs a baseline node sending as many to it', tapiRate, 'msg/s', baseRate, 'ratio >= 0.50', tapiRate / baseRate >= 0.5));
+    figures.push(
+      figure(
+        'Node-RED: call-state msg/s delivered to a downstream node, vs a baseline node sending as many to it',
+        tapiRate,
+        'msg/s',
+        baseRate,
+        'ratio >= 0.50',
+        tapiRate / baseRate >= 0.5,
+      ),
+    );
     for (const key of ['p50', 'p99'] as const) {
-      figures.push(figure(`Node-RED latency ${key}: provider message -> downstream input, vs baseline node send -> input (same batches)`,
-        median(rs.map((r) => r.tapiLatency[key])), 'µs', median(rs.map((r) => r.baselineLatency[key])), null, null));
+      figures.push(
+        figure(
+          `Node-RED latency ${key}: provider message -> downstream input, vs baseline node send -> input (same batches)`,
+          median(rs.map((r) => r.tapiLatency[key])),
+          'µs',
+          median(rs.map((r) => r.baselineLatency[key])),
+          null,
+          null,
+        ),
+      );
     }
     const alone = median(rs.map((r) => r.modelOnlyRate));
     notes.push(
@@ -274,7 +440,10 @@ function main(): void {
   fs.writeFileSync(out, JSON.stringify(results, null, 2) + '\n');
   if (profileDir && fs.existsSync(profileDir)) {
     console.log('');
-    for (const f of fs.readdirSync(profileDir).filter((f) => f.endsWith('.cpuprofile')).sort()) {
+    for (const f of fs
+      .readdirSync(profileDir)
+      .filter((f) => f.endsWith('.cpuprofile'))
+      .sort()) {
       printSummary(path.join(profileDir, f), 15);
       console.log('');
     }

@@ -34,7 +34,11 @@ export = function (RED: NodeAPI): void {
     } catch (err) {
       // A bad pattern: the node says so and passes nothing rather than everything.
       node.error(err);
-      node.status({ fill: 'red', shape: 'ring', text: _('node-red-contrib-tapi/tapi-line:tapi-line.status.error', { code: 'VALIDATION' }) });
+      node.status({
+        fill: 'red',
+        shape: 'ring',
+        text: _('node-red-contrib-tapi/tapi-line:tapi-line.status.error', { code: 'VALIDATION' }),
+      });
     }
     const passes = (call: Call) => filter !== undefined && filter.passes(call.info.callerId);
     /** Rings heard per offering call waiting to be answered automatically. */

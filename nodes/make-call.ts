@@ -10,7 +10,16 @@ import type { DoneFn, NodeAPI, NodeDef, NodeMessage, SendFn } from './lib/node-r
 import type { LineStatusEvent } from './lib/shared-line';
 import { withTimeout } from './lib/shared-line';
 import { readMessageProperty, safeMessage } from './lib/safe-input';
-import { callEndedStatus, callProgressStatus, callsStatus, failMessage, lineStatus, noLineStatus, placingStatus, queuedStatus } from './lib/status';
+import {
+  callEndedStatus,
+  callProgressStatus,
+  callsStatus,
+  failMessage,
+  lineStatus,
+  noLineStatus,
+  placingStatus,
+  queuedStatus,
+} from './lib/status';
 
 /** Editor defaults; the runtime uses exactly these for properties a flow leaves out. */
 const MAKE_CALL_DEFAULTS = {
@@ -46,7 +55,9 @@ export = function (RED: NodeAPI): void {
     const node = this;
     const str = (v: unknown, fallback: string) => (v === undefined || v === null ? fallback : String(v));
     const destination = str(def.destination, MAKE_CALL_DEFAULTS.destination);
-    const destinationType = DESTINATION_TYPES.includes(String(def.destinationType)) ? String(def.destinationType) : MAKE_CALL_DEFAULTS.destinationType;
+    const destinationType = DESTINATION_TYPES.includes(String(def.destinationType))
+      ? String(def.destinationType)
+      : MAKE_CALL_DEFAULTS.destinationType;
     const countryCodeProp = str(def.countryCode, MAKE_CALL_DEFAULTS.countryCode).trim();
     const sendWhen = SEND_WHEN.includes(def.sendWhen as SendWhen) ? (def.sendWhen as SendWhen) : MAKE_CALL_DEFAULTS.sendWhen;
     const noAnswerTimeout = numberProp(def.noAnswerTimeout, MAKE_CALL_DEFAULTS.noAnswerTimeout);
@@ -159,27 +170,33 @@ export = function (RED: NodeAPI): void {
       let sent = false;
       // Partial dialling: the call is handed on in dial tone for call control to continue (dial).
       const when: SendWhen = partial ? 'placed' : sendWhen;
-      const tracker: CallTracker = new CallTracker(call, address, startedAt, { sendWhen: when, noAnswerTimeout, maxDuration }, {
-        send(payload) {
-          sent = true;
-          msg.call = callRef(call);
-          msg.payload = payload;
-          send(msg);
-          done();
+      const tracker: CallTracker = new CallTracker(
+        call,
+        address,
+        startedAt,
+        { sendWhen: when, noAnswerTimeout, maxDuration },
+        {
+          send(payload) {
+            sent = true;
+            msg.call = callRef(call);
+            msg.payload = payload;
+            send(msg);
+            done();
+          },
+          progress(event) {
+            states.set(tracker, event.state);
+            showProgress();
+          },
+          finished(payload) {
+            trackers.delete(tracker);
+            states.delete(tracker);
+            if (!sent) done();
+            if (!closing && trackers.size === 0 && queue.size === 0) node.status(callEndedStatus(_, payload.outcome));
+            else showProgress();
+            queue.kick();
+          },
         },
-        progress(event) {
-          states.set(tracker, event.state);
-          showProgress();
-        },
-        finished(payload) {
-          trackers.delete(tracker);
-          states.delete(tracker);
-          if (!sent) done();
-          if (!closing && trackers.size === 0 && queue.size === 0) node.status(callEndedStatus(_, payload.outcome));
-          else showProgress();
-          queue.kick();
-        },
-      });
+      );
       trackers.add(tracker);
       states.set(tracker, call.state ?? 'dialtone');
       tracker.start();

@@ -77,30 +77,36 @@ export = function (RED: NodeAPI): void {
   // GET tapi-line/lines?provider=auto|simulator|win32[&timeScale=1]: the provider's line devices, for the editor's line picker.
   try {
     if (RED.httpAdmin && RED.auth) {
-      RED.httpAdmin.get('/tapi-line/lines', RED.auth.needsPermission('tapi-line.read'), (req: ExpressLikeRequest, res: ExpressLikeResponse) => {
-        let query: LinesQuery;
-        try {
-          query = parseLinesQuery(req.query);
-        } catch (err) {
-          res.status(400).json({ error: (err as Error).message, code: 'ERR_TAPI_VALIDATION' });
-          return;
-        }
-        const { provider, simulatorTimeScale } = query;
-        acquireTapi({ provider, simulatorTimeScale }).then(
-          async (lease) => {
-            try {
-              res.json({ provider: lease.tapi.provider, lines: lease.tapi.lines.map(describeLine) });
-            } finally {
-              await lease.release();
-            }
-          },
-          (err: Error & { code?: string }) => {
-            res.status(503).json({ provider, error: err.message, code: err.code ?? 'ERR_TAPI_UNAVAILABLE', message: err.message });
-          },
-        ).catch((err: unknown) => {
-          RED.log.warn(`tapi-line: listing lines failed: ${String(err)}`);
-        });
-      });
+      RED.httpAdmin.get(
+        '/tapi-line/lines',
+        RED.auth.needsPermission('tapi-line.read'),
+        (req: ExpressLikeRequest, res: ExpressLikeResponse) => {
+          let query: LinesQuery;
+          try {
+            query = parseLinesQuery(req.query);
+          } catch (err) {
+            res.status(400).json({ error: (err as Error).message, code: 'ERR_TAPI_VALIDATION' });
+            return;
+          }
+          const { provider, simulatorTimeScale } = query;
+          acquireTapi({ provider, simulatorTimeScale })
+            .then(
+              async (lease) => {
+                try {
+                  res.json({ provider: lease.tapi.provider, lines: lease.tapi.lines.map(describeLine) });
+                } finally {
+                  await lease.release();
+                }
+              },
+              (err: Error & { code?: string }) => {
+                res.status(503).json({ provider, error: err.message, code: err.code ?? 'ERR_TAPI_UNAVAILABLE', message: err.message });
+              },
+            )
+            .catch((err: unknown) => {
+              RED.log.warn(`tapi-line: listing lines failed: ${String(err)}`);
+            });
+        },
+      );
     }
   } catch (err) {
     RED.log.warn(`tapi-line: admin endpoint not registered: ${String(err)}`);

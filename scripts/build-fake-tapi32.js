@@ -139,8 +139,15 @@ fs.mkdirSync(buildDir, { recursive: true });
 if (!fs.existsSync(header) || fs.readFileSync(header, 'utf8') !== generated) fs.writeFileSync(header, generated);
 
 // ---- compile ------------------------------------------------------------------------------------
-const librarySources = fs.readdirSync(dir).filter((f) => /^fake_.*\.c$/.test(f)).sort().map((f) => path.join(dir, f));
-const headers = fs.readdirSync(dir).filter((f) => f.endsWith('.h')).map((f) => path.join(dir, f));
+const librarySources = fs
+  .readdirSync(dir)
+  .filter((f) => /^fake_.*\.c$/.test(f))
+  .sort()
+  .map((f) => path.join(dir, f));
+const headers = fs
+  .readdirSync(dir)
+  .filter((f) => f.endsWith('.h'))
+  .map((f) => path.join(dir, f));
 const flags = ['-std=c11', '-Wall', '-Wextra', '-Werror', '-O2', '-g', '-pthread'];
 
 function mtime(f) {
@@ -164,16 +171,29 @@ function buildLinux() {
   if (upToDate(lib, libInputs)) {
     console.log('build-fake-tapi32: libtapi32.so is up to date');
   } else {
-    run(gcc, [...flags, '-fPIC', '-shared', '-fvisibility=hidden', '-I', buildDir, '-I', dir,
-      '-Wl,-z,nodelete', '-Wl,--no-undefined', '-Wl,-soname,libtapi32.so',
-      '-o', lib, ...librarySources]);
+    run(gcc, [
+      ...flags,
+      '-fPIC',
+      '-shared',
+      '-fvisibility=hidden',
+      '-I',
+      buildDir,
+      '-I',
+      dir,
+      '-Wl,-z,nodelete',
+      '-Wl,--no-undefined',
+      '-Wl,-soname,libtapi32.so',
+      '-o',
+      lib,
+      ...librarySources,
+    ]);
     console.log(`build-fake-tapi32: built ${path.relative(root, lib)}`);
   }
   const benchInputs = [path.join(dir, 'drain_bench.c'), path.join(dir, 'tapi_abi.h'), path.join(dir, 'fake_control.h'), lib, __filename];
   if (upToDate(bench, benchInputs)) {
     console.log('build-fake-tapi32: drain_bench is up to date');
   } else {
-    run(gcc, [...flags, '-I', dir, '-o', bench, path.join(dir, 'drain_bench.c'), '-L', dir, '-ltapi32', "-Wl,-rpath,$ORIGIN"]);
+    run(gcc, [...flags, '-I', dir, '-o', bench, path.join(dir, 'drain_bench.c'), '-L', dir, '-ltapi32', '-Wl,-rpath,$ORIGIN']);
     console.log(`build-fake-tapi32: built ${path.relative(root, bench)}`);
   }
 }

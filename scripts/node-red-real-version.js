@@ -8,7 +8,9 @@ const path = require('path');
 
 let runtimeLib;
 try {
-  const red = require.resolve('node-red/package.json', { paths: [process.env.NODE_RED_PREFIX ? path.resolve(process.env.NODE_RED_PREFIX) : path.join(__dirname, '..')] });
+  const red = require.resolve('node-red/package.json', {
+    paths: [process.env.NODE_RED_PREFIX ? path.resolve(process.env.NODE_RED_PREFIX) : path.join(__dirname, '..')],
+  });
   runtimeLib = path.join(path.dirname(require.resolve('@node-red/runtime/package.json', { paths: [path.dirname(red)] })), 'lib');
 } catch {
   runtimeLib = undefined;

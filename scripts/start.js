@@ -107,7 +107,9 @@ function packageFiles() {
     }
     return new RegExp(`^${re}$`);
   };
-  const patterns = pkg.files.map((f) => (fs.existsSync(path.join(root, f)) && fs.statSync(path.join(root, f)).isDirectory() ? f.replace(/\/?$/, '/') : f)).map(toRegExp);
+  const patterns = pkg.files
+    .map((f) => (fs.existsSync(path.join(root, f)) && fs.statSync(path.join(root, f)).isDirectory() ? f.replace(/\/?$/, '/') : f))
+    .map(toRegExp);
   const out = ['package.json', 'README.md', 'LICENSE'];
   const walk = (rel) => {
     for (const entry of fs.readdirSync(path.join(root, rel), { withFileTypes: true })) {
@@ -139,7 +141,13 @@ function installPackage(userDir) {
   }
   // Node-RED lists the modules a user directory uses in its package.json.
   const pkgFile = path.join(userDir, 'package.json');
-  let project = { name: 'node-red-project', description: 'node-red-contrib-tapi development user directory', version: '0.0.1', private: true, dependencies: {} };
+  let project = {
+    name: 'node-red-project',
+    description: 'node-red-contrib-tapi development user directory',
+    version: '0.0.1',
+    private: true,
+    dependencies: {},
+  };
   if (fs.existsSync(pkgFile)) {
     try {
       project = JSON.parse(fs.readFileSync(pkgFile, 'utf8'));
@@ -163,13 +171,25 @@ function main() {
     process.exit(1);
   }
   // NODE_RED_PREFIX: a folder whose node_modules holds another Node-RED (CI's Node-RED 5 leg).
-  const redJs = require.resolve('node-red/red.js', { paths: [process.env.NODE_RED_PREFIX ? path.resolve(process.env.NODE_RED_PREFIX) : root] });
+  const redJs = require.resolve('node-red/red.js', {
+    paths: [process.env.NODE_RED_PREFIX ? path.resolve(process.env.NODE_RED_PREFIX) : root],
+  });
   fs.mkdirSync(options.userDir, { recursive: true });
   const settings = writeSettings(options.userDir, options.port, options.host);
   installPackage(options.userDir);
   seedFlows(options.userDir);
 
-  const args = ['--require', path.join(__dirname, 'node-red-real-version.js'), redJs, '--userDir', options.userDir, '--settings', settings, '--port', String(options.port)];
+  const args = [
+    '--require',
+    path.join(__dirname, 'node-red-real-version.js'),
+    redJs,
+    '--userDir',
+    options.userDir,
+    '--settings',
+    settings,
+    '--port',
+    String(options.port),
+  ];
   const child = spawn(process.execPath, args, {
     cwd: options.userDir,
     env: { ...process.env, PORT: String(options.port) },

@@ -54,7 +54,8 @@ fs.mkdirSync(pkgs, { recursive: true });
 /** The tarball of name@version in the cache (npm pack downloads it once). */
 function tarball(name, version) {
   const file = path.join(pkgs, `${name.replace(/^@/, '').replace(/\//g, '-')}-${version}.tgz`);
-  if (!fs.existsSync(file)) run('npm', ['pack', '--silent', `${name}@${version}`, '--pack-destination', pkgs], { stdio: ['ignore', 'ignore', 'inherit'] });
+  if (!fs.existsSync(file))
+    run('npm', ['pack', '--silent', `${name}@${version}`, '--pack-destination', pkgs], { stdio: ['ignore', 'ignore', 'inherit'] });
   if (!fs.existsSync(file)) fail(`npm pack did not produce ${file}`);
   return file;
 }
@@ -91,7 +92,13 @@ if (!fs.existsSync(prefixStamp)) {
 
 const testDir = path.join(root, 'dist', 'test');
 if (!fs.existsSync(testDir)) fail('dist/test is missing: run npm run build first');
-const suites = [...fs.readdirSync(testDir).filter((f) => /^win32-.*\.test\.js$/.test(f)).sort(), ...EXTRA_SUITES].map((f) => path.join(testDir, f));
+const suites = [
+  ...fs
+    .readdirSync(testDir)
+    .filter((f) => /^win32-.*\.test\.js$/.test(f))
+    .sort(),
+  ...EXTRA_SUITES,
+].map((f) => path.join(testDir, f));
 for (const s of suites) if (!fs.existsSync(s)) fail(`${path.relative(root, s)} is missing`);
 const mocha = path.join(root, 'node_modules', 'mocha', 'bin', 'mocha.js');
 
@@ -102,11 +109,28 @@ try {
     const fd = fs.openSync(out, 'w');
     const t0 = Date.now();
     // node.exe's stdout must be a file: a pipe from Linux gives "Error: open EBADF".
-    const r = spawnSync('wine', [path.join(a.nodeDir, 'bin', 'node.exe'), winPath(mocha), '--no-config', '--timeout', String(MOCHA_TIMEOUT_MS), '--reporter', 'spec', ...suites.map(winPath)], {
-      env: { ...env, FAKE_TAPI32_PATH: winPath(path.join(root, 'test', 'fake-tapi32', 'build', a.fake, 'fake-tapi.dll')), FORCE_COLOR: '0' },
-      stdio: ['ignore', fd, fd],
-      timeout: RUN_TIMEOUT_MS,
-    });
+    const r = spawnSync(
+      'wine',
+      [
+        path.join(a.nodeDir, 'bin', 'node.exe'),
+        winPath(mocha),
+        '--no-config',
+        '--timeout',
+        String(MOCHA_TIMEOUT_MS),
+        '--reporter',
+        'spec',
+        ...suites.map(winPath),
+      ],
+      {
+        env: {
+          ...env,
+          FAKE_TAPI32_PATH: winPath(path.join(root, 'test', 'fake-tapi32', 'build', a.fake, 'fake-tapi.dll')),
+          FORCE_COLOR: '0',
+        },
+        stdio: ['ignore', fd, fd],
+        timeout: RUN_TIMEOUT_MS,
+      },
+    );
     fs.closeSync(fd);
     if (r.error) spawnSync('wineserver', ['-k'], { env, stdio: 'ignore' }); // a killed wine leaves node.exe running
     const log = fs.readFileSync(out, 'utf8');
@@ -129,7 +153,9 @@ let bad = false;
 for (const r of results) {
   const extra = r.skipped ? `, ${r.skipped} skipped (platform reasons in the log)` : '';
   const why = r.error ? ` (${r.error.message})` : r.status !== 0 && !r.failed ? ` (mocha exited ${r.status})` : '';
-  console.log(`Windows ${r.arch}: ${r.passed} passed, ${r.failed} failed${extra}${why} in ${r.seconds.toFixed(0)} s — ${path.relative(root, r.log)}`);
+  console.log(
+    `Windows ${r.arch}: ${r.passed} passed, ${r.failed} failed${extra}${why} in ${r.seconds.toFixed(0)} s — ${path.relative(root, r.log)}`,
+  );
   if (r.failed || r.status !== 0 || r.passed === 0) bad = true;
 }
 console.log(`test:wine: ${suites.length} suites per architecture, ${((Date.now() - started) / 1000).toFixed(0)} s in all`);

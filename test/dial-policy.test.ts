@@ -113,7 +113,10 @@ describe('dial policy', function () {
 
     it('passes on invalid addresses as LINEERR_INVALADDRESS; isAllowed says false', function () {
       const policy = new DialPolicy({ deny: ['911'] });
-      assert.throws(() => policy.check('55x'), (e: unknown) => e instanceof TapiError && e.code === 'LINEERR_INVALADDRESS');
+      assert.throws(
+        () => policy.check('55x'),
+        (e: unknown) => e instanceof TapiError && e.code === 'LINEERR_INVALADDRESS',
+      );
       assert.equal(policy.isAllowed('55x'), false);
     });
 

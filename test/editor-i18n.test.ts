@@ -3,7 +3,20 @@
 import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { actionStatus, autoAnswerStatus, callEndedStatus, callProgressStatus, callsStatus, digitsStatus, queuedStatus, lineStatus, noLineStatus, placingStatus, runningStatus, simulateStatus } from '../nodes/lib/status';
+import {
+  actionStatus,
+  autoAnswerStatus,
+  callEndedStatus,
+  callProgressStatus,
+  callsStatus,
+  digitsStatus,
+  queuedStatus,
+  lineStatus,
+  noLineStatus,
+  placingStatus,
+  runningStatus,
+  simulateStatus,
+} from '../nodes/lib/status';
 import type { LineState } from '../nodes/lib/shared-line';
 
 const repoRoot = path.resolve(__dirname, '..', '..');
@@ -129,7 +142,12 @@ describe('editor i18n (nodes/*.html and nodes/locales)', function () {
   const enUS = new Map(FILES.map((f) => [f, catalog('en-US', f)]));
 
   it('finds every node file', function () {
-    assert.deepEqual(FILES.sort(), ['call-control', 'call-state', 'digits', 'make-call', 'simulate', 'tapi-line'].filter((f) => fs.existsSync(path.join(nodesDir, `${f}.html`))));
+    assert.deepEqual(
+      FILES.sort(),
+      ['call-control', 'call-state', 'digits', 'make-call', 'simulate', 'tapi-line'].filter((f) =>
+        fs.existsSync(path.join(nodesDir, `${f}.html`)),
+      ),
+    );
   });
 
   for (const file of FILES) {
@@ -146,7 +164,11 @@ describe('editor i18n (nodes/*.html and nodes/locales)', function () {
       const js = stripComments(editorParts(fs.readFileSync(path.join(nodesDir, `${file}.html`), 'utf8')).script);
       const validators = [...js.matchAll(/validate:\s*(function\s*\(([^)]*)\)|(\w+)\()/g)];
       assert.ok(validators.length > 0);
-      const params = (list: string) => list.split(',').map((p) => p.trim()).filter(Boolean).length;
+      const params = (list: string) =>
+        list
+          .split(',')
+          .map((p) => p.trim())
+          .filter(Boolean).length;
       for (const m of validators) {
         if (m[2] !== undefined) assert.equal(params(m[2]), 2, `validate: ${m[1]}`);
         else {
@@ -195,7 +217,11 @@ describe('editor i18n (nodes/*.html and nodes/locales)', function () {
       for (const k of used) if (!keys.has(k)) missing.push(`${locale}: ${k}`);
     }
     assert.deepEqual(missing, [], 'keys used but not in the locale files');
-    assert.deepEqual([...allKnown].filter((k) => !used.has(k)), [], 'keys in en-US that nothing uses');
+    assert.deepEqual(
+      [...allKnown].filter((k) => !used.has(k)),
+      [],
+      'keys in en-US that nothing uses',
+    );
   });
 
   for (const file of FILES) {

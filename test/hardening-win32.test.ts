@@ -28,7 +28,10 @@ describe('hardening (issue 10): win32 faults only the fake Tapi32 can inject', f
       await call.waitFor(['disconnected'], 15_000);
       assert.equal(fake.faultHits('lineGetMessage'), 3, 'every injected failure was met by a read (and no more reads failed)');
       const expected = ['dialtone', 'dialing', 'proceeding', 'ringback', 'connected', 'disconnected'];
-      assert.deepEqual(call.history.map((e) => e.state), expected);
+      assert.deepEqual(
+        call.history.map((e) => e.state),
+        expected,
+      );
       // Messages that queued up during the back-off arrive in one batch; its events are emitted after it.
       await new Promise((resolve) => setImmediate(resolve));
       assert.deepEqual(states, expected);

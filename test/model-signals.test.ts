@@ -1,11 +1,26 @@
 // The model's digit / generate / gather bookkeeping and refusals, driven message by message (the FIFOs the
 // messages do not name, the batching rule, nothing sent when refused).
 import assert from 'node:assert/strict';
-import { LINECALLFEATURE, LINECALLSTATE, LINEGATHERTERM, LINEGENERATETERM, LINE_MESSAGE, Tapi, TapiError, type Call, type DigitEvent } from '../lib/tapi';
+import {
+  LINECALLFEATURE,
+  LINECALLSTATE,
+  LINEGATHERTERM,
+  LINEGENERATETERM,
+  LINE_MESSAGE,
+  Tapi,
+  TapiError,
+  type Call,
+  type DigitEvent,
+} from '../lib/tapi';
 import { ScriptedProvider } from './helpers/scripted-provider';
 
 const tick = () => new Promise((r) => setImmediate(r));
-const CONNECTED_FEATURES = LINECALLFEATURE.DROP | LINECALLFEATURE.GATHERDIGITS | LINECALLFEATURE.GENERATEDIGITS | LINECALLFEATURE.MONITORDIGITS | LINECALLFEATURE.HOLD;
+const CONNECTED_FEATURES =
+  LINECALLFEATURE.DROP |
+  LINECALLFEATURE.GATHERDIGITS |
+  LINECALLFEATURE.GENERATEDIGITS |
+  LINECALLFEATURE.MONITORDIGITS |
+  LINECALLFEATURE.HOLD;
 
 async function connectedCall(): Promise<{ tapi: Tapi; p: ScriptedProvider; call: Call }> {
   const p = new ScriptedProvider();
@@ -39,7 +54,11 @@ describe('model: digits, generation and gathering', function () {
     assert.match(error.message, /the call is connected; it can now: drop, gatherdigits, generatedigits, hold, monitordigits/);
     const unavailable = await call.blindTransfer('5550123').catch((e: unknown) => e);
     assert.equal((unavailable as TapiError).code, 'LINEERR_OPERATIONUNAVAIL');
-    assert.deepEqual(p.sent.map((s) => s.fn), ['lineMakeCall'], 'no request was sent');
+    assert.deepEqual(
+      p.sent.map((s) => s.fn),
+      ['lineMakeCall'],
+      'no request was sent',
+    );
     await tapi.shutdown();
   });
 

@@ -104,7 +104,10 @@ describe('model: no call state is lost', function () {
     p.deliver(p.state(0x300, 'DIALTONE', 1), p.state(0x300, 'DIALING'));
     p.deliver(p.reply(id, 0, 0x300), p.state(0x300, 'BUSY', LINEBUSYMODE.STATION));
     const call = await placing;
-    assert.deepEqual(call.history.map((e) => e.state), ['dialtone', 'dialing', 'busy']);
+    assert.deepEqual(
+      call.history.map((e) => e.state),
+      ['dialtone', 'dialing', 'busy'],
+    );
     assert.equal(call.mode, 'station');
     await tapi.shutdown();
   });
@@ -144,7 +147,13 @@ describe('model: no call state is lost', function () {
     const states: string[] = [];
     line.on('callstate', (_c: Call, e: CallStateEvent) => states.push(e.state));
     // LINECALLSTATUS already says connected, but the queued messages still carry the call's earlier states.
-    p.status = { callState: LINECALLSTATE.CONNECTED, callStateMode: 0, callPrivilege: LINECALLPRIVILEGE.MONITOR, callFeatures: 0, callFeatures2: 0 };
+    p.status = {
+      callState: LINECALLSTATE.CONNECTED,
+      callStateMode: 0,
+      callPrivilege: LINECALLPRIVILEGE.MONITOR,
+      callFeatures: 0,
+      callFeatures2: 0,
+    };
     p.deliver({ messageId: LINE_MESSAGE.LINE_APPNEWCALL, hDevice: 0x100, param1: 0, param2: 0x700, param3: LINECALLPRIVILEGE.MONITOR });
     p.deliver(p.state(0x700, 'UNKNOWN', 0, LINECALLPRIVILEGE.MONITOR));
     await tick();
@@ -160,7 +169,13 @@ describe('model: no call state is lost', function () {
     const line = await tapi.openLine(0, { privileges: 'monitor' });
     const states: string[] = [];
     line.on('callstate', (_c: Call, e: CallStateEvent) => states.push(e.state));
-    p.status = { callState: LINECALLSTATE.ONHOLD, callStateMode: 0, callPrivilege: LINECALLPRIVILEGE.MONITOR, callFeatures: 0, callFeatures2: 0 };
+    p.status = {
+      callState: LINECALLSTATE.ONHOLD,
+      callStateMode: 0,
+      callPrivilege: LINECALLPRIVILEGE.MONITOR,
+      callFeatures: 0,
+      callFeatures2: 0,
+    };
     p.deliver({ messageId: LINE_MESSAGE.LINE_APPNEWCALL, hDevice: 0x100, param1: 0, param2: 0x701, param3: LINECALLPRIVILEGE.MONITOR });
     p.deliver(p.state(0x701, 'UNKNOWN', 0, LINECALLPRIVILEGE.MONITOR));
     await new Promise((r) => setTimeout(r, 80));
@@ -255,7 +270,10 @@ describe('model: cleanup and lifecycle', function () {
     const reinit = new Promise((r) => tapi.once('reinit', r));
     p.deliver({ messageId: LINE_MESSAGE.LINE_LINEDEVSTATE, hDevice: 0, callbackInstance: 0, param1: LINEDEVSTATE.REINIT, param2: 0 });
     await reinit;
-    assert.deepEqual(closes.map(([why]) => why), ['reinit', 'reopen-failed']);
+    assert.deepEqual(
+      closes.map(([why]) => why),
+      ['reinit', 'reopen-failed'],
+    );
     assert.equal(errorCode(closes[1][1]), 'LINEERR_RESOURCEUNAVAIL');
     assert.equal(line.isOpen, false);
     await tapi.shutdown();
@@ -267,7 +285,10 @@ describe('model: cleanup and lifecycle', function () {
     p.deliver({ messageId: LINE_MESSAGE.LINE_CREATE, param1: 1 });
     const device = (await created) as { deviceId: number };
     assert.equal(device.deviceId, 1);
-    assert.deepEqual(tapi.lines.map((d) => d.deviceId), [0, 1]);
+    assert.deepEqual(
+      tapi.lines.map((d) => d.deviceId),
+      [0, 1],
+    );
     const line = await tapi.openLine(1);
     await line.close();
     const removed = new Promise((r) => tapi.once('lineremove', r));
@@ -280,7 +301,13 @@ describe('model: cleanup and lifecycle', function () {
 
   it('ignores a translated REINIT (param2 names the original message)', async function () {
     const { tapi, p, made } = await start();
-    p.deliver({ messageId: LINE_MESSAGE.LINE_LINEDEVSTATE, hDevice: 0, param1: LINEDEVSTATE.REINIT, param2: LINE_MESSAGE.LINE_CREATE, param3: 3 });
+    p.deliver({
+      messageId: LINE_MESSAGE.LINE_LINEDEVSTATE,
+      hDevice: 0,
+      param1: LINEDEVSTATE.REINIT,
+      param2: LINE_MESSAGE.LINE_CREATE,
+      param3: 3,
+    });
     await tick();
     assert.equal(made.length, 1);
     assert.equal(p.shutdownCount, 0);
@@ -339,7 +366,17 @@ describe('model: validation before the provider', function () {
   it('turns friendly call parameters into LINECALLPARAMS values', async function () {
     const { tapi, p } = await start();
     const line = await tapi.openLine(0);
-    const placing = line.makeCall('5550100', { params: { bearerMode: 'data', mediaMode: 'datamodem', blockId: true, secure: true, origAddress: '100', userUserInfo: 'hi', noAnswerTimeout: 20 } });
+    const placing = line.makeCall('5550100', {
+      params: {
+        bearerMode: 'data',
+        mediaMode: 'datamodem',
+        blockId: true,
+        secure: true,
+        origAddress: '100',
+        userUserInfo: 'hi',
+        noAnswerTimeout: 20,
+      },
+    });
     const params = p.sent[0].args[3] as Record<string, unknown>;
     assert.equal(params.bearerMode, 0x08);
     assert.equal(params.mediaMode, 0x10);

@@ -1,9 +1,33 @@
 // call-state in a flow: every state in order (outbound via make-call, inbound via the simulator),
 // filters by state and origin, message shape.
 import assert from 'node:assert/strict';
-import { allNodes, collector, helper, lineDef, outstanding, sleep, statusesOf, unloadAndCheckClean, waitFor, type Msg } from './nodes-helpers';
+import {
+  allNodes,
+  collector,
+  helper,
+  lineDef,
+  outstanding,
+  sleep,
+  statusesOf,
+  unloadAndCheckClean,
+  waitFor,
+  type Msg,
+} from './nodes-helpers';
 
-const PAYLOAD_KEYS = ['address', 'at', 'callId', 'calledId', 'calledIdName', 'callerId', 'callerIdName', 'handle', 'mode', 'origin', 'previous', 'state'];
+const PAYLOAD_KEYS = [
+  'address',
+  'at',
+  'callId',
+  'calledId',
+  'calledIdName',
+  'callerId',
+  'callerIdName',
+  'handle',
+  'mode',
+  'origin',
+  'previous',
+  'state',
+];
 
 function flow(callState: Record<string, unknown> = {}, line: Record<string, unknown> = {}): Msg[] {
   return [
@@ -56,7 +80,10 @@ describe('call-state node', function () {
     const result = collector(helper.getNode('result'));
     helper.getNode('call1').receive({ payload: '5550106' });
     await waitFor(() => result.length > 0 && states.some((m) => m.topic === 'idle'), 5000, 'idle');
-    assert.deepEqual(states.map((m) => m.topic), ['dialtone', 'dialing', 'proceeding', 'ringback', 'connected', 'disconnected', 'idle']);
+    assert.deepEqual(
+      states.map((m) => m.topic),
+      ['dialtone', 'dialing', 'proceeding', 'ringback', 'connected', 'disconnected', 'idle'],
+    );
     assert.equal(states[4].payload.mode, 'active');
     assert.equal(states[5].payload.mode, 'normal');
   });
@@ -67,7 +94,10 @@ describe('call-state node', function () {
     const result = collector(helper.getNode('result'));
     helper.getNode('call1').receive({ payload: '5550106' });
     await waitFor(() => result.length > 0 && states.some((m) => m.topic === 'idle'), 5000, 'idle');
-    assert.deepEqual(states.map((m) => m.topic), ['connected', 'idle']);
+    assert.deepEqual(
+      states.map((m) => m.topic),
+      ['connected', 'idle'],
+    );
   });
 
   it('accepts states written by hand as a comma-separated string', async () => {
@@ -76,7 +106,10 @@ describe('call-state node', function () {
     const result = collector(helper.getNode('result'));
     helper.getNode('call1').receive({ payload: '5550101' });
     await waitFor(() => result.length > 0 && states.some((m) => m.topic === 'idle'), 5000, 'idle');
-    assert.deepEqual(states.map((m) => m.topic), ['busy', 'idle']);
+    assert.deepEqual(
+      states.map((m) => m.topic),
+      ['busy', 'idle'],
+    );
   });
 
   it('reports inbound calls presented by the simulator with origin inbound and the caller id', async () => {
@@ -92,7 +125,10 @@ describe('call-state node', function () {
     sim.presentIncomingCall({ deviceId: 0, callerId: '5551234', callerIdName: 'Alice', calledId: '5550000' });
     await waitFor(() => states.length > 0, 5000, 'inbound state');
     await sleep(50);
-    assert.ok(states.every((m) => m.payload.origin === 'inbound'), states.map((m) => m.payload.origin).join());
+    assert.ok(
+      states.every((m) => m.payload.origin === 'inbound'),
+      states.map((m) => m.payload.origin).join(),
+    );
     const first = states[0];
     assert.equal(first.topic, 'offering');
     assert.equal(first.payload.callerId, '5551234');

@@ -25,7 +25,7 @@ const core = [
   'function/15-change.js',
 ].map(
   // Node-RED's own core nodes, from the Node-RED under test: a path known only at run time.
-   
+
   (f) => require(path.join(coreDir, 'core', f)) as (RED: unknown) => void,
 );
 const nodes = [...allNodes, callControlNode, digitsNode, simulateNode, ...core];

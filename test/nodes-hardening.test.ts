@@ -72,11 +72,17 @@ describe('hardening (issue 10): nodes', function () {
         const line = await tapi.openLine(0, { privileges: 'owner', dialToneTimeout: 0.05 });
         const call = await line.makeCall(null);
         const payload = await new Promise<Msg>((resolve) => {
-          const tracker = new CallTracker(call, '', new Date(), { sendWhen: 'ended', noAnswerTimeout: 0, maxDuration: 0 }, {
-            send: (p) => resolve(p as unknown as Msg),
-            progress: () => undefined,
-            finished: () => undefined,
-          });
+          const tracker = new CallTracker(
+            call,
+            '',
+            new Date(),
+            { sendWhen: 'ended', noAnswerTimeout: 0, maxDuration: 0 },
+            {
+              send: (p) => resolve(p as unknown as Msg),
+              progress: () => undefined,
+              finished: () => undefined,
+            },
+          );
           tracker.start();
         });
         assert.equal(payload.reason, 'dialtonetimeout');
@@ -100,15 +106,56 @@ describe('hardening (issue 10): nodes', function () {
       await waitFor(() => out.length === 1, 10000, 'the call message although lineDeallocateCall kept failing');
       assert.equal(out[0].payload.outcome, 'busy');
       const warnings = helper._NodePrototype.warn.getCalls().filter((c: { thisValue: unknown }) => c.thisValue === helper.getNode('line1'));
-      assert.ok(warnings.some((c: { args: unknown[] }) => /lineDeallocateCall failed after 4 attempts/.test(String(c.args[0]))), 'the tapi-line node warned');
+      assert.ok(
+        warnings.some((c: { args: unknown[] }) => /lineDeallocateCall failed after 4 attempts/.test(String(c.args[0]))),
+        'the tapi-line node warned',
+      );
     });
   });
 
   describe('(5) a msg.payload that throws when read', function () {
     const hostile: Array<[string, () => Msg]> = [
-      ['a throwing getter', () => Object.defineProperty({ topic: 'boom', _msgid: 'm1' }, 'payload', { get() { throw new Error('getter'); }, enumerable: true })],
-      ['a throwing Proxy', () => ({ topic: 'boom', _msgid: 'm1', payload: new Proxy({}, { get() { throw new Error('proxy'); }, ownKeys() { throw new Error('proxy keys'); } }) })],
-      ['an object with a throwing property', () => ({ topic: 'boom', _msgid: 'm1', payload: Object.defineProperty({}, 'address', { get() { throw new Error('address'); }, enumerable: true }) })],
+      [
+        'a throwing getter',
+        () =>
+          Object.defineProperty({ topic: 'boom', _msgid: 'm1' }, 'payload', {
+            get() {
+              throw new Error('getter');
+            },
+            enumerable: true,
+          }),
+      ],
+      [
+        'a throwing Proxy',
+        () => ({
+          topic: 'boom',
+          _msgid: 'm1',
+          payload: new Proxy(
+            {},
+            {
+              get() {
+                throw new Error('proxy');
+              },
+              ownKeys() {
+                throw new Error('proxy keys');
+              },
+            },
+          ),
+        }),
+      ],
+      [
+        'an object with a throwing property',
+        () => ({
+          topic: 'boom',
+          _msgid: 'm1',
+          payload: Object.defineProperty({}, 'address', {
+            get() {
+              throw new Error('address');
+            },
+            enumerable: true,
+          }),
+        }),
+      ],
     ];
     for (const [what, make] of hostile) {
       it(`${what}: ERR_TAPI_VALIDATION reaches the Catch node with only _msgid, topic and error; Node-RED survives`, async function () {
@@ -116,7 +163,13 @@ describe('hardening (issue 10): nodes', function () {
         assert.equal(caught.error.code, 'ERR_TAPI_VALIDATION');
         assert.equal(caught.topic, 'boom');
         assert.equal(caught._msgid, 'm1');
-        assert.deepEqual(Object.keys(caught).filter((k) => k !== 'error' && k !== '_error').sort(), ['_msgid', 'topic'], 'nothing of the hostile message but its id and topic');
+        assert.deepEqual(
+          Object.keys(caught)
+            .filter((k) => k !== 'error' && k !== '_error')
+            .sort(),
+          ['_msgid', 'topic'],
+          'nothing of the hostile message but its id and topic',
+        );
         // The runtime still works: a normal call goes through afterwards.
         const out = collector(helper.getNode('out'));
         helper.getNode('call1').receive({ payload: '5550101' });
@@ -140,7 +193,14 @@ describe('hardening (issue 10): nodes', function () {
   });
 
   describe('(4) admin endpoint query parameters', function () {
-    const bad = ['provider[toString]=x', 'timeScale[toString]=x', 'provider=simulator&provider=win32', 'provider=' + 'x'.repeat(100), 'provider=nonsense', 'provider=simulator&timeScale=abc'];
+    const bad = [
+      'provider[toString]=x',
+      'timeScale[toString]=x',
+      'provider=simulator&provider=win32',
+      'provider=' + 'x'.repeat(100),
+      'provider=nonsense',
+      'provider=simulator&timeScale=abc',
+    ];
     for (const query of bad) {
       it(`?${query.slice(0, 50)} -> 400 { error, code } without a stack trace`, async function () {
         await helper.load(allNodes, []);

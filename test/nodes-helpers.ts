@@ -4,7 +4,6 @@ import assert from 'node:assert/strict';
 import type { OpenedTapi } from '../lib/tapi';
 import { activeTapis, registrySnapshot, settled } from '../nodes/lib/tapi-registry';
 
- 
 export const helper: any = require('node-red-node-test-helper');
 // NODE_RED_PREFIX: a folder whose node_modules holds the Node-RED to test against (CI's 3.1 and 5 legs).
 helper.init(require.resolve('node-red', process.env.NODE_RED_PREFIX ? { paths: [process.env.NODE_RED_PREFIX] } : undefined));
@@ -77,5 +76,8 @@ export function lineDef(id: string, extra: Record<string, unknown> = {}): Msg {
 /** Every status a node has set so far (the helper spies on Node.prototype.status). */
 export function statusesOf(node: unknown): Msg[] {
   const spy = helper._NodePrototype.status;
-  return spy.getCalls().filter((c: { thisValue: unknown }) => c.thisValue === node).map((c: { args: Msg[] }) => c.args[0]);
+  return spy
+    .getCalls()
+    .filter((c: { thisValue: unknown }) => c.thisValue === node)
+    .map((c: { args: Msg[] }) => c.args[0]);
 }

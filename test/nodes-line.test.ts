@@ -2,10 +2,22 @@
 // reopen after a provider LINE_CLOSE, and the admin endpoint (permissions, 503 when unavailable).
 import assert from 'node:assert/strict';
 import { activeTapis, registrySnapshot } from '../nodes/lib/tapi-registry';
-import { allNodes, collector, helper, lineDef, outstanding, sleep, statusesOf, tapiLineNode, unloadAndCheckClean, waitFor, type Msg } from './nodes-helpers';
+import {
+  allNodes,
+  collector,
+  helper,
+  lineDef,
+  outstanding,
+  sleep,
+  statusesOf,
+  tapiLineNode,
+  unloadAndCheckClean,
+  waitFor,
+  type Msg,
+} from './nodes-helpers';
 
 // Node-RED's own admin authentication (the editor API's), so needsPermission behaves as in a real runtime.
- 
+
 const realAuth: any = require(require.resolve('@node-red/editor-api/lib/auth', { paths: [require.resolve('node-red')] }));
 
 function withRealAuth(RED: any): void {
@@ -44,7 +56,10 @@ describe('tapi-line config node', function () {
     assert.equal(outstanding().lines, 2, 'one open line per config node');
     assert.equal(l1.shared.line.device.name, 'Simulated Line 1');
     assert.equal(l2.shared.line.device.name, 'Simulated Analog Line');
-    assert.deepEqual(registrySnapshot().map((e) => e.refs), [2]);
+    assert.deepEqual(
+      registrySnapshot().map((e) => e.refs),
+      [2],
+    );
   });
 
   it('different simulator speeds get different Tapi instances', async () => {
@@ -130,7 +145,10 @@ describe('tapi-line config node', function () {
     await waitFor(() => l1.shared.state === 'open', 3000, 'open');
     l1.shared.tapi.simulator.presentIncomingCall({ deviceId: 0, callerId: '5559876', ringSeconds: 0.2 });
     await waitFor(() => states.some((m) => m.topic === 'idle'), 5000, 'the unanswered call ends');
-    assert.deepEqual(states.map((m) => m.topic), ['offering', 'disconnected', 'idle']);
+    assert.deepEqual(
+      states.map((m) => m.topic),
+      ['offering', 'disconnected', 'idle'],
+    );
     assert.ok(states.every((m) => m.payload.origin === 'inbound' && m.payload.callerId === '5559876'));
     await waitFor(() => outstanding().calls === 0 && outstanding().modelCalls === 0, 3000, 'handle deallocated');
   });

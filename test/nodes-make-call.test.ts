@@ -1,7 +1,18 @@
 // make-call in a flow, against the simulated exchange: message shapes for every test number, sendWhen,
 // timers, errors routed to Catch nodes with err.code, status sequence, defaults.
 import assert from 'node:assert/strict';
-import { allNodes, collector, helper, lineDef, outstanding, sleep, statusesOf, unloadAndCheckClean, waitFor, type Msg } from './nodes-helpers';
+import {
+  allNodes,
+  collector,
+  helper,
+  lineDef,
+  outstanding,
+  sleep,
+  statusesOf,
+  unloadAndCheckClean,
+  waitFor,
+  type Msg,
+} from './nodes-helpers';
 
 const PAYLOAD_KEYS = ['address', 'callId', 'connected', 'connectedAt', 'durationMs', 'endedAt', 'outcome', 'reason', 'startedAt', 'state'];
 
@@ -96,7 +107,11 @@ describe('make-call node', function () {
       await waitFor(() => out.length > 0, 5000, 'a message');
       assert.equal(out[0].payload.outcome, 'connected');
       assert.equal(out[0].payload.state, 'connected');
-      await waitFor(() => outstanding().calls === 0 && outstanding().modelCalls === 0, 5000, 'the far end hangs up and the call is released');
+      await waitFor(
+        () => outstanding().calls === 0 && outstanding().modelCalls === 0,
+        5000,
+        'the far end hangs up and the call is released',
+      );
       await sleep(50);
       assert.equal(out.length, 1, 'one message per call');
     });
@@ -219,10 +234,10 @@ describe('make-call node', function () {
 
     it('the win32 provider off Windows -> a LINEERR code, grey status, no crash', async function () {
       if (process.platform === 'win32') {
-      // Platform reason: on Windows the win32 provider has Tapi32.dll by default, so there is no unavailable provider to see.
-      this.test!.title += ' (skipped on win32: Tapi32.dll is the default there)';
-      this.skip();
-    }
+        // Platform reason: on Windows the win32 provider has Tapi32.dll by default, so there is no unavailable provider to see.
+        this.test!.title += ' (skipped on win32: Tapi32.dll is the default there)';
+        this.skip();
+      }
       const m = await errorFor('5550100', {}, { provider: 'win32' });
       assert.match(m.error.code, /^LINEERR_/);
     });
@@ -276,10 +291,10 @@ describe('make-call node', function () {
 
     it('an unavailable line shows a grey ring on every node using it', async function () {
       if (process.platform === 'win32') {
-      // Platform reason: on Windows the win32 provider has Tapi32.dll by default, so there is no unavailable provider to see.
-      this.test!.title += ' (skipped on win32: Tapi32.dll is the default there)';
-      this.skip();
-    }
+        // Platform reason: on Windows the win32 provider has Tapi32.dll by default, so there is no unavailable provider to see.
+        this.test!.title += ' (skipped on win32: Tapi32.dll is the default there)';
+        this.skip();
+      }
       await helper.load(allNodes, [
         lineDef('line1', { provider: 'win32' }),
         { id: 'call1', type: 'tapi-make-call', line: 'line1', wires: [] },

@@ -14,8 +14,10 @@ describe('node tests: the Node-RED runtime under test', function () {
     const running = String(helper._RED.version()).replace(/-git$/, '');
     assert.equal(running, version);
     const declared = JSON.parse(fs.readFileSync(path.resolve(__dirname, '..', '..', 'package.json'), 'utf8'))['node-red'].version as string;
-     
-    const semver = require(require.resolve('semver', { paths: [path.dirname(redPackage)] })) as { satisfies(v: string, r: string): boolean };
+
+    const semver = require(require.resolve('semver', { paths: [path.dirname(redPackage)] })) as {
+      satisfies(v: string, r: string): boolean;
+    };
     assert.ok(semver.satisfies(version, declared), `package.json node-red.version ${declared} covers ${version}`);
     console.log(`      Node-RED ${version} on Node ${process.version}`);
   });

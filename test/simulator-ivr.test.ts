@@ -99,10 +99,22 @@ describe('simulator: call control and signals at the seam', function () {
     r.p.generateDigits(h, LINEDIGITMODE.DTMF, null, 0);
     r.p.generateDigits(h, LINEDIGITMODE.DTMF, '9', 10);
     await until(() => of(r.log, LINE_MESSAGE.LINE_GENERATE).length === 3);
-    assert.deepEqual(of(r.log, LINE_MESSAGE.LINE_GENERATE).map((m) => m.param1), [LINEGENERATETERM.CANCEL, LINEGENERATETERM.CANCEL, LINEGENERATETERM.DONE]);
+    assert.deepEqual(
+      of(r.log, LINE_MESSAGE.LINE_GENERATE).map((m) => m.param1),
+      [LINEGENERATETERM.CANCEL, LINEGENERATETERM.CANCEL, LINEGENERATETERM.DONE],
+    );
     assert.deepEqual(r.p.generated(h), { digits: '9', tones: [{ tone: 'beep', frequencies: [], durationMs: 100, ended: 'cancel' }] });
     throwsCode(() => r.p.generateDigits(h, LINEDIGITMODE.DTMF | LINEDIGITMODE.PULSE, '1', 0), 'LINEERR_INVALDIGITMODE');
-    throwsCode(() => r.p.generateTone(h, LINETONEMODE.CUSTOM, 0, [1, 2, 3, 4].map((f) => ({ frequency: f, cadenceOn: 1, cadenceOff: 0, volume: 1 }))), 'LINEERR_INVALPOINTER');
+    throwsCode(
+      () =>
+        r.p.generateTone(
+          h,
+          LINETONEMODE.CUSTOM,
+          0,
+          [1, 2, 3, 4].map((f) => ({ frequency: f, cadenceOn: 1, cadenceOff: 0, volume: 1 })),
+        ),
+      'LINEERR_INVALPOINTER',
+    );
     r.p.shutdown();
   });
 
@@ -119,10 +131,13 @@ describe('simulator: call control and signals at the seam', function () {
     r.p.gatherDigits(h, 0, null); // nothing running: no message
     await until(() => of(r.log, LINE_MESSAGE.LINE_GATHERDIGITS).length === 2);
     await turn();
-    assert.deepEqual(of(r.log, LINE_MESSAGE.LINE_GATHERDIGITS).map((m) => [m.param1, m.gatheredDigits]), [
-      [LINEGATHERTERM.CANCEL, '12'],
-      [LINEGATHERTERM.CANCEL, '3'],
-    ]);
+    assert.deepEqual(
+      of(r.log, LINE_MESSAGE.LINE_GATHERDIGITS).map((m) => [m.param1, m.gatheredDigits]),
+      [
+        [LINEGATHERTERM.CANCEL, '12'],
+        [LINEGATHERTERM.CANCEL, '3'],
+      ],
+    );
     throwsCode(() => r.p.gatherDigits(h, LINEDIGITMODE.DTMF, { ...gather, firstDigitTimeout: 5 }), 'LINEERR_INVALTIMEOUT');
     throwsCode(() => r.p.gatherDigits(h, LINEDIGITMODE.DTMFEND, gather), 'LINEERR_INVALDIGITMODE');
     r.p.shutdown();
@@ -133,16 +148,21 @@ describe('simulator: call control and signals at the seam', function () {
     const line = r.open(OWNER, 1);
     const watcher = r.open(MONITOR, 2);
     const h = await connected(r, line);
-    const hm = [...new Set(r.log.filter((m) => m.callbackInstance === 2 && m.messageId === LINE_MESSAGE.LINE_CALLSTATE).map((m) => m.hDevice))][0];
+    const hm = [
+      ...new Set(r.log.filter((m) => m.callbackInstance === 2 && m.messageId === LINE_MESSAGE.LINE_CALLSTATE).map((m) => m.hDevice)),
+    ][0];
     assert.ok(hm && watcher);
     r.p.monitorDigits(h, LINEDIGITMODE.DTMF | LINEDIGITMODE.DTMFEND);
     r.log.length = 0;
     r.p.remoteDigits(h, '*', { interDigitMs: 0 });
     await until(() => of(r.log, LINE_MESSAGE.LINE_MONITORDIGITS).length === 2);
-    assert.deepEqual(of(r.log, LINE_MESSAGE.LINE_MONITORDIGITS).map((m) => [m.hDevice, m.param1, m.param2]), [
-      [h, '*'.charCodeAt(0), LINEDIGITMODE.DTMF],
-      [h, '*'.charCodeAt(0), LINEDIGITMODE.DTMFEND],
-    ]);
+    assert.deepEqual(
+      of(r.log, LINE_MESSAGE.LINE_MONITORDIGITS).map((m) => [m.hDevice, m.param1, m.param2]),
+      [
+        [h, '*'.charCodeAt(0), LINEDIGITMODE.DTMF],
+        [h, '*'.charCodeAt(0), LINEDIGITMODE.DTMFEND],
+      ],
+    );
     r.p.remoteDigits(h, '5', { mode: 'pulse', interDigitMs: 0 }); // detected by the line, but nobody monitors pulse
     await turn();
     await turn();

@@ -50,7 +50,14 @@ function rig(options: ConstructorParameters<typeof SimulatorProvider>[0] = {}): 
   return { p, log };
 }
 
-function openLine(p: SimulatorProvider, deviceId = 0, privileges: number = OWNER, mediaModes: number = VOICE, cb = 77, range: [number, number] = [0x00010004, V2_2]): number {
+function openLine(
+  p: SimulatorProvider,
+  deviceId = 0,
+  privileges: number = OWNER,
+  mediaModes: number = VOICE,
+  cb = 77,
+  range: [number, number] = [0x00010004, V2_2],
+): number {
   const version = p.negotiateApiVersion(deviceId, range[0], range[1]);
   return p.open(deviceId, version, cb, privileges, mediaModes);
 }
@@ -120,10 +127,16 @@ describe('simulator provider', function () {
       const p = new SimulatorProvider({ timeScale: 0 });
       providers.push(p);
       assert.equal(p.kind, 'simulator');
-      assert.deepEqual(p.initialize('a', () => undefined), { numDevs: 2, apiVersion: 0x00030001 });
+      assert.deepEqual(
+        p.initialize('a', () => undefined),
+        { numDevs: 2, apiVersion: 0x00030001 },
+      );
       throwsCode(() => p.initialize('b', () => undefined), 'LINEERR_INVALAPPHANDLE', 'lineInitializeEx');
       p.shutdown();
-      assert.deepEqual(p.initialize('c', () => undefined), { numDevs: 2, apiVersion: 0x00030001 });
+      assert.deepEqual(
+        p.initialize('c', () => undefined),
+        { numDevs: 2, apiVersion: 0x00030001 },
+      );
     });
 
     it('refuses every function before initialize with LINEERR_UNINITIALIZED', function () {
@@ -177,9 +190,19 @@ describe('simulator provider', function () {
     });
 
     it('builds devices from options.lines (absent flags: no $ @ W, partial dialling on)', function () {
-      const { p } = track(rig({ lines: [{ name: 'PBX', dialBilling: true }, { name: 'Plain', partialDial: false }] }));
+      const { p } = track(
+        rig({
+          lines: [
+            { name: 'PBX', dialBilling: true },
+            { name: 'Plain', partialDial: false },
+          ],
+        }),
+      );
       const caps = [0, 1].map((d) => p.getDevCaps(d, p.negotiateApiVersion(d, 0x00010004, V2_2)));
-      assert.deepEqual(caps.map((c) => c.name), ['PBX', 'Plain']);
+      assert.deepEqual(
+        caps.map((c) => c.name),
+        ['PBX', 'Plain'],
+      );
       assert.equal(caps[0].devCapFlags & LINEDEVCAPFLAGS.DIALBILLING, LINEDEVCAPFLAGS.DIALBILLING);
       assert.equal(caps[0].devCapFlags & LINEDEVCAPFLAGS.DIALQUIET, 0);
       assert.equal(caps[0].partialDial, true);
@@ -189,9 +212,18 @@ describe('simulator provider', function () {
     });
 
     it('refuses bad scenarios at construction', function () {
-      assert.throws(() => new SimulatorProvider({ scenarios: [{ match: '1', description: '', steps: [{ after: 0, state: 'ringing' as never }] }] }), TapiValidationError);
-      assert.throws(() => new SimulatorProvider({ scenarios: [{ match: '1', description: '', steps: [{ after: -1, state: 'busy' }] }] }), TapiValidationError);
-      assert.throws(() => new SimulatorProvider({ scenarios: [{ match: '1', description: '', steps: [{ after: 0, state: 'busy', mode: 'LOUD' }] }] }), TapiValidationError);
+      assert.throws(
+        () => new SimulatorProvider({ scenarios: [{ match: '1', description: '', steps: [{ after: 0, state: 'ringing' as never }] }] }),
+        TapiValidationError,
+      );
+      assert.throws(
+        () => new SimulatorProvider({ scenarios: [{ match: '1', description: '', steps: [{ after: -1, state: 'busy' }] }] }),
+        TapiValidationError,
+      );
+      assert.throws(
+        () => new SimulatorProvider({ scenarios: [{ match: '1', description: '', steps: [{ after: 0, state: 'busy', mode: 'LOUD' }] }] }),
+        TapiValidationError,
+      );
     });
   });
 
@@ -210,7 +242,14 @@ describe('simulator provider', function () {
     it('refuses invalid privilege combinations with LINEERR_INVALPRIVSELECT', function () {
       const { p } = track(rig());
       const v = p.negotiateApiVersion(0, 0x00010004, V2_2);
-      for (const privileges of [0, NONE | OWNER, NONE | MONITOR, 0x8, OWNER | LINEOPENOPTION.SINGLEADDRESS, MONITOR | LINEOPENOPTION.PROXY]) {
+      for (const privileges of [
+        0,
+        NONE | OWNER,
+        NONE | MONITOR,
+        0x8,
+        OWNER | LINEOPENOPTION.SINGLEADDRESS,
+        MONITOR | LINEOPENOPTION.PROXY,
+      ]) {
         throwsCode(() => p.open(0, v, 0, privileges, VOICE), 'LINEERR_INVALPRIVSELECT', 'lineOpen');
       }
       for (const privileges of [NONE, MONITOR, OWNER, OWNER | MONITOR]) assert.ok(p.open(0, v, 0, privileges, VOICE) > 0);
@@ -302,16 +341,21 @@ describe('simulator provider', function () {
     });
 
     it('uses custom scenarios before the test numbers', async function () {
-      const r = track(rig({ scenarios: [{ match: /^0800/, description: 'free', steps: [{ after: 1, state: 'connected', mode: 'confirmed' }] }] }));
+      const r = track(
+        rig({ scenarios: [{ match: /^0800/, description: 'free', steps: [{ after: 1, state: 'connected', mode: 'confirmed' }] }] }),
+      );
       const hLine = openLine(r.p);
       await place(r, hLine, '0800 123 456');
       await settle(r.p);
-      assert.deepEqual(r.log.slice(1).map((m) => [m.param1, m.param2]), [
-        [S.DIALTONE, LINEDIALTONEMODE.NORMAL],
-        [S.DIALING, 0],
-        [S.PROCEEDING, 0],
-        [S.CONNECTED, LINECONNECTEDMODE.CONFIRMED],
-      ]);
+      assert.deepEqual(
+        r.log.slice(1).map((m) => [m.param1, m.param2]),
+        [
+          [S.DIALTONE, LINEDIALTONEMODE.NORMAL],
+          [S.DIALING, 0],
+          [S.PROCEEDING, 0],
+          [S.CONNECTED, LINECONNECTEDMODE.CONFIRMED],
+        ],
+      );
     });
 
     it('places one call for several destinations, with the first destination\u2019s scenario', async function () {
@@ -509,7 +553,14 @@ describe('simulator provider', function () {
       assert.deepEqual(rows(r.log), [reply(id), cs(hCall, S.DIALTONE, LINEDIALTONEMODE.NORMAL, OWNER)]);
       const status = r.p.getCallStatus(hCall);
       assert.equal(status.callState, S.DIALTONE);
-      assert.equal(status.callFeatures, LINECALLFEATURE.DIAL | LINECALLFEATURE.DROP | LINECALLFEATURE.MONITORDIGITS | LINECALLFEATURE.MONITORMEDIA | LINECALLFEATURE.MONITORTONES);
+      assert.equal(
+        status.callFeatures,
+        LINECALLFEATURE.DIAL |
+          LINECALLFEATURE.DROP |
+          LINECALLFEATURE.MONITORDIGITS |
+          LINECALLFEATURE.MONITORMEDIA |
+          LINECALLFEATURE.MONITORTONES,
+      );
       assert.ok(status.stateEntryTime instanceof Date);
       throwsCode(() => r.p.dial(hCall, '', 0), 'LINEERR_INVALADDRESS', 'lineDial');
       r.log.length = 0;
@@ -548,7 +599,12 @@ describe('simulator provider', function () {
       r.log.length = 0;
       const d2 = r.p.dial(hCall, '00', 0);
       await settle(r.p);
-      assert.deepEqual(rows(r.log), [reply(d2), cs(hCall, S.PROCEEDING), cs(hCall, S.RINGBACK), cs(hCall, S.CONNECTED, LINECONNECTEDMODE.ACTIVE)]);
+      assert.deepEqual(rows(r.log), [
+        reply(d2),
+        cs(hCall, S.PROCEEDING),
+        cs(hCall, S.RINGBACK),
+        cs(hCall, S.CONNECTED, LINECONNECTEDMODE.ACTIVE),
+      ]);
       const info = r.p.getCallInfo(hCall);
       assert.equal(info.calledId, '5550100');
       assert.equal(info.calledIdFlags, LINECALLPARTYID.ADDRESS);
@@ -563,7 +619,12 @@ describe('simulator provider', function () {
       r.log.length = 0;
       const d = r.p.dial(hCall, '', 0);
       await settle(r.p);
-      assert.deepEqual(rows(r.log), [reply(d), cs(hCall, S.PROCEEDING), cs(hCall, S.BUSY, LINEBUSYMODE.STATION), cs(hCall, S.DISCONNECTED, LINEDISCONNECTMODE.BUSY)]);
+      assert.deepEqual(rows(r.log), [
+        reply(d),
+        cs(hCall, S.PROCEEDING),
+        cs(hCall, S.BUSY, LINEBUSYMODE.STATION),
+        cs(hCall, S.DISCONNECTED, LINEDISCONNECTMODE.BUSY),
+      ]);
     });
 
     it('refuses dial() once dialling is complete, even before PROCEEDING', async function () {
@@ -729,11 +790,14 @@ describe('simulator provider', function () {
       const first = r.p.makeCall(hLine, '5550101', 0, null);
       r.p.replyBeforeReturn();
       const second = r.p.makeCall(hLine, '5550100', 0, null);
-      assert.deepEqual(r.log.map((m) => [m.messageId, m.param1]), [
-        [LINE_MESSAGE.LINE_REPLY, first],
-        [LINE_MESSAGE.LINE_CALLSTATE, S.DIALTONE],
-        [LINE_MESSAGE.LINE_REPLY, second],
-      ]);
+      assert.deepEqual(
+        r.log.map((m) => [m.messageId, m.param1]),
+        [
+          [LINE_MESSAGE.LINE_REPLY, first],
+          [LINE_MESSAGE.LINE_CALLSTATE, S.DIALTONE],
+          [LINE_MESSAGE.LINE_REPLY, second],
+        ],
+      );
     });
 
     it('failNext throws synchronously, or fails in the LINE_REPLY', async function () {
@@ -804,7 +868,10 @@ describe('simulator provider', function () {
       assert.equal(r.p.remoteHangup(a.hCall), true);
       assert.equal(r.p.remoteHangup(r.p.getCallInfo(b.hCall).callId, 'busy'), true);
       await settle(r.p);
-      assert.deepEqual(rows(r.log), [cs(a.hCall, S.DISCONNECTED, LINEDISCONNECTMODE.NORMAL), cs(b.hCall, S.DISCONNECTED, LINEDISCONNECTMODE.BUSY)]);
+      assert.deepEqual(rows(r.log), [
+        cs(a.hCall, S.DISCONNECTED, LINEDISCONNECTMODE.NORMAL),
+        cs(b.hCall, S.DISCONNECTED, LINEDISCONNECTMODE.BUSY),
+      ]);
       assert.equal(r.p.remoteHangup(a.hCall), false, 'already disconnected');
       assert.throws(() => r.p.remoteHangup(a.hCall, 'SHOUTING'), TapiValidationError);
       assert.throws(() => r.p.remoteHangup(424242), TapiValidationError);
@@ -819,7 +886,13 @@ describe('simulator provider', function () {
       const ownerOnly = openLine(r.p, 0, OWNER, VOICE, 3);
       openLine(r.p, 0, NONE, 0, 4);
       // ringSeconds 0: the caller never gives up (at timeScale 0, 30 simulated seconds pass at once).
-      const callId = r.p.presentIncomingCall({ deviceId: 0, callerId: '+1 (206) 555-0199', callerIdName: 'Front door', calledId: '100', ringSeconds: 0 });
+      const callId = r.p.presentIncomingCall({
+        deviceId: 0,
+        callerId: '+1 (206) 555-0199',
+        callerIdName: 'Front door',
+        calledId: '100',
+        ringSeconds: 0,
+      });
       assert.ok(callId > 0);
       assert.equal(r.log.length, 0);
       await settle(r.p);
@@ -846,14 +919,24 @@ describe('simulator provider', function () {
       assert.equal(r.p.getCallInfo(h2).hLine, second);
       assert.equal(
         r.p.getCallStatus(h1).callFeatures,
-        LINECALLFEATURE.ACCEPT | LINECALLFEATURE.ANSWER | LINECALLFEATURE.REDIRECT | LINECALLFEATURE.DROP | LINECALLFEATURE.MONITORDIGITS | LINECALLFEATURE.MONITORMEDIA | LINECALLFEATURE.MONITORTONES,
+        LINECALLFEATURE.ACCEPT |
+          LINECALLFEATURE.ANSWER |
+          LINECALLFEATURE.REDIRECT |
+          LINECALLFEATURE.DROP |
+          LINECALLFEATURE.MONITORDIGITS |
+          LINECALLFEATURE.MONITORMEDIA |
+          LINECALLFEATURE.MONITORTONES,
       );
       // Answer: reply, then CONNECTED to both handles.
       throwsCode(() => r.p.answer(h2), 'LINEERR_NOTOWNER', 'lineAnswer');
       r.log.length = 0;
       const a = r.p.answer(h1);
       await settle(r.p);
-      assert.deepEqual(rows(r.log), [reply(a), cs(h1, S.CONNECTED, LINECONNECTEDMODE.ACTIVE), cs(h2, S.CONNECTED, LINECONNECTEDMODE.ACTIVE)]);
+      assert.deepEqual(rows(r.log), [
+        reply(a),
+        cs(h1, S.CONNECTED, LINECONNECTEDMODE.ACTIVE),
+        cs(h2, S.CONNECTED, LINECONNECTEDMODE.ACTIVE),
+      ]);
       assert.equal(r.p.getCallInfo(h1).appName, 'simulator test');
       throwsCode(() => r.p.answer(h1), 'LINEERR_INVALCALLSTATE', 'lineAnswer');
       // The caller hangs up; the owner drops.
@@ -876,7 +959,13 @@ describe('simulator provider', function () {
       const voice = openLine(r.p, 0, OWNER, VOICE, 2);
       r.p.presentIncomingCall({ callerId: '5550199', ringSeconds: 0 });
       await settle(r.p);
-      assert.deepEqual(rows(r.log).map((row) => row.slice(0, 2)), [['APPNEWCALL', voice], ['CALLSTATE', r.log[0].param2]]);
+      assert.deepEqual(
+        rows(r.log).map((row) => row.slice(0, 2)),
+        [
+          ['APPNEWCALL', voice],
+          ['CALLSTATE', r.log[0].param2],
+        ],
+      );
       assert.equal(r.p.presentIncomingCall({ mediaMode: LINEMEDIAMODE.DATAMODEM }), 0, 'nobody takes a data call');
     });
 
@@ -916,7 +1005,10 @@ describe('simulator provider', function () {
       openLine(r.p);
       r.p.presentIncomingCall({ ringSeconds: 2 });
       await settle(r.p);
-      assert.deepEqual(r.log.map((m) => m.messageId), [LINE_MESSAGE.LINE_APPNEWCALL, LINE_MESSAGE.LINE_CALLSTATE, LINE_MESSAGE.LINE_CALLSTATE]);
+      assert.deepEqual(
+        r.log.map((m) => m.messageId),
+        [LINE_MESSAGE.LINE_APPNEWCALL, LINE_MESSAGE.LINE_CALLSTATE, LINE_MESSAGE.LINE_CALLSTATE],
+      );
       assert.equal(r.log[2].param1, S.DISCONNECTED);
     });
 
@@ -926,7 +1018,11 @@ describe('simulator provider', function () {
       r.p.presentIncomingCall({ ringSeconds: 1 });
       await settle(r.p);
       const h = r.log[0].param2;
-      assert.deepEqual(rows(r.log).slice(1), [cs(h, S.OFFERING, LINEOFFERINGMODE.ACTIVE, MONITOR), cs(h, S.DISCONNECTED, LINEDISCONNECTMODE.NORMAL), cs(h, S.IDLE)]);
+      assert.deepEqual(rows(r.log).slice(1), [
+        cs(h, S.OFFERING, LINEOFFERINGMODE.ACTIVE, MONITOR),
+        cs(h, S.DISCONNECTED, LINEDISCONNECTMODE.NORMAL),
+        cs(h, S.IDLE),
+      ]);
     });
 
     it('sends no LINE_APPNEWCALL to a line opened below TAPI 2.0 (the privilege is on the first state)', async function () {

@@ -3,7 +3,17 @@
 // lineGatherDigitsW buffers (a FIFO per call, decoded into gatheredDigits, freed), the LINEGENERATETONE and
 // LINEMONITORTONE arrays, LINEADDRESSCAPS by version (grown and retried), and that every refusal leaks nothing.
 import assert from 'node:assert/strict';
-import { LINE_MESSAGE, LINECALLPRIVILEGE, LINECALLSTATE, LINEDIGITMODE, LINEGATHERTERM, LINEMEDIAMODE, LINETONEMODE, LINETRANSFERMODE, TAPI_VERSION } from '../lib/tapi/constants';
+import {
+  LINE_MESSAGE,
+  LINECALLPRIVILEGE,
+  LINECALLSTATE,
+  LINEDIGITMODE,
+  LINEGATHERTERM,
+  LINEMEDIAMODE,
+  LINETONEMODE,
+  LINETRANSFERMODE,
+  TAPI_VERSION,
+} from '../lib/tapi/constants';
 import { TapiError } from '../lib/tapi/errors';
 import type { LineMessage } from '../lib/tapi/provider';
 import { Win32Provider } from '../lib/tapi/providers/win32';
@@ -236,7 +246,10 @@ describe('win32 provider: call control, digits, tones, media (issue 12) against 
     ]);
     await inbox.waitFor((m) => m.messageId === LINE_MESSAGE.LINE_GENERATE && m.hDevice === hCall);
     assert.deepEqual(fake.generated(hCall).tones, [{ tone: 'custom', frequencies: [440, 1209], durationMs: 100, ended: 'done' }]);
-    refused(() => p.generateTone(hCall, LINETONEMODE.CUSTOM, 0, [{ frequency: 1, cadenceOn: 1, cadenceOff: 0, volume: 0x10000 }]), 'LINEERR_INVALTONE');
+    refused(
+      () => p.generateTone(hCall, LINETONEMODE.CUSTOM, 0, [{ frequency: 1, cadenceOn: 1, cadenceOff: 0, volume: 0x10000 }]),
+      'LINEERR_INVALTONE',
+    );
     p.monitorTones(hCall, [
       { appSpecific: 0xabc, duration: 0, frequency1: 2100, frequency2: 0, frequency3: 0 },
       { appSpecific: 0xdef, duration: 0, frequency1: 480, frequency2: 620, frequency3: 0 },

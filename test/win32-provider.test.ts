@@ -137,7 +137,10 @@ describe('win32 provider against the fake Tapi32', function () {
     assert.equal(devices[0].lineFeatures, 0x8);
     // A 1.3 line: dwLineFeatures (1.4+) is outside the fixed part and reads 0.
     assert.equal(p.getDevCaps(0, TAPI_VERSION.V1_3).lineFeatures, 0);
-    assert.throws(() => p.getDevCaps(5, V22), (e: unknown) => e instanceof TapiError && e.code === 'LINEERR_BADDEVICEID' && e.operation === 'lineGetDevCaps');
+    assert.throws(
+      () => p.getDevCaps(5, V22),
+      (e: unknown) => e instanceof TapiError && e.code === 'LINEERR_BADDEVICEID' && e.operation === 'lineGetDevCaps',
+    );
   });
 
   it('LINECALLPARAMS received by lineMakeCallW are byte for byte what was asked (every field and offset)', async function () {
@@ -220,7 +223,10 @@ describe('win32 provider against the fake Tapi32', function () {
     assert.equal(info.hLine, hLine);
     assert.equal(info.origin, 0x1);
     assert.equal(p.getCallStatus(hCall).callPrivilege, LINECALLPRIVILEGE.OWNER);
-    assert.throws(() => p.makeCall(hLine, '555\uD800', 0, null), (e: unknown) => e instanceof TapiError && e.code === 'LINEERR_INVALADDRESS');
+    assert.throws(
+      () => p.makeCall(hLine, '555\uD800', 0, null),
+      (e: unknown) => e instanceof TapiError && e.code === 'LINEERR_INVALADDRESS',
+    );
   });
 
   it('reply before return: the reply and its HCALL are matched, the first LINE_CALLSTATE follows it with OWNER', async function () {
@@ -244,7 +250,10 @@ describe('win32 provider against the fake Tapi32', function () {
     const hLine = openLine(p);
     const baseline = p.outstandingBuffers();
     fake.failNext('lineMakeCall', 'LINEERR_CALLUNAVAIL', false);
-    assert.throws(() => p.makeCall(hLine, '5550100', 0, { comment: 'x' }), (e: unknown) => e instanceof TapiError && e.code === 'LINEERR_CALLUNAVAIL' && e.operation === 'lineMakeCall');
+    assert.throws(
+      () => p.makeCall(hLine, '5550100', 0, { comment: 'x' }),
+      (e: unknown) => e instanceof TapiError && e.code === 'LINEERR_CALLUNAVAIL' && e.operation === 'lineMakeCall',
+    );
     assert.equal(p.outstandingBuffers(), baseline);
     for (const signExtend of [true, false]) {
       fake.replySignExtend(signExtend);
@@ -260,7 +269,10 @@ describe('win32 provider against the fake Tapi32', function () {
     }
     fake.failNext('lineDrop', 'LINEERR_OPERATIONFAILED', false);
     const hCall = await placeCall(p, hLine, '5550100');
-    assert.throws(() => p.drop(hCall), (e: unknown) => e instanceof TapiError && e.code === 'LINEERR_OPERATIONFAILED' && e.operation === 'lineDrop');
+    assert.throws(
+      () => p.drop(hCall),
+      (e: unknown) => e instanceof TapiError && e.code === 'LINEERR_OPERATIONFAILED' && e.operation === 'lineDrop',
+    );
   });
 
   for (const scenario of TEST_NUMBERS) {
@@ -282,7 +294,10 @@ describe('win32 provider against the fake Tapi32', function () {
           return [LINECALLSTATE[key], s.mode && table ? table[s.mode] : 0];
         }),
       ];
-      assert.deepEqual(inbox.states(hCall).map((m) => [m.param1, m.param2]), expected);
+      assert.deepEqual(
+        inbox.states(hCall).map((m) => [m.param1, m.param2]),
+        expected,
+      );
       const dropId = p.drop(hCall);
       await inbox.reply(dropId);
       await inbox.waitFor((m) => m.messageId === LINE_MESSAGE.LINE_CALLSTATE && m.hDevice === hCall && m.param1 === LINECALLSTATE.IDLE);
@@ -335,9 +350,16 @@ describe('win32 provider against the fake Tapi32', function () {
     await p.whenReleased();
     assert.equal(p.outstandingBuffers(), 0);
     await tick();
-    assert.equal(inbox.all.some((m) => m.messageId === LINE_MESSAGE.LINE_REPLY && m.param1 === id), false, 'nothing delivered after shutdown');
+    assert.equal(
+      inbox.all.some((m) => m.messageId === LINE_MESSAGE.LINE_REPLY && m.param1 === id),
+      false,
+      'nothing delivered after shutdown',
+    );
     const left = fake.outstanding();
-    assert.deepEqual({ apps: left.apps, lines: left.lines, calls: left.calls, requests: left.requests }, { apps: 0, lines: 0, calls: 0, requests: 0 });
+    assert.deepEqual(
+      { apps: left.apps, lines: left.lines, calls: left.calls, requests: left.requests },
+      { apps: 0, lines: 0, calls: 0, requests: 0 },
+    );
     provider = undefined;
   });
 
@@ -350,7 +372,10 @@ describe('win32 provider against the fake Tapi32', function () {
     assert.equal(p.outstandingRequests().orphans, 1);
     await tick();
     await tick();
-    assert.equal(inbox.all.some((m) => m.messageId === LINE_MESSAGE.LINE_REPLY && m.param1 === id), false);
+    assert.equal(
+      inbox.all.some((m) => m.messageId === LINE_MESSAGE.LINE_REPLY && m.param1 === id),
+      false,
+    );
     assert.equal(p.outstandingRequests().orphans, 0);
     assert.equal(p.outstandingBuffers(), 1, 'only the LINEMESSAGE of the pump');
   });
@@ -364,7 +389,10 @@ describe('win32 provider against the fake Tapi32', function () {
     await inbox.reply(p.drop(hCall));
     await inbox.waitFor((m) => m.messageId === LINE_MESSAGE.LINE_CALLSTATE && m.hDevice === hCall && m.param1 === LINECALLSTATE.IDLE);
     p.deallocateCall(hCall);
-    assert.throws(() => p.deallocateCall(hCall), (e: unknown) => e instanceof TapiError && e.code === 'LINEERR_INVALCALLHANDLE');
+    assert.throws(
+      () => p.deallocateCall(hCall),
+      (e: unknown) => e instanceof TapiError && e.code === 'LINEERR_INVALCALLHANDLE',
+    );
     p.close(hLine);
     p.shutdown();
     p.shutdown(); // twice is fine
@@ -382,7 +410,13 @@ describe('win32 provider against the fake Tapi32', function () {
     for (const h of hCalls) {
       await inbox.waitFor((m) => m.messageId === LINE_MESSAGE.LINE_CALLSTATE && m.hDevice === h && m.param1 === LINECALLSTATE.DISCONNECTED);
       const states = inbox.states(h).map((m) => m.param1);
-      assert.deepEqual(states, [LINECALLSTATE.DIALTONE, LINECALLSTATE.DIALING, LINECALLSTATE.PROCEEDING, LINECALLSTATE.BUSY, LINECALLSTATE.DISCONNECTED]);
+      assert.deepEqual(states, [
+        LINECALLSTATE.DIALTONE,
+        LINECALLSTATE.DIALING,
+        LINECALLSTATE.PROCEEDING,
+        LINECALLSTATE.BUSY,
+        LINECALLSTATE.DISCONNECTED,
+      ]);
     }
   });
 
@@ -397,8 +431,13 @@ describe('win32 provider against the fake Tapi32', function () {
     assert.equal(pump.waiting, true, 'an event wait is registered while the queue is empty');
     for (let i = 0; i < 3; i++) {
       const hCall = await placeCall(p, hLine, '5550101');
-      await inbox.waitFor((m) => m.messageId === LINE_MESSAGE.LINE_CALLSTATE && m.hDevice === hCall && m.param1 === LINECALLSTATE.DISCONNECTED);
-      assert.deepEqual(inbox.states(hCall).map((m) => m.param1), [LINECALLSTATE.DIALTONE, LINECALLSTATE.DIALING, LINECALLSTATE.PROCEEDING, LINECALLSTATE.BUSY, LINECALLSTATE.DISCONNECTED]);
+      await inbox.waitFor(
+        (m) => m.messageId === LINE_MESSAGE.LINE_CALLSTATE && m.hDevice === hCall && m.param1 === LINECALLSTATE.DISCONNECTED,
+      );
+      assert.deepEqual(
+        inbox.states(hCall).map((m) => m.param1),
+        [LINECALLSTATE.DIALTONE, LINECALLSTATE.DIALING, LINECALLSTATE.PROCEEDING, LINECALLSTATE.BUSY, LINECALLSTATE.DISCONNECTED],
+      );
       assert.equal(pump.reading, false);
     }
     assert.ok(p.pumpWakeups >= 3, `the event wait woke the pump (${p.pumpWakeups} times)`);
@@ -416,7 +455,9 @@ describe('win32 provider against the fake Tapi32', function () {
     p.initialize('async pump', inbox.handler);
     assert.equal(p.pumpMechanism, 'async');
     const hCall = await placeCall(p, openLine(p), '5550101');
-    await inbox.waitFor((m) => m.messageId === LINE_MESSAGE.LINE_CALLSTATE && m.hDevice === hCall && m.param1 === LINECALLSTATE.DISCONNECTED);
+    await inbox.waitFor(
+      (m) => m.messageId === LINE_MESSAGE.LINE_CALLSTATE && m.hDevice === hCall && m.param1 === LINECALLSTATE.DISCONNECTED,
+    );
     assert.equal(p.pumpWakeups, 0);
   });
 
@@ -461,7 +502,11 @@ describe('win32 provider against the fake Tapi32', function () {
       const hLine = p.open(0, v, 1, 1, 4);
       p.makeCall(hLine, '5550100', 0, { comment: 'exit' });`;
     const started = Date.now();
-    const r = spawnSync(process.execPath, ['-e', script], { encoding: 'utf8', timeout: 15000, env: { ...process.env, FAKE_TAPI32_TIMESCALE: '0' } });
+    const r = spawnSync(process.execPath, ['-e', script], {
+      encoding: 'utf8',
+      timeout: 15000,
+      env: { ...process.env, FAKE_TAPI32_TIMESCALE: '0' },
+    });
     assert.equal(r.error, undefined, `the child did not exit on its own: ${String(r.error)}`);
     assert.equal(r.signal, null);
     assert.equal(r.status, 0, r.stderr);

@@ -10,7 +10,6 @@ import { encodeCallParams } from '../lib/tapi/providers/win32/callparams';
 import { TAPI_VERSION } from '../lib/tapi/constants';
 import { TapiError } from '../lib/tapi/errors';
 
- 
 const koffi = require('koffi') as typeof import('koffi');
 const T = S.packedTypes(koffi);
 
@@ -56,7 +55,10 @@ describe('win32 struct layouts (tapi-reference.md §3)', function () {
     assert.equal(koffi.sizeof(T.LINEINITIALIZEEXPARAMS), init.size);
     const msg = S.lineMessageLayout(p);
     assert.equal(koffi.sizeof(T.LINEMESSAGE), msg.size);
-    for (const [layout, type] of [[init, T.LINEINITIALIZEEXPARAMS], [msg, T.LINEMESSAGE]] as const) {
+    for (const [layout, type] of [
+      [init, T.LINEINITIALIZEEXPARAMS],
+      [msg, T.LINEMESSAGE],
+    ] as const) {
       for (const [name, offset] of Object.entries(layout)) if (name !== 'size') assert.equal(koffi.offsetof(type, name), offset, name);
     }
   });
@@ -74,10 +76,25 @@ describe('win32 struct layouts (tapi-reference.md §3)', function () {
   it('the call-control exports (§14.1): every one in the table, W or unsuffixed as the reference says, with its x86 stack bytes', function () {
     // x86 @N from tapi-reference.md §14.1; every parameter of these is 4 bytes on x86 (handles, DWORDs, pointers).
     const REFERENCE: Record<string, number> = {
-      lineAccept: 12, lineRedirectW: 12, lineBlindTransferW: 12, lineSetupTransferW: 12, lineCompleteTransfer: 16,
-      lineHold: 4, lineUnhold: 4, lineSwapHold: 8, lineGenerateDigitsW: 16, lineGenerateTone: 20, lineMonitorDigits: 8,
-      lineGatherDigitsW: 28, lineMonitorTones: 12, lineMonitorMedia: 8, lineSetMediaMode: 8, lineSetCallPrivilege: 8,
-      lineHandoffW: 12, lineGetAddressCapsW: 24, lineSetAppPriorityW: 24,
+      lineAccept: 12,
+      lineRedirectW: 12,
+      lineBlindTransferW: 12,
+      lineSetupTransferW: 12,
+      lineCompleteTransfer: 16,
+      lineHold: 4,
+      lineUnhold: 4,
+      lineSwapHold: 8,
+      lineGenerateDigitsW: 16,
+      lineGenerateTone: 20,
+      lineMonitorDigits: 8,
+      lineGatherDigitsW: 28,
+      lineMonitorTones: 12,
+      lineMonitorMedia: 8,
+      lineSetMediaMode: 8,
+      lineSetCallPrivilege: 8,
+      lineHandoffW: 12,
+      lineGetAddressCapsW: 24,
+      lineSetAppPriorityW: 24,
     };
     const table = new Map(B.TAPI32_PROTOTYPES.map((p) => [p.name, p]));
     for (const [name, bytes] of Object.entries(REFERENCE)) {
@@ -87,7 +104,18 @@ describe('win32 struct layouts (tapi-reference.md §3)', function () {
       assert.equal(p.result, 'int32_t', `${name} returns LONG`);
       assert.equal(p.params.length * 4, bytes, `${name}@${bytes}`);
     }
-    for (const ansi of ['lineRedirect', 'lineBlindTransfer', 'lineSetupTransfer', 'lineGatherDigits', 'lineHandoff', 'lineGetAddressCaps', 'lineSetAppPriority', 'lineRedirectA', 'lineAcceptW', 'lineHoldW']) {
+    for (const ansi of [
+      'lineRedirect',
+      'lineBlindTransfer',
+      'lineSetupTransfer',
+      'lineGatherDigits',
+      'lineHandoff',
+      'lineGetAddressCaps',
+      'lineSetAppPriority',
+      'lineRedirectA',
+      'lineAcceptW',
+      'lineHoldW',
+    ]) {
       assert.ok(!table.has(ansi), `${ansi} is never bound`);
     }
   });
@@ -99,26 +127,51 @@ describe('win32 struct layouts (tapi-reference.md §3)', function () {
     assert.equal(koffi.sizeof(packed), 228);
     for (const [field, offset] of Object.entries(CS.LINEADDRESSCAPS)) assert.equal(koffi.offsetof(packed, field), offset, field);
     // Spot values copied from the reference (identical on both architectures: DWORDs only).
-    const spots = { dwMaxNumOnHoldCalls: 88, dwMaxNumTransConf: 100, dwAddrCapFlags: 104, dwCallFeatures: 108, dwTransferModes: 120, dwAddressFeatures: 176, dwDeviceClassesSize: 196, dwCallFeatures2: 208, dwAvailableMediaModes: 224 };
+    const spots = {
+      dwMaxNumOnHoldCalls: 88,
+      dwMaxNumTransConf: 100,
+      dwAddrCapFlags: 104,
+      dwCallFeatures: 108,
+      dwTransferModes: 120,
+      dwAddressFeatures: 176,
+      dwDeviceClassesSize: 196,
+      dwCallFeatures2: 208,
+      dwAvailableMediaModes: 224,
+    };
     for (const [field, offset] of Object.entries(spots)) assert.equal((CS.LINEADDRESSCAPS as Record<string, number>)[field], offset, field);
     const V = TAPI_VERSION;
-    assert.deepEqual([V.V1_3, V.V1_4, V.V2_0, V.V2_1, V.V2_2, V.V3_0, V.V3_1].map(CS.addressCapsFixedSize), [176, 180, 228, 228, 228, 228, 228]);
+    assert.deepEqual(
+      [V.V1_3, V.V1_4, V.V2_0, V.V2_1, V.V2_2, V.V3_0, V.V3_1].map(CS.addressCapsFixedSize),
+      [176, 180, 228, 228, 228, 228, 228],
+    );
   });
 
   it('LINEGENERATETONE is 16 bytes and LINEMONITORTONE 20, on x64 and x86 alike; the encoders write them so', function () {
-    for (const [table, size] of [[CS.LINEGENERATETONE, CS.LINEGENERATETONE_SIZE], [CS.LINEMONITORTONE, CS.LINEMONITORTONE_SIZE]] as const) {
+    for (const [table, size] of [
+      [CS.LINEGENERATETONE, CS.LINEGENERATETONE_SIZE],
+      [CS.LINEMONITORTONE, CS.LINEMONITORTONE_SIZE],
+    ] as const) {
       const packed = packOf(table, size);
       assert.equal(koffi.sizeof(packed), size);
       for (const [field, offset] of Object.entries(table)) assert.equal(koffi.offsetof(packed, field), offset, field);
     }
     assert.equal(CS.LINEGENERATETONE_SIZE, 16);
     assert.equal(CS.LINEMONITORTONE_SIZE, 20);
-    const g = CS.encodeGenerateTones([{ frequency: 440, cadenceOn: 100, cadenceOff: 50, volume: 0xffff }, { frequency: 1209, cadenceOn: 1, cadenceOff: 0, volume: 1 }]);
+    const g = CS.encodeGenerateTones([
+      { frequency: 440, cadenceOn: 100, cadenceOff: 50, volume: 0xffff },
+      { frequency: 1209, cadenceOn: 1, cadenceOff: 0, volume: 1 },
+    ]);
     assert.equal(g.length, 32);
-    assert.deepEqual([g.readUInt32LE(0), g.readUInt32LE(4), g.readUInt32LE(8), g.readUInt32LE(12), g.readUInt32LE(16)], [440, 100, 50, 0xffff, 1209]);
+    assert.deepEqual(
+      [g.readUInt32LE(0), g.readUInt32LE(4), g.readUInt32LE(8), g.readUInt32LE(12), g.readUInt32LE(16)],
+      [440, 100, 50, 0xffff, 1209],
+    );
     const m = CS.encodeMonitorTones([{ appSpecific: 7, duration: 200, frequency1: 480, frequency2: 620, frequency3: 0 }]);
     assert.equal(m.length, 20);
-    assert.deepEqual([0, 4, 8, 12, 16].map((o) => m.readUInt32LE(o)), [7, 200, 480, 620, 0]);
+    assert.deepEqual(
+      [0, 4, 8, 12, 16].map((o) => m.readUInt32LE(o)),
+      [7, 200, 480, 620, 0],
+    );
   });
 
   it('LINEDIALPARAMS and LINEEXTENSIONID: 16 bytes', function () {
@@ -190,7 +243,11 @@ describe('win32 struct layouts (tapi-reference.md §3)', function () {
     ];
     const versions = [V.V1_3, V.V1_4, V.V2_0, V.V2_1, V.V2_2, V.V3_0, V.V3_1];
     for (const [name, sizes] of rows) {
-      assert.deepEqual(versions.map((v) => S.FIXED_SIZE[name](v)), sizes, name);
+      assert.deepEqual(
+        versions.map((v) => S.FIXED_SIZE[name](v)),
+        sizes,
+        name,
+      );
     }
   });
 
@@ -207,7 +264,13 @@ describe('win32 struct layouts (tapi-reference.md §3)', function () {
     assert.equal(view.getUint32(S.LINECALLPARAMS.dwUserUserInfoSize, true), 3);
     assert.equal(view.getUint32(S.LINECALLPARAMS.dwUserUserInfoOffset, true), 180);
     assert.equal(view.getUint32(S.LINECALLPARAMS.dwNoAnswerTimeout, true), 9);
-    assert.throws(() => encodeCallParams({ noAnswerTimeout: 5 }, TAPI_VERSION.V1_4), (e: unknown) => e instanceof TapiError && e.code === 'LINEERR_INVALCALLPARAMS');
-    assert.throws(() => encodeCallParams({ comment: 'a\uD800b' }, TAPI_VERSION.V2_2), (e: unknown) => e instanceof TapiError && e.code === 'LINEERR_INVALCALLPARAMS');
+    assert.throws(
+      () => encodeCallParams({ noAnswerTimeout: 5 }, TAPI_VERSION.V1_4),
+      (e: unknown) => e instanceof TapiError && e.code === 'LINEERR_INVALCALLPARAMS',
+    );
+    assert.throws(
+      () => encodeCallParams({ comment: 'a\uD800b' }, TAPI_VERSION.V2_2),
+      (e: unknown) => e instanceof TapiError && e.code === 'LINEERR_INVALCALLPARAMS',
+    );
   });
 });

@@ -6,7 +6,6 @@ import * as W from '../lib/tapi/providers/win32/wave-structs';
 import { LINE_GET_ID_PROTOTYPE, WINMM_PROTOTYPES, stackBytes } from '../lib/tapi/providers/win32/wave-bindings';
 import { pointerSizeOf } from '../lib/tapi/providers/win32/structs';
 
- 
 const koffi = require('koffi') as typeof import('koffi');
 
 describe('win32 wave structures and winmm prototypes (tapi-reference.md §15)', function () {

@@ -29,18 +29,41 @@ function koffi(): typeof import('koffi') {
 export function prepareControls(): string {
   if (!fs.existsSync(fakeLibraryPath)) throw new Error(`${fakeLibraryPath} is missing: run npm run build:fake-tapi32`);
   // Probe in a child: koffi keeps a loaded library for the life of the process.
-  const probe = spawnSync(process.execPath, ['-e', `
+  const probe = spawnSync(process.execPath, [
+    '-e',
+    `
     const k = require(${JSON.stringify(require.resolve('koffi'))});
     try { k.load(${JSON.stringify(fakeLibraryPath)}).func('uint64_t fake_now_ns(void)'); process.exit(0); } catch { process.exit(3); }
-  `]);
+  `,
+  ]);
   if (probe.status === 0) return fakeLibraryPath;
   const inputs = [controlsSource, path.join(fakeDir, 'tapi_abi.h'), path.join(fakeDir, 'fake_control.h'), fakeLibraryPath];
   const upToDate = fs.existsSync(controlsLibrary) && inputs.every((f) => fs.statSync(f).mtimeMs <= fs.statSync(controlsLibrary).mtimeMs);
   if (!upToDate) {
     fs.mkdirSync(path.dirname(controlsLibrary), { recursive: true });
     const gcc = process.env.CC || 'gcc';
-    const args = ['-std=c11', '-Wall', '-Wextra', '-Werror', '-O2', '-g', '-pthread', '-fPIC', '-shared', '-fvisibility=hidden',
-      '-I', fakeDir, '-Wl,--no-undefined', '-o', controlsLibrary, controlsSource, '-L', fakeDir, '-ltapi32', `-Wl,-rpath,${fakeDir}`];
+    const args = [
+      '-std=c11',
+      '-Wall',
+      '-Wextra',
+      '-Werror',
+      '-O2',
+      '-g',
+      '-pthread',
+      '-fPIC',
+      '-shared',
+      '-fvisibility=hidden',
+      '-I',
+      fakeDir,
+      '-Wl,--no-undefined',
+      '-o',
+      controlsLibrary,
+      controlsSource,
+      '-L',
+      fakeDir,
+      '-ltapi32',
+      `-Wl,-rpath,${fakeDir}`,
+    ];
     const r = spawnSync(gcc, args, { stdio: 'inherit' });
     if (r.error || r.status !== 0) throw new Error(`building ${path.relative(repoRoot, controlsLibrary)} failed`);
   }

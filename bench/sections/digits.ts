@@ -67,7 +67,9 @@ section(async (args) => {
   for (let r = 0; r < runs; r++) {
     const run = await once(kind, calls);
     result.runs.push(run);
-    log(`${kind} run ${r + 1}/${runs}: digit p50 ${run.digit.p50.toFixed(1)} / p99 ${run.digit.p99.toFixed(1)} µs, call state p50 ${run.state.p50.toFixed(1)} / p99 ${run.state.p99.toFixed(1)} µs`);
+    log(
+      `${kind} run ${r + 1}/${runs}: digit p50 ${run.digit.p50.toFixed(1)} / p99 ${run.digit.p99.toFixed(1)} µs, call state p50 ${run.state.p50.toFixed(1)} / p99 ${run.state.p99.toFixed(1)} µs`,
+    );
   }
   return result;
 });

@@ -60,12 +60,37 @@ function setUp(): { userDir: string; nodesDir: string } {
   );
   const nodesDir = path.join(userDir, 'bench-nodes');
   fs.mkdirSync(nodesDir);
-  fs.writeFileSync(path.join(nodesDir, 'bench-nodes.js'), `module.exports = require(${JSON.stringify(require.resolve('../nodered/bench-nodes'))});\n`);
+  fs.writeFileSync(
+    path.join(nodesDir, 'bench-nodes.js'),
+    `module.exports = require(${JSON.stringify(require.resolve('../nodered/bench-nodes'))});\n`,
+  );
   fs.writeFileSync(path.join(nodesDir, 'bench-nodes.html'), register.HTML);
   const flows = [
     { id: 'bench-tab', type: 'tab', label: 'bench' },
-    { id: 'bench-line', type: 'tapi-line', name: '', provider: 'simulator', line: '', privileges: 'owner', simulatorTimeScale: 0, dialPolicyAllow: '', dialPolicyDeny: '', countryCode: '' },
-    { id: 'bench-cs', type: 'tapi-call-state', z: 'bench-tab', name: '', line: 'bench-line', states: [], origin: 'all', x: 150, y: 60, wires: [['bench-sink']] },
+    {
+      id: 'bench-line',
+      type: 'tapi-line',
+      name: '',
+      provider: 'simulator',
+      line: '',
+      privileges: 'owner',
+      simulatorTimeScale: 0,
+      dialPolicyAllow: '',
+      dialPolicyDeny: '',
+      countryCode: '',
+    },
+    {
+      id: 'bench-cs',
+      type: 'tapi-call-state',
+      z: 'bench-tab',
+      name: '',
+      line: 'bench-line',
+      states: [],
+      origin: 'all',
+      x: 150,
+      y: 60,
+      wires: [['bench-sink']],
+    },
     { id: 'bench-src', type: 'bench-source', z: 'bench-tab', x: 150, y: 120, wires: [['bench-sink']] },
     { id: 'bench-sink', type: 'bench-sink', z: 'bench-tab', x: 400, y: 90, wires: [] },
   ];
@@ -123,7 +148,11 @@ section(async (args) => {
     const tapi = shared.tapi!;
 
     // Stamp every LINE_CALLSTATE where the simulator hands it to lib/tapi; note the provider's batches.
-    const queue = (tapi.lineProvider as unknown as { exchange: { queue: { handler: (m: LineMessage) => void; setHandler(h: (m: LineMessage) => void): void } } }).exchange.queue;
+    const queue = (
+      tapi.lineProvider as unknown as {
+        exchange: { queue: { handler: (m: LineMessage) => void; setHandler(h: (m: LineMessage) => void): void } };
+      }
+    ).exchange.queue;
     const deliver = queue.handler;
     // Key: handle * 32 + the state's bit index (LINECALLSTATE values are single bits); value: performance.now().
     const stamps = new Map<number, number>();
@@ -255,8 +284,10 @@ section(async (args) => {
         messages: t.delivered,
         meanBatch: t.delivered / Math.max(1, t.batches.length),
       });
-      log(`node-red run ${r + 1}/${runs}: call-state ${Math.round(t.rate)} msg/s, baseline node ${Math.round(baseline)} msg/s, ` +
-        `model alone ${Math.round(m)} states/s; p99 ${t.latency.p99.toFixed(0)} µs vs baseline ${bl.p99.toFixed(0)} µs`);
+      log(
+        `node-red run ${r + 1}/${runs}: call-state ${Math.round(t.rate)} msg/s, baseline node ${Math.round(baseline)} msg/s, ` +
+          `model alone ${Math.round(m)} states/s; p99 ${t.latency.p99.toFixed(0)} µs vs baseline ${bl.p99.toFixed(0)} µs`,
+      );
     }
     if (profiling()) {
       // Extra runs under the profiler (not in the figures).

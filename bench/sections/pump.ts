@@ -52,10 +52,7 @@ section(async (args) => {
   const hLineApp = (provider as unknown as { hLineApp: number }).hLineApp;
 
   const waitFor = (done: Promise<void>, what: string): Promise<void> =>
-    Promise.race([
-      done,
-      new Promise<void>((_, reject) => setTimeout(() => reject(new Error(`timed out: ${what}`)), TIMEOUT_MS).unref()),
-    ]);
+    Promise.race([done, new Promise<void>((_, reject) => setTimeout(() => reject(new Error(`timed out: ${what}`)), TIMEOUT_MS).unref())]);
 
   // ---- throughput ----
   async function jsThroughput(n: number): Promise<number> {
@@ -110,7 +107,15 @@ section(async (args) => {
   const result: PumpResult = {
     throughput: { js: [], c: [] },
     latency: { idle: { js: [], c: [] }, load: { js: [], c: [] } },
-    params: { jsMessages, cMessages, idleCount: idle.count, idleIntervalUs: idle.intervalUs, loadCount: load.count, loadBurst: load.burst, loadIntervalUs: load.intervalUs },
+    params: {
+      jsMessages,
+      cMessages,
+      idleCount: idle.count,
+      idleIntervalUs: idle.intervalUs,
+      loadCount: load.count,
+      loadBurst: load.burst,
+      loadIntervalUs: load.intervalUs,
+    },
     diagnostics: { clockSkewUs },
   };
   for (let r = 0; r < runs; r++) {
@@ -120,9 +125,11 @@ section(async (args) => {
     result.latency.idle.c.push(cLatency(idle));
     result.latency.load.js.push(await jsLatency(load));
     result.latency.load.c.push(cLatency(load));
-    log(`pump run ${r + 1}/${runs}: js ${Math.round(result.throughput.js[r])}/s, c ${Math.round(result.throughput.c[r])}/s, ` +
-      `idle p99 js ${result.latency.idle.js[r].p99.toFixed(1)} µs / c ${result.latency.idle.c[r].p99.toFixed(1)} µs, ` +
-      `load p99 js ${result.latency.load.js[r].p99.toFixed(1)} µs / c ${result.latency.load.c[r].p99.toFixed(1)} µs`);
+    log(
+      `pump run ${r + 1}/${runs}: js ${Math.round(result.throughput.js[r])}/s, c ${Math.round(result.throughput.c[r])}/s, ` +
+        `idle p99 js ${result.latency.idle.js[r].p99.toFixed(1)} µs / c ${result.latency.idle.c[r].p99.toFixed(1)} µs, ` +
+        `load p99 js ${result.latency.load.js[r].p99.toFixed(1)} µs / c ${result.latency.load.c[r].p99.toFixed(1)} µs`,
+    );
   }
   if (profiling()) {
     // Extra runs under the profiler (not in the figures).
@@ -141,8 +148,16 @@ section(async (args) => {
   const hApp = new Uint32Array(1);
   const numDevs = new Uint32Array(1);
   const version = new Uint32Array([0x00020002]);
-  const params = { dwTotalSize: api.layout.lineInitializeExParams.size, dwNeededSize: 0, dwUsedSize: 0, dwOptions: LINEINITIALIZEEXOPTION.USEEVENT, hEvent: null, dwCompletionKey: 0 };
-  if ((api.lineInitializeExW(hApp, null, null, 'bench-diag', numDevs, version, params) | 0) !== 0) throw new Error('lineInitializeExW failed');
+  const params = {
+    dwTotalSize: api.layout.lineInitializeExParams.size,
+    dwNeededSize: 0,
+    dwUsedSize: 0,
+    dwOptions: LINEINITIALIZEEXOPTION.USEEVENT,
+    hEvent: null,
+    dwCompletionKey: 0,
+  };
+  if ((api.lineInitializeExW(hApp, null, null, 'bench-diag', numDevs, version, params) | 0) !== 0)
+    throw new Error('lineInitializeExW failed');
   const msg = api.koffi.alloc('uint8_t', api.layout.lineMessage.size) as bigint;
   const N = 200_000;
   const perOp = (f: () => void) => {

@@ -45,12 +45,14 @@ section(async (args): Promise<ThreadPoolResult> => {
     let stop = false;
     const t0 = process.hrtime.bigint();
     const timer = setTimeout(() => (stop = true), ms);
-    await Promise.all(Array.from({ length: loops }, async () => {
-      while (!stop) {
-        await read();
-        reads++;
-      }
-    }));
+    await Promise.all(
+      Array.from({ length: loops }, async () => {
+        while (!stop) {
+          await read();
+          reads++;
+        }
+      }),
+    );
     clearTimeout(timer);
     return reads / secondsSince(t0);
   }
@@ -76,7 +78,12 @@ section(async (args): Promise<ThreadPoolResult> => {
   await readsPerSec(300); // warm-up: page cache and JIT
   const rates: Record<PoolMode, number[]> = { none: [], event: [], async: [] };
   const ratios = { event: [] as number[], async: [] as number[] };
-  const orders: PoolMode[][] = [['none', 'event', 'async'], ['async', 'event', 'none'], ['event', 'none', 'async'], ['none', 'async', 'event']];
+  const orders: PoolMode[][] = [
+    ['none', 'event', 'async'],
+    ['async', 'event', 'none'],
+    ['event', 'none', 'async'],
+    ['none', 'async', 'event'],
+  ];
   for (let r = 0; r < rounds; r++) {
     const got: Partial<Record<PoolMode, number>> = {};
     for (const mode of orders[r % orders.length]) got[mode] = await phase(mode);
@@ -85,7 +92,9 @@ section(async (args): Promise<ThreadPoolResult> => {
     ratios.async.push(got.async! / got.none!);
   }
   fs.rmSync(dir, { recursive: true, force: true });
-  log(`threadpool: reads/s none ${Math.round(median(rates.none))}, event ${Math.round(median(rates.event))}, async ${Math.round(median(rates.async))}; ` +
-    `ratios event ${median(ratios.event).toFixed(3)}, async ${median(ratios.async).toFixed(3)}`);
+  log(
+    `threadpool: reads/s none ${Math.round(median(rates.none))}, event ${Math.round(median(rates.event))}, async ${Math.round(median(rates.async))}; ` +
+      `ratios event ${median(ratios.event).toFixed(3)}, async ${median(ratios.async).toFixed(3)}`,
+  );
   return { rates, ratios, loops, fileBytes, phaseMs, poolSize: Number(process.env.UV_THREADPOOL_SIZE || 4) };
 });

@@ -1,12 +1,5 @@
 // LINEADDRESSCAPS in the library's words: line.addressCaps(addressId).
-import {
-  LINEADDRCAPFLAGS,
-  LINEADDRFEATURE,
-  LINEADDRESSSHARING,
-  LINETRANSFERMODE,
-  flagNames,
-  nameOf,
-} from './constants';
+import { LINEADDRCAPFLAGS, LINEADDRFEATURE, LINEADDRESSSHARING, LINETRANSFERMODE, flagNames, nameOf } from './constants';
 import { TapiError } from './errors';
 import { callFeature2Names, callFeatureNames } from './call-features';
 import type { LineAddressCaps } from './provider';

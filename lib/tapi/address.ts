@@ -164,13 +164,15 @@ function analyse(address: string, operation: string, caps: DialCapabilities | nu
           break;
         case 'W':
         case 'w':
-          if (!effective.dialDialtone) throw TapiError.of('DIALDIALTONE', operation, `'${c}' (wait for dial tone) is not supported by this line`);
+          if (!effective.dialDialtone)
+            throw TapiError.of('DIALDIALTONE', operation, `'${c}' (wait for dial tone) is not supported by this line`);
           break;
         case '@':
           if (!effective.dialQuiet) throw TapiError.of('DIALQUIET', operation, "'@' (wait for quiet answer) is not supported by this line");
           break;
         case '$':
-          if (!effective.dialBilling) throw TapiError.of('DIALBILLING', operation, "'$' (wait for billing tone) is not supported by this line");
+          if (!effective.dialBilling)
+            throw TapiError.of('DIALBILLING', operation, "'$' (wait for billing tone) is not supported by this line");
           break;
         case '?':
           if (caps) throw TapiError.of('DIALPROMPT', operation, "'?' (prompt) is never dialled: split the number with ';' and lineDial");

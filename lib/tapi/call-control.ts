@@ -173,7 +173,8 @@ export class CallControl {
 
   /** The second call of swapHold / completeTransfer: ours, owned, and in one of `states`. */
   private checkOther(other: Call, provider: LineProvider, states: readonly string[], op: string, role: string): void {
-    if (other.deallocated) throw TapiError.of(op === 'lineCompleteTransfer' ? 'INVALCONSULTCALLHANDLE' : 'INVALCALLHANDLE', op, `${role} was deallocated`);
+    if (other.deallocated)
+      throw TapiError.of(op === 'lineCompleteTransfer' ? 'INVALCONSULTCALLHANDLE' : 'INVALCALLHANDLE', op, `${role} was deallocated`);
     if (other.privilege !== 'owner') throw TapiError.of('NOTOWNER', op, `${role}: this app only monitors it`);
     const state = stateName(provider.getCallStatus(other.handle).callState);
     if (!states.includes(state)) {

@@ -79,7 +79,13 @@ function describe(state: string, features: number): string {
  * LINEERR_NOTOWNER (monitor handle), LINEERR_OPERATIONUNAVAIL (the address never offers it),
  * LINEERR_INVALCALLSTATE (wrong state), LINEERR_OPERATIONUNAVAIL (the state allows it, the call cannot do it now).
  */
-export function refuseUnless(call: Call, rule: OperationRule, provider: LineProvider, caps: LineAddressCaps | undefined, role = ''): LineCallStatus {
+export function refuseUnless(
+  call: Call,
+  rule: OperationRule,
+  provider: LineProvider,
+  caps: LineAddressCaps | undefined,
+  role = '',
+): LineCallStatus {
   const status = refreshFeatures(call, provider) ?? provider.getCallStatus(call.handle);
   const state = stateName(status.callState);
   const bit = LINECALLFEATURE[rule.feature];
@@ -88,12 +94,20 @@ export function refuseUnless(call: Call, rule: OperationRule, provider: LineProv
     throw TapiError.of('NOTOWNER', rule.operation, `${who}this app only monitors the call (${describe(state, status.callFeatures)})`);
   }
   if (caps && (caps.callFeatures & bit) === 0) {
-    throw TapiError.of('OPERATIONUNAVAIL', rule.operation, `${who}line "${call.line.device.name}" does not offer ${rule.feature.toLowerCase()} (${describe(state, status.callFeatures)})`);
+    throw TapiError.of(
+      'OPERATIONUNAVAIL',
+      rule.operation,
+      `${who}line "${call.line.device.name}" does not offer ${rule.feature.toLowerCase()} (${describe(state, status.callFeatures)})`,
+    );
   }
   const allowed = 'states' in rule && rule.states ? rule.states.includes(state) : !(('notIn' in rule && rule.notIn) || []).includes(state);
   if (!allowed) throw TapiError.of('INVALCALLSTATE', rule.operation, `${who}${describe(state, status.callFeatures)}`);
   if ((status.callFeatures & bit) === 0) {
-    throw TapiError.of('OPERATIONUNAVAIL', rule.operation, `${who}${rule.feature.toLowerCase()} is not available now: ${describe(state, status.callFeatures)}`);
+    throw TapiError.of(
+      'OPERATIONUNAVAIL',
+      rule.operation,
+      `${who}${rule.feature.toLowerCase()} is not available now: ${describe(state, status.callFeatures)}`,
+    );
   }
   return status;
 }

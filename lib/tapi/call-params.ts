@@ -1,11 +1,5 @@
 // CallParamsOptions (friendly names) -> LineCallParams (the LINECALLPARAMS model handed to a provider).
-import {
-  LINEADDRESSMODE,
-  LINEBEARERMODE,
-  LINECALLPARAMFLAGS,
-  LINEMEDIAMODE,
-  type ConstantTable,
-} from './constants';
+import { LINEADDRESSMODE, LINEBEARERMODE, LINECALLPARAMFLAGS, LINEMEDIAMODE, type ConstantTable } from './constants';
 import { TapiError } from './errors';
 import type { LineCallParams } from './provider';
 import type { CallParamsOptions } from './types';

@@ -2,16 +2,7 @@
 // (LINE_GATHERDIGITS), monitor tones (LINE_MONITORTONE) and media (LINE_MONITORMEDIA). The messages name no
 // request, so each call keeps FIFOs of what it started; every event is posted after its message batch, like
 // call states, so none is lost and they stay in order with the states around them.
-import {
-  LINEDIGITMODE,
-  LINEGATHERTERM,
-  LINEGENERATETERM,
-  LINEMEDIAMODE,
-  LINETONEMODE,
-  LINE_MESSAGE,
-  flagNames,
-  nameOf,
-} from './constants';
+import { LINEDIGITMODE, LINEGATHERTERM, LINEGENERATETERM, LINEMEDIAMODE, LINETONEMODE, LINE_MESSAGE, flagNames, nameOf } from './constants';
 import { TapiError } from './errors';
 import { RULES, refuseUnless } from './call-features';
 import type { Call } from './call';
@@ -126,15 +117,25 @@ export class CallSignals {
         if (tone.length === 0) throw TapiError.of('INVALTONE', op, 'a custom tone needs at least one frequency');
         tones = tone.map((t) => customTone(t, op));
         const max = call.line.device.caps.generateToneMaxNumFreq;
-        if (max !== undefined && tones.length > max) throw TapiError.of('INVALPOINTER', op, `the line plays at most ${max} frequencies at once`);
+        if (max !== undefined && tones.length > max)
+          throw TapiError.of('INVALPOINTER', op, `the line plays at most ${max} frequencies at once`);
       } else {
         const value = (LINETONEMODE as Record<string, number>)[String(tone).toUpperCase()];
-        if (!value || value === LINETONEMODE.CUSTOM) throw TapiError.of('INVALTONEMODE', op, `tone must be beep, busy, ringback, billing or a list of frequencies; got ${String(tone)}`);
+        if (!value || value === LINETONEMODE.CUSTOM)
+          throw TapiError.of(
+            'INVALTONEMODE',
+            op,
+            `tone must be beep, busy, ringback, billing or a list of frequencies; got ${String(tone)}`,
+          );
         mode = value;
       }
       const modes = call.line.device.caps.generateToneModes;
       if (modes !== undefined && (modes & mode) === 0) {
-        throw TapiError.of('INVALTONEMODE', op, `line "${call.line.device.name}" cannot generate ${(nameOf(LINETONEMODE, mode) ?? '').toLowerCase()} tones`);
+        throw TapiError.of(
+          'INVALTONEMODE',
+          op,
+          `line "${call.line.device.name}" cannot generate ${(nameOf(LINETONEMODE, mode) ?? '').toLowerCase()} tones`,
+        );
       }
       return (p) => p.generateTone(call.handle, mode, duration, tones);
     });
@@ -180,7 +181,12 @@ export class CallSignals {
       refuseUnless(call, RULES.gatherDigits, provider, undefined);
       const state = this.stateOf(call);
       return new Promise<GatherResult>((resolve, reject) => {
-        provider.gatherDigits(call.handle, mask, { numDigits: maxDigits, terminationDigits: terminators.toUpperCase(), firstDigitTimeout: first, interDigitTimeout: inter });
+        provider.gatherDigits(call.handle, mask, {
+          numDigits: maxDigits,
+          terminationDigits: terminators.toUpperCase(),
+          firstDigitTimeout: first,
+          interDigitTimeout: inter,
+        });
         state.gathers.push({ resolve, reject });
       });
     } catch (error) {
@@ -222,7 +228,11 @@ export class CallSignals {
       }
     } else throw TapiError.of('INVALMEDIAMODE', op, 'give an array of media mode names');
     if (mask & ~call.line.device.caps.mediaModes & ~LINEMEDIAMODE.UNKNOWN) {
-      throw TapiError.of('INVALMEDIAMODE', op, `line "${call.line.device.name}" detects ${flagNames(LINEMEDIAMODE, call.line.device.caps.mediaModes).join(', ').toLowerCase()} only`);
+      throw TapiError.of(
+        'INVALMEDIAMODE',
+        op,
+        `line "${call.line.device.name}" detects ${flagNames(LINEMEDIAMODE, call.line.device.caps.mediaModes).join(', ').toLowerCase()} only`,
+      );
     }
     const provider = this.ctx.provider();
     if (mask) refuseUnless(call, RULES.monitorMedia, provider, undefined);
@@ -333,12 +343,13 @@ export class CallSignals {
 
 function digitModeBit(name: string, op: string, allowed: string[]): number {
   const lower = String(name).toLowerCase();
-  if (!allowed.includes(lower)) throw TapiError.of('INVALDIGITMODE', op, `digit mode must be one of ${allowed.join(', ')}; got ${String(name)}`);
+  if (!allowed.includes(lower))
+    throw TapiError.of('INVALDIGITMODE', op, `digit mode must be one of ${allowed.join(', ')}; got ${String(name)}`);
   return LINEDIGITMODE[lower.toUpperCase() as keyof typeof LINEDIGITMODE];
 }
 
 function digitModeName(value: number): DigitModeName {
-  return ((nameOf(LINEDIGITMODE, value) ?? 'DTMF').toLowerCase()) as DigitModeName;
+  return (nameOf(LINEDIGITMODE, value) ?? 'DTMF').toLowerCase() as DigitModeName;
 }
 
 function msOf(value: unknown, op: string, what: string): number {

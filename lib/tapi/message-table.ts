@@ -26,13 +26,15 @@ export interface MessageOwners {
 export function messageTable(o: MessageOwners): ReadonlyMap<number, MessageRoute> {
   // The call's features are read again (lazily) after its states and info; a state can also change what the
   // line's other calls can do (complete a transfer, swap hold), so theirs are read again too.
-  const withFeatures = (route: MessageRoute): MessageRoute => (m) => {
-    route(m);
-    const call = o.callOf(m.hDevice);
-    if (!call) return;
-    if (m.messageId !== LINE_MESSAGE.LINE_CALLSTATE) call.invalidateFeatures();
-    else for (const c of call.line.callsByHandle.values()) c.invalidateFeatures();
-  };
+  const withFeatures =
+    (route: MessageRoute): MessageRoute =>
+    (m) => {
+      route(m);
+      const call = o.callOf(m.hDevice);
+      if (!call) return;
+      if (m.messageId !== LINE_MESSAGE.LINE_CALLSTATE) call.invalidateFeatures();
+      else for (const c of call.line.callsByHandle.values()) c.invalidateFeatures();
+    };
   const toCall: MessageRoute = (m) => {
     const call = o.callOf(m.hDevice);
     if (call) o.signals.onMessage(call, m);

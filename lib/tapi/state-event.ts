@@ -1,11 +1,5 @@
 // Turning LINE_CALLSTATE parameters into named, user-facing state events.
-import {
-  CALLSTATE_MODE_TABLE,
-  LINECALLPRIVILEGE,
-  LINECALLSTATE,
-  LINECALLSTATE_MASK,
-  nameOf,
-} from './constants';
+import { CALLSTATE_MODE_TABLE, LINECALLPRIVILEGE, LINECALLSTATE, LINECALLSTATE_MASK, nameOf } from './constants';
 import type { CallStateEvent, PrivilegeName } from './types';
 
 /** 'connected' for LINECALLSTATE_CONNECTED; 'unknown' for a value that is not exactly one state bit. */
@@ -30,12 +24,7 @@ export function privilegeName(value: number): PrivilegeName | undefined {
   return name ? (name.toLowerCase() as PrivilegeName) : undefined;
 }
 
-export function makeStateEvent(
-  stateRaw: number,
-  modeValue: number,
-  privilegeValue: number,
-  previous: string | null,
-): CallStateEvent {
+export function makeStateEvent(stateRaw: number, modeValue: number, privilegeValue: number, previous: string | null): CallStateEvent {
   const stateValue = stateRaw & LINECALLSTATE_MASK;
   const event: CallStateEvent = {
     state: stateName(stateValue),

@@ -1,14 +1,7 @@
 // Tapi: one initialised TAPI app (HLINEAPP) over one provider. It dispatches the provider's ordered
 // message stream to lines and calls, correlates requests with LINE_REPLY, and owns every cleanup.
 import { EventEmitter } from 'node:events';
-import {
-  LINECALLINFOSTATE,
-  LINECALLPRIVILEGE,
-  LINEDEVSTATE,
-  LINEMEDIAMODE,
-  TAPI_VERSION,
-  flagNames,
-} from './constants';
+import { LINECALLINFOSTATE, LINECALLPRIVILEGE, LINEDEVSTATE, LINEMEDIAMODE, TAPI_VERSION, flagNames } from './constants';
 import { TapiError, TapiValidationError } from './errors';
 import { validateDialable } from './address';
 import { DialPolicy } from './dial-policy';
@@ -165,7 +158,17 @@ export class Tapi extends EventEmitter implements LineHost, CallHost {
     const instance = this.nextInstance++;
     const hLine = this.impl.open(device.deviceId, device.apiVersion, instance, mask, mediaModes);
     this.enableStatusMessages(hLine, device);
-    const line = new Line(this, { device, instance, hLine, privileges: names, privilegeMask: mask, mediaModes, policy, countryCode, dialToneTimeoutMs });
+    const line = new Line(this, {
+      device,
+      instance,
+      hLine,
+      privileges: names,
+      privilegeMask: mask,
+      mediaModes,
+      policy,
+      countryCode,
+      dialToneTimeoutMs,
+    });
     this.registerLine(line);
     return line;
   }
@@ -271,7 +274,11 @@ export class Tapi extends EventEmitter implements LineHost, CallHost {
 
   /** A cleanup function still failed after its retries: 'cleanuperror', or a process warning without a listener. */
   cleanupFailed(operation: string, error: unknown): void {
-    const failure: CleanupFailure = { operation, error: error instanceof Error ? error : new Error(String(error)), attempts: attemptsOf(error) };
+    const failure: CleanupFailure = {
+      operation,
+      error: error instanceof Error ? error : new Error(String(error)),
+      attempts: attemptsOf(error),
+    };
     if (this.listenerCount('cleanuperror') > 0) {
       try {
         this.emit('cleanuperror', failure);

@@ -19,7 +19,8 @@ export function queryString(query: unknown, name: string): string | undefined {
   const value = (query as Record<string, unknown>)[name];
   if (value === undefined) return undefined;
   if (typeof value !== 'string') throw new TapiValidationError(`query parameter "${name}" must be given once, as a plain value`);
-  if (value.length > MAX_QUERY_LENGTH) throw new TapiValidationError(`query parameter "${name}" is longer than ${MAX_QUERY_LENGTH} characters`);
+  if (value.length > MAX_QUERY_LENGTH)
+    throw new TapiValidationError(`query parameter "${name}" is longer than ${MAX_QUERY_LENGTH} characters`);
   return value;
 }
 

@@ -30,14 +30,14 @@ export function summarize(history: readonly CallStateEvent[], ended: boolean, lo
   const before = history.slice(0, cut);
   const connected = history.some((e) => e.state === 'connected');
   const disconnect = [...before].reverse().find((e) => e.state === 'disconnected');
-  const remoteReason = disconnect ? disconnect.mode ?? 'unknown' : null;
-  const reason = remoteReason ?? (localEnd ?? null);
+  const remoteReason = disconnect ? (disconnect.mode ?? 'unknown') : null;
+  const reason = remoteReason ?? localEnd ?? null;
   if (connected) return { outcome: 'connected', connected, reason: ended || remoteReason ? reason : null };
   if (!ended && !disconnect) return { outcome: null, connected, reason: null };
   if (remoteReason) return { outcome: remoteReason, connected, reason };
   const busy = [...before].reverse().find((e) => e.state === 'busy' || e.state === 'specialinfo');
   if (busy) {
-    const outcome = busy.state === 'busy' ? 'busy' : SPECIALINFO_OUTCOME[busy.mode ?? ''] ?? 'specialinfo';
+    const outcome = busy.state === 'busy' ? 'busy' : (SPECIALINFO_OUTCOME[busy.mode ?? ''] ?? 'specialinfo');
     return { outcome, connected, reason: localEnd ?? outcome };
   }
   if (localEnd === 'noanswertimeout') return { outcome: 'noanswer', connected, reason: localEnd };
@@ -85,7 +85,7 @@ export function makeCallPayload(
   const endEvent = connectedEvent
     ? history.find((e, i) => i > history.indexOf(connectedEvent) && (e.state === 'disconnected' || e.state === 'idle'))
     : history.find((e) => e.state === 'disconnected' || e.state === 'idle');
-  const endedAt = endEvent ? endEvent.at : ended ? endedAtFallback ?? new Date() : null;
+  const endedAt = endEvent ? endEvent.at : ended ? (endedAtFallback ?? new Date()) : null;
   const durationMs = connectedEvent && endedAt ? Math.max(0, endedAt.getTime() - connectedEvent.at.getTime()) : 0;
   return {
     callId: call.id,
@@ -148,7 +148,11 @@ export interface Destination {
  */
 export function numberAddress(value: number): string {
   if (!Number.isSafeInteger(value) || value < 0 || Object.is(value, -0)) {
-    throw TapiError.of('INVALADDRESS', 'lineMakeCall', `the number ${String(value)} is not a whole number from 0 to 2^53-1: give it as a string`);
+    throw TapiError.of(
+      'INVALADDRESS',
+      'lineMakeCall',
+      `the number ${String(value)} is not a whole number from 0 to 2^53-1: give it as a string`,
+    );
   }
   return String(value);
 }
@@ -175,7 +179,11 @@ export function parseDestination(value: unknown): Destination | undefined {
 
 /** Patterns entered one per line (blank lines and # comments ignored). */
 export function parseLines(text: unknown): string[] {
-  if (Array.isArray(text)) return text.map(String).map((s) => s.trim()).filter((s) => s && !s.startsWith('#'));
+  if (Array.isArray(text))
+    return text
+      .map(String)
+      .map((s) => s.trim())
+      .filter((s) => s && !s.startsWith('#'));
   if (typeof text !== 'string') return [];
   return text
     .split(/\r?\n/)

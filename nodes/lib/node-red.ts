@@ -54,7 +54,13 @@ export interface NodeAPI {
     registerType(type: string, ctor: (this: any, def: any) => void, opts?: object): void;
   };
   util: {
-    evaluateNodeProperty(value: unknown, type: string, node: Node, msg: NodeMessage, cb?: (err: Error | null, result: unknown) => void): unknown;
+    evaluateNodeProperty(
+      value: unknown,
+      type: string,
+      node: Node,
+      msg: NodeMessage,
+      cb?: (err: Error | null, result: unknown) => void,
+    ): unknown;
     cloneMessage<T>(msg: T): T;
   };
   log: { info(m: unknown): void; warn(m: unknown): void; error(m: unknown): void; debug(m: unknown): void; trace(m: unknown): void };

@@ -4,7 +4,16 @@
 // the far end disconnected and deallocates every such call at idle, so handles never pile up.
 // No Node-RED import: the config node (nodes/tapi-line.ts) is the glue.
 import { EventEmitter } from 'node:events';
-import { TapiError, type Call, type CallStateEvent, type DigitEvent, type Line, type MakeCallOptions, type PrivilegeName, type Tapi } from '../../lib/tapi';
+import {
+  TapiError,
+  type Call,
+  type CallStateEvent,
+  type DigitEvent,
+  type Line,
+  type MakeCallOptions,
+  type PrivilegeName,
+  type Tapi,
+} from '../../lib/tapi';
 import { acquireTapi, type ProviderConfig, type TapiLease } from './tapi-registry';
 
 export type LineState = 'idle' | 'connecting' | 'open' | 'error' | 'unavailable' | 'closed';
@@ -261,7 +270,11 @@ export class SharedLine extends EventEmitter {
     line.on('close', (reason: string) => {
       if (line !== this.line || this.closed) return;
       this.emit('lineclose', reason);
-      const err = TapiError.of('INVALLINEHANDLE', 'LINE_CLOSE', reason === 'reinit' ? 'TAPI is re-initialising' : 'the provider closed the line');
+      const err = TapiError.of(
+        'INVALLINEHANDLE',
+        'LINE_CLOSE',
+        reason === 'reinit' ? 'TAPI is re-initialising' : 'the provider closed the line',
+      );
       if (reason === 'reinit') {
         // Tapi reopens the same Line after re-initialising; fall back to our own reopen if it cannot.
         this.setState('connecting');

@@ -62,8 +62,22 @@ export function noLineStatus(_: Translate): NodeStatus {
 }
 
 const KNOWN_STATES = new Set([
-  'idle', 'offering', 'accepted', 'dialtone', 'dialing', 'ringback', 'busy', 'specialinfo', 'connected',
-  'proceeding', 'onhold', 'conferenced', 'onholdpendconf', 'onholdpendtransfer', 'disconnected', 'unknown',
+  'idle',
+  'offering',
+  'accepted',
+  'dialtone',
+  'dialing',
+  'ringback',
+  'busy',
+  'specialinfo',
+  'connected',
+  'proceeding',
+  'onhold',
+  'conferenced',
+  'onholdpendconf',
+  'onholdpendtransfer',
+  'disconnected',
+  'unknown',
 ]);
 
 /** make-call's status while TAPI has the request (before LINE_REPLY). */
@@ -90,7 +104,15 @@ export function callsStatus(_: Translate, states: string[]): NodeStatus {
 }
 
 const KNOWN_OUTCOMES = new Set([
-  'connected', 'busy', 'noanswer', 'reject', 'unreachable', 'badaddress', 'congestion', 'dropped', 'unknown',
+  'connected',
+  'busy',
+  'noanswer',
+  'reject',
+  'unreachable',
+  'badaddress',
+  'congestion',
+  'dropped',
+  'unknown',
 ]);
 
 /** make-call's status once a call is over: green dot (the line is fine) with what happened. */

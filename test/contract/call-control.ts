@@ -19,8 +19,12 @@ export function describeCallControlContract(harness: ProviderHarness, getTapi: (
       const analog = (await tapi().openLine(1)).addressCaps();
       assert.deepEqual(analog.transferModes, []);
       assert.equal(analog.maxHeldCalls, 0);
-      for (const f of ['hold', 'blindtransfer', 'setuptransfer', 'redirect']) assert.ok(!analog.callFeatures.includes(f), `analog line lacks ${f}`);
-      assert.throws(() => line.addressCaps(5), (e: unknown) => e instanceof TapiError && e.code === 'LINEERR_INVALADDRESSID');
+      for (const f of ['hold', 'blindtransfer', 'setuptransfer', 'redirect'])
+        assert.ok(!analog.callFeatures.includes(f), `analog line lacks ${f}`);
+      assert.throws(
+        () => line.addressCaps(5),
+        (e: unknown) => e instanceof TapiError && e.code === 'LINEERR_INVALADDRESSID',
+      );
 
       const call = await connected(line);
       for (const f of ['drop', 'hold', 'blindtransfer', 'setuptransfer', 'generatedigits', 'gatherdigits', 'monitordigits']) {
@@ -78,7 +82,10 @@ export function describeCallControlContract(harness: ProviderHarness, getTapi: (
       await call.waitFor(['idle'], WAIT_MS);
       call.deallocate();
       const incoming = await offered(harness, tapi(), line);
-      namesStateAndFeatures(await rejectsWith(incoming.blindTransfer('5550123'), 'LINEERR_INVALCALLSTATE', 'lineBlindTransfer'), 'offering');
+      namesStateAndFeatures(
+        await rejectsWith(incoming.blindTransfer('5550123'), 'LINEERR_INVALCALLSTATE', 'lineBlindTransfer'),
+        'offering',
+      );
       await incoming.release();
       const watcher = await tapi().openLine(0, { privileges: 'monitor' });
       const watched = nextCall(watcher);
@@ -243,7 +250,9 @@ export function describeCallControlContract(harness: ProviderHarness, getTapi: (
       const received = nextCall(fax);
       call.handoff('g3fax');
       const taken = await received;
-      const first = await new Promise<CallStateEvent>((resolve) => (taken.history[0] ? resolve(taken.history[0]) : taken.once('state', resolve)));
+      const first = await new Promise<CallStateEvent>((resolve) =>
+        taken.history[0] ? resolve(taken.history[0]) : taken.once('state', resolve),
+      );
       assert.equal(first.privilege, 'owner');
       assert.equal(taken.privilege, 'owner');
       assert.equal(call.privilege, 'owner', 'the caller keeps its privilege');
@@ -256,7 +265,13 @@ export function describeCallControlContract(harness: ProviderHarness, getTapi: (
     it('every refused operation leaves nothing pending', async function () {
       const line = await tapi().openLine(1);
       const call = await connected(line);
-      const refusals = await Promise.allSettled([call.hold(), call.blindTransfer('5550123'), call.setupTransfer(), call.accept(), call.redirect('5550123')]);
+      const refusals = await Promise.allSettled([
+        call.hold(),
+        call.blindTransfer('5550123'),
+        call.setupTransfer(),
+        call.accept(),
+        call.redirect('5550123'),
+      ]);
       assert.ok(refusals.every((r) => r.status === 'rejected'));
       assert.equal(tapi().pendingRequests, 0);
       assert.deepEqual(harness.outstanding(tapi()).requests, 0);

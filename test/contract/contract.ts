@@ -21,7 +21,11 @@ export const TEST_NUMBER_SEQUENCES: Expected[] = [
   { number: '5550102', states: [...PREFIX, 'ringback', 'disconnected'], modes: { disconnected: 'noanswer' } },
   { number: '5550103', states: [...PREFIX, 'ringback', 'disconnected'], modes: { disconnected: 'reject' } },
   { number: '5550104', states: [...PREFIX, 'disconnected'], modes: { disconnected: 'unreachable' } },
-  { number: '5550105', states: [...PREFIX, 'specialinfo', 'disconnected'], modes: { specialinfo: 'custirreg', disconnected: 'badaddress' } },
+  {
+    number: '5550105',
+    states: [...PREFIX, 'specialinfo', 'disconnected'],
+    modes: { specialinfo: 'custirreg', disconnected: 'badaddress' },
+  },
   { number: '5550106', states: [...PREFIX, 'ringback', 'connected', 'disconnected'], modes: { disconnected: 'normal' } },
   { number: '5550107', states: [...PREFIX, 'disconnected'], modes: { disconnected: 'congestion' } },
   { number: '+1 (206) 555-1234', states: [...PREFIX, 'ringback', 'connected'], staysUp: true },
@@ -68,7 +72,12 @@ export function describeContract(harness: ProviderHarness): void {
       const [full, analog] = tapi.lines;
       assert.equal(full.deviceId, 0);
       assert.equal(full.name, 'Simulated Line 1');
-      assert.deepEqual(full.capabilities, { dialBilling: true, dialQuiet: true, dialDialtone: true, partialDial: full.capabilities.partialDial });
+      assert.deepEqual(full.capabilities, {
+        dialBilling: true,
+        dialQuiet: true,
+        dialDialtone: true,
+        partialDial: full.capabilities.partialDial,
+      });
       assert.equal(analog.name, 'Simulated Analog Line');
       assert.equal(analog.capabilities.dialBilling, false);
       assert.equal(analog.capabilities.dialQuiet, false);
@@ -216,7 +225,10 @@ export function describeContract(harness: ProviderHarness): void {
       await call.waitFor(['idle'], 10_000);
       await rejectsWith(call.drop(), 'LINEERR_INVALCALLSTATE', 'lineDrop');
       call.deallocate();
-      assert.throws(() => call.deallocate(), (e: unknown) => e instanceof TapiError && e.code === 'LINEERR_INVALCALLHANDLE');
+      assert.throws(
+        () => call.deallocate(),
+        (e: unknown) => e instanceof TapiError && e.code === 'LINEERR_INVALCALLHANDLE',
+      );
     });
 
     it('rejects a makeCall whose LINE_REPLY fails, and one refused synchronously', async function () {
@@ -326,7 +338,10 @@ export function describeContract(harness: ProviderHarness): void {
       const pending = line.makeCall('5550100');
       await tapi.shutdown();
       // Either its reply beat the close (the call was then dropped with the line) or it was settled by the close.
-      const outcome = await pending.then((c) => c, (e: unknown) => e);
+      const outcome = await pending.then(
+        (c) => c,
+        (e: unknown) => e,
+      );
       if (outcome instanceof TapiError) assert.equal(outcome.code, 'LINEERR_INVALLINEHANDLE');
       else assert.equal((outcome as Call).deallocated, true);
       assert.equal(up.deallocated, true);

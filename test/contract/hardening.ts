@@ -22,7 +22,13 @@ async function rejectsWithCode(promise: Promise<unknown>, code: string): Promise
 function sentOn(sent: SentDestination[], call: Call, from = 0): string {
   const entries = sent.slice(from);
   const make = entries.find((e) => e.fn === 'lineMakeCall');
-  return (make?.address ?? '') + entries.filter((e) => e.fn === 'lineDial' && e.handle === call.handle).map((e) => e.address).join('');
+  return (
+    (make?.address ?? '') +
+    entries
+      .filter((e) => e.fn === 'lineDial' && e.handle === call.handle)
+      .map((e) => e.address)
+      .join('')
+  );
 }
 
 function delay(ms: number): Promise<void> {
@@ -83,7 +89,15 @@ export function describeHardening(harness: ProviderHarness, extra?: (get: () => 
     });
 
     describe('(2) deny patterns look behind modifiers, service codes and the access code', function () {
-      const bypasses = ['9W19005550100', '9,1-900-555-0100', '*6719005550100', '*82 1-900-555-0100', '#31#19005550100', '5550100!19005550100', '5550100W19005550100'];
+      const bypasses = [
+        '9W19005550100',
+        '9,1-900-555-0100',
+        '*6719005550100',
+        '*82 1-900-555-0100',
+        '#31#19005550100',
+        '5550100!19005550100',
+        '5550100W19005550100',
+      ];
       for (const number of bypasses) {
         it(`refuses ${number} with LINEERR_ADDRESSBLOCKED and sends nothing`, async function () {
           const line = await tapi.openLine(0, { privileges: 'owner', dialPolicy: { deny: DENY } });
@@ -130,7 +144,10 @@ export function describeHardening(harness: ProviderHarness, extra?: (get: () => 
           await new Promise<void>((resolve) => call.once('deallocated', () => resolve()));
           assert.deepEqual(timedOut, [call]);
           assert.ok(told);
-          assert.ok(call.history.some((e) => e.state === 'idle'), 'dropped to idle');
+          assert.ok(
+            call.history.some((e) => e.state === 'idle'),
+            'dropped to idle',
+          );
           assert.equal(harness.outstanding(tapi).calls, 0, 'the call appearance is free again');
         });
       }
@@ -242,14 +259,19 @@ export function describeHardening(harness: ProviderHarness, extra?: (get: () => 
         const owner = await tapi.openLine(0, { privileges: 'owner' });
         const monitor = await tapi.openLine(0, { privileges: 'monitor' });
         const seen: Array<{ state: string; address: string | undefined; origin: string }> = [];
-        monitor.on('callstate', (call: Call, event: CallStateEvent) => seen.push({ state: event.state, address: call.info.address, origin: call.info.origin }));
+        monitor.on('callstate', (call: Call, event: CallStateEvent) =>
+          seen.push({ state: event.state, address: call.info.address, origin: call.info.origin }),
+        );
         const call = await owner.makeCall('5550100');
         await call.waitFor(['connected'], 10_000);
         await delay(20);
         assert.ok(seen.length > 0, 'the monitor sees the call');
         assert.notEqual(seen[0].state, 'unknown');
         assert.ok(['dialtone', 'dialing', 'proceeding', 'ringback', 'connected'].includes(seen[0].state), seen[0].state);
-        assert.ok(seen.every((s) => s.address === '5550100'), JSON.stringify(seen));
+        assert.ok(
+          seen.every((s) => s.address === '5550100'),
+          JSON.stringify(seen),
+        );
         assert.ok(seen.every((s) => s.origin === 'outbound'));
         const states = seen.map((s) => s.state);
         assert.equal(new Set(states).size, states.length, `no state twice: ${states.join(',')}`);

@@ -20,7 +20,10 @@ export function describeSignalsContract(harness: ProviderHarness, getTapi: () =>
       const events = await onCall;
       assert.equal(digitsOf(events), '1234#');
       assert.ok(events.every((e) => e.mode === 'dtmf' && e.at instanceof Date));
-      assert.deepEqual(onLine.map(([c, e]) => [c, e.digit]), events.map((e) => [call, e.digit]));
+      assert.deepEqual(
+        onLine.map(([c, e]) => [c, e.digit]),
+        events.map((e) => [call, e.digit]),
+      );
       await call.release();
     });
 
@@ -64,7 +67,10 @@ export function describeSignalsContract(harness: ProviderHarness, getTapi: () =>
       throwsWith(() => call.monitorDigits(['morse' as never]), 'LINEERR_INVALDIGITMODE', 'lineMonitorDigits');
       harness.remoteHangup(tapi(), call, 'NORMAL');
       await call.waitFor(['disconnected'], WAIT_MS);
-      namesStateAndFeatures(throwsWith(() => call.monitorDigits(['dtmf']), 'LINEERR_INVALCALLSTATE', 'lineMonitorDigits'), 'disconnected');
+      namesStateAndFeatures(
+        throwsWith(() => call.monitorDigits(['dtmf']), 'LINEERR_INVALCALLSTATE', 'lineMonitorDigits'),
+        'disconnected',
+      );
       await call.release();
 
       const analog = await tapi().openLine(1);
@@ -140,7 +146,10 @@ export function describeSignalsContract(harness: ProviderHarness, getTapi: () =>
       await rejectsWith(call.gatherDigits({ maxDigits: 2, terminators: 'x' }), 'LINEERR_INVALDIGITS', 'lineGatherDigits');
       await rejectsWith(call.gatherDigits({ maxDigits: 2, firstTimeoutMs: -5 }), 'LINEERR_INVALPARAM', 'lineGatherDigits');
       const incoming = await offered(harness, tapi(), line);
-      namesStateAndFeatures(await rejectsWith(incoming.gatherDigits({ maxDigits: 2 }), 'LINEERR_OPERATIONUNAVAIL', 'lineGatherDigits'), 'offering');
+      namesStateAndFeatures(
+        await rejectsWith(incoming.gatherDigits({ maxDigits: 2 }), 'LINEERR_OPERATIONUNAVAIL', 'lineGatherDigits'),
+        'offering',
+      );
       await incoming.release();
       const watcher = await tapi().openLine(0, { privileges: 'monitor' });
       const watched = nextCall(watcher);
@@ -197,12 +206,31 @@ export function describeSignalsContract(harness: ProviderHarness, getTapi: () =>
       const line = await tapi().openLine(0);
       const call = await connected(line);
       assert.equal(await call.generateTone('beep', 200), 'done');
-      assert.equal(await call.generateTone([{ frequency: 440, cadenceOn: 100, cadenceOff: 0, volume: 0x8000 }, { frequency: 350, cadenceOn: 100, cadenceOff: 0, volume: 0x8000 }], 100), 'done');
+      assert.equal(
+        await call.generateTone(
+          [
+            { frequency: 440, cadenceOn: 100, cadenceOff: 0, volume: 0x8000 },
+            { frequency: 350, cadenceOn: 100, cadenceOff: 0, volume: 0x8000 },
+          ],
+          100,
+        ),
+        'done',
+      );
       const tones = harness.generated(tapi(), call).tones;
-      assert.deepEqual(tones.map((t) => [t.tone, t.frequencies, t.ended]), [['beep', [], 'done'], ['custom', [440, 350], 'done']]);
+      assert.deepEqual(
+        tones.map((t) => [t.tone, t.frequencies, t.ended]),
+        [
+          ['beep', [], 'done'],
+          ['custom', [440, 350], 'done'],
+        ],
+      );
       await rejectsWith(call.generateTone('siren' as never, 100), 'LINEERR_INVALTONEMODE', 'lineGenerateTone');
       await rejectsWith(call.generateTone([], 100), 'LINEERR_INVALTONE', 'lineGenerateTone');
-      await rejectsWith(call.generateTone([{ frequency: 440, cadenceOn: 1, cadenceOff: 0, volume: 0x10000 }], 100), 'LINEERR_INVALTONE', 'lineGenerateTone');
+      await rejectsWith(
+        call.generateTone([{ frequency: 440, cadenceOn: 1, cadenceOff: 0, volume: 0x10000 }], 100),
+        'LINEERR_INVALTONE',
+        'lineGenerateTone',
+      );
       // A tone until cancelled ends 'cancel' when the call ends.
       const endless = call.generateTone('ringback');
       endless.catch(() => undefined); // awaited below
@@ -212,7 +240,10 @@ export function describeSignalsContract(harness: ProviderHarness, getTapi: () =>
       const analog = await tapi().openLine(1);
       const a = await connected(analog);
       await rejectsWith(a.generateTone('billing', 100), 'LINEERR_INVALTONEMODE', 'lineGenerateTone');
-      const two = [{ frequency: 440, cadenceOn: 1, cadenceOff: 0, volume: 1 }, { frequency: 480, cadenceOn: 1, cadenceOff: 0, volume: 1 }];
+      const two = [
+        { frequency: 440, cadenceOn: 1, cadenceOff: 0, volume: 1 },
+        { frequency: 480, cadenceOn: 1, cadenceOff: 0, volume: 1 },
+      ];
       await rejectsWith(a.generateTone(two, 100), 'LINEERR_INVALPOINTER', 'lineGenerateTone');
       await a.release();
     });
@@ -271,8 +302,14 @@ export function describeSignalsContract(harness: ProviderHarness, getTapi: () =>
     });
 
     it('setAppPriority is explicit, validated, and never called by opening a line', async function () {
-      assert.throws(() => setAppPriority(tapi(), { appFilename: 'C:\\node\\node.exe', first: true }), (e: unknown) => e instanceof TapiError && e.code === 'LINEERR_INVALAPPNAME');
-      assert.throws(() => setAppPriority(tapi(), { mediaMode: 'telepathy', first: true }), (e: unknown) => e instanceof TapiError && e.code === 'LINEERR_INVALMEDIAMODE');
+      assert.throws(
+        () => setAppPriority(tapi(), { appFilename: 'C:\\node\\node.exe', first: true }),
+        (e: unknown) => e instanceof TapiError && e.code === 'LINEERR_INVALAPPNAME',
+      );
+      assert.throws(
+        () => setAppPriority(tapi(), { mediaMode: 'telepathy', first: true }),
+        (e: unknown) => e instanceof TapiError && e.code === 'LINEERR_INVALMEDIAMODE',
+      );
       setAppPriority(tapi(), { first: true });
       setAppPriority(tapi(), { first: false });
     });

@@ -18,10 +18,18 @@ import { startNodeRed, repoRoot, nodeRedUnderTest, type NodeRedServer } from './
 import * as ed from './harness/editor';
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-const slug = (s: string) => s.toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-|-$/g, '').slice(0, 60);
+const slug = (s: string) =>
+  s
+    .toLowerCase()
+    .replace(/[^a-z0-9]+/g, '-')
+    .replace(/^-|-$/g, '')
+    .slice(0, 60);
 
 const examplesDir = path.join(repoRoot, 'examples');
-const exampleFiles = fs.readdirSync(examplesDir).filter((f) => f.endsWith('.json')).sort();
+const exampleFiles = fs
+  .readdirSync(examplesDir)
+  .filter((f) => f.endsWith('.json'))
+  .sort();
 const EXAMPLE_A = '01-dial-and-monitor.json';
 type FlowNode = { id: string; type: string; z?: string; name?: string; payload?: string; wires?: string[][] };
 const exampleA = JSON.parse(fs.readFileSync(path.join(examplesDir, EXAMPLE_A), 'utf8')) as FlowNode[];
@@ -32,7 +40,11 @@ function helpLead(file: string): string {
   const html = fs.readFileSync(path.join(repoRoot, 'nodes', 'locales', 'en-US', file), 'utf8');
   const m = /<p>([\s\S]*?)<\/p>/.exec(html);
   assert.ok(m, `${file} has a <p>`);
-  return m[1].replace(/<[^>]+>/g, '').replace(/&[a-z]+;/g, ' ').replace(/\s+/g, ' ').trim();
+  return m[1]
+    .replace(/<[^>]+>/g, '')
+    .replace(/&[a-z]+;/g, ' ')
+    .replace(/\s+/g, ' ')
+    .trim();
 }
 const norm = (s: string) => s.replace(/\s+/g, ' ').trim();
 
@@ -164,7 +176,19 @@ describe('Node-RED editor in Chromium (e2e)', function () {
     scratchMakeCall = await ed.dragFromPalette(page, 'tapi-make-call', 380, 160);
     const tray = await ed.openEditDialog(page, scratchMakeCall);
     const defaults: string[] = await page.evaluate(() => Object.keys((globalThis as any).RED.nodes.getType('tapi-make-call').defaults));
-    for (const key of ['line', 'destination', 'destinationType', 'countryCode', 'bearerMode', 'mediaMode', 'origAddress', 'blockCallerId', 'sendWhen', 'noAnswerTimeout', 'maxDuration']) {
+    for (const key of [
+      'line',
+      'destination',
+      'destinationType',
+      'countryCode',
+      'bearerMode',
+      'mediaMode',
+      'origAddress',
+      'blockCallerId',
+      'sendWhen',
+      'noAnswerTimeout',
+      'maxDuration',
+    ]) {
       assert.ok(defaults.includes(key), `tapi-make-call declares ${key}`);
     }
     const missing: string[] = [];
@@ -213,8 +237,14 @@ describe('Node-RED editor in Chromium (e2e)', function () {
       await picker.waitFor({ state: 'visible' });
       const options = (await picker.locator('option').allInnerTexts()).map(norm);
       // the simulator's two lines, by device id and name (README: "The simulated exchange")
-      assert.ok(options.some((o) => /^0: Simulated Line 1\b/.test(o)), `picker lists line 0 by name: ${JSON.stringify(options)}`);
-      assert.ok(options.some((o) => /^1: Simulated Analog Line\b/.test(o)), `picker lists line 1 by name: ${JSON.stringify(options)}`);
+      assert.ok(
+        options.some((o) => /^0: Simulated Line 1\b/.test(o)),
+        `picker lists line 0 by name: ${JSON.stringify(options)}`,
+      );
+      assert.ok(
+        options.some((o) => /^1: Simulated Analog Line\b/.test(o)),
+        `picker lists line 1 by name: ${JSON.stringify(options)}`,
+      );
       assert.ok(linesCalls.length >= 1, 'the picker was filled from GET tapi-line/lines');
       for (const u of linesCalls) assert.ok(u.startsWith(server!.url + 'tapi-line/lines'), `relative URL under the editor: ${u}`);
       // a native <select> does not draw its open list in a screenshot: show it as a list box for the picture only
@@ -239,7 +269,12 @@ describe('Node-RED editor in Chromium (e2e)', function () {
         const n = (globalThis as any).RED.nodes.node(id);
         return n && { type: n.type, provider: n.provider, line: n.line, simulatorTimeScale: n.simulatorTimeScale };
       }, scratchLineConfig);
-      assert.deepEqual(cfgNode, { type: 'tapi-line', provider: 'simulator', line: 'Simulated Analog Line', simulatorTimeScale: cfgNode?.simulatorTimeScale });
+      assert.deepEqual(cfgNode, {
+        type: 'tapi-line',
+        provider: 'simulator',
+        line: 'Simulated Analog Line',
+        simulatorTimeScale: cfgNode?.simulatorTimeScale,
+      });
       assert.equal(Number(cfgNode?.simulatorTimeScale), 0);
     } finally {
       page.off('request', onRequest);
@@ -258,12 +293,17 @@ describe('Node-RED editor in Chromium (e2e)', function () {
       else if (!shown.label) missing.push(`${key} (no label)`);
     }
     assert.deepEqual(missing, []);
-    const stateBoxes = await tray.locator('#node-input-tapi-states input[type=checkbox]').evaluateAll((els) => els.map((e: any) => e.value));
+    const stateBoxes = await tray
+      .locator('#node-input-tapi-states input[type=checkbox]')
+      .evaluateAll((els) => els.map((e: any) => e.value));
     for (const s of ['dialtone', 'dialing', 'proceeding', 'ringback', 'busy', 'connected', 'disconnected', 'idle', 'offering']) {
       assert.ok(stateBoxes.includes(s), `a checkbox for state ${s}`);
     }
     const stateLabels = (await tray.locator('#node-input-tapi-states label').allInnerTexts()).map(norm);
-    assert.ok(stateLabels.every((l) => l && !/^call-state\./.test(l)), `state labels translated: ${stateLabels.join(', ')}`);
+    assert.ok(
+      stateLabels.every((l) => l && !/^call-state\./.test(l)),
+      `state labels translated: ${stateLabels.join(', ')}`,
+    );
     // the line picker offers the line made in the previous step
     assert.ok(await tray.locator(`#node-input-line option[value="${scratchLineConfig}"]`).count(), 'offers E2E line');
     await tray.locator('#node-input-line').selectOption(scratchLineConfig);
@@ -319,7 +359,13 @@ describe('Node-RED editor in Chromium (e2e)', function () {
     await input2.fill('+1 (425) 555-0100');
     await input2.press('Tab');
     await sleep(300);
-    assert.equal(await tray2.locator('.red-ui-typedInput-container').first().evaluate((e: any) => e.classList.contains('input-error')), false);
+    assert.equal(
+      await tray2
+        .locator('.red-ui-typedInput-container')
+        .first()
+        .evaluate((e: any) => e.classList.contains('input-error')),
+      false,
+    );
     await page.locator('#node-dialog-ok').click();
     await ed.waitTrayClosed(page);
     assert.equal(await page.evaluate((id) => (globalThis as any).RED.nodes.node(id).valid, scratchMakeCall), true);
@@ -384,7 +430,9 @@ describe('Node-RED editor in Chromium (e2e)', function () {
     const tab = nodes.find((n) => n.type === 'tab');
     const inject = nodes.find((n) => n.type === 'inject' && n.payload === '5550101');
     const makeCall = nodes.find((n) => n.type === 'tapi-make-call');
-    const statesDebug = nodes.find((n) => n.type === 'debug' && n.wires && nodes.some((m) => m.type === 'tapi-call-state' && m.wires[0].includes(n.id)));
+    const statesDebug = nodes.find(
+      (n) => n.type === 'debug' && n.wires && nodes.some((m) => m.type === 'tapi-call-state' && m.wires[0].includes(n.id)),
+    );
     const resultDebug = nodes.find((n) => n.type === 'debug' && makeCall.wires[0].includes(n.id));
     assert.ok(tab && inject && makeCall && statesDebug && resultDebug, 'example (a) has inject 5550101, make call, call state -> debug');
 
@@ -441,7 +489,7 @@ describe('Node-RED editor in Chromium (e2e)', function () {
     assert.equal(errorsShown, 0, 'no error message in the debug sidebar');
   });
 
-  it('tapi-line: bad allow/block patterns are flagged by the runtime\'s compiler, each bad line named', async function () {
+  it("tapi-line: bad allow/block patterns are flagged by the runtime's compiler, each bad line named", async function () {
     await ed.showFlowTab(page, await page.evaluate((id) => (globalThis as any).RED.nodes.node(id).z, scratchMakeCall));
     const tray = await ed.openEditDialog(page, scratchMakeCall);
     await tray.locator('#node-input-btn-line-edit').click();
@@ -461,7 +509,7 @@ describe('Node-RED editor in Chromium (e2e)', function () {
     await shot(page, '08-bad-pattern');
     assert.equal(
       message,
-      'Block, line 2: invalid dial policy pattern "19[00": \'[\' without \']\'; ' +
+      "Block, line 2: invalid dial policy pattern \"19[00\": '[' without ']'; " +
         'Block, line 4: invalid dial policy pattern "1.2": \'.\' is only allowed as the last character',
     );
     const allow = cfg.locator('#node-config-input-dialPolicyAllow');
@@ -471,7 +519,11 @@ describe('Node-RED editor in Chromium (e2e)', function () {
     await deny.press('Tab');
     await sleep(300);
     assert.deepEqual(
-      await cfg.evaluate(() => ['Allow', 'Deny'].map((k) => (globalThis as any).document.querySelector(`#node-config-input-dialPolicy${k}`).classList.contains('input-error'))),
+      await cfg.evaluate(() =>
+        ['Allow', 'Deny'].map((k) =>
+          (globalThis as any).document.querySelector(`#node-config-input-dialPolicy${k}`).classList.contains('input-error'),
+        ),
+      ),
       [false, false],
       'valid patterns clear the flag',
     );
@@ -494,9 +546,10 @@ describe('Node-RED editor in Chromium (e2e)', function () {
     };
     await reload('de');
     try {
-      const labels = await ed.paletteCategory(page, 'telephony').locator('.red-ui-palette-node').evaluateAll((els) =>
-        els.map((e: any) => e.getAttribute('data-palette-label')),
-      );
+      const labels = await ed
+        .paletteCategory(page, 'telephony')
+        .locator('.red-ui-palette-node')
+        .evaluateAll((els) => els.map((e: any) => e.getAttribute('data-palette-label')));
       assert.deepEqual(labels, ['Anruf tätigen', 'Anrufstatus', 'Anrufsteuerung', 'Ziffern', 'Simulation']);
       await shot(page.locator('#red-ui-palette-container-telephony'), '09-de-palette');
 
@@ -523,9 +576,10 @@ describe('Node-RED editor in Chromium (e2e)', function () {
     } finally {
       await reload(null);
     }
-    const labels = await ed.paletteCategory(page, 'telephony').locator('.red-ui-palette-node').evaluateAll((els) =>
-      els.map((e: any) => e.getAttribute('data-palette-label')),
-    );
+    const labels = await ed
+      .paletteCategory(page, 'telephony')
+      .locator('.red-ui-palette-node')
+      .evaluateAll((els) => els.map((e: any) => e.getAttribute('data-palette-label')));
     assert.deepEqual(labels, ['make call', 'call state', 'call control', 'digits', 'simulate'], 'back to English');
   });
 

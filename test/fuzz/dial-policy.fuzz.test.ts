@@ -59,7 +59,12 @@ describe('fuzz: dial policy (seeded)', function () {
         continue;
       }
       if (!allowed) refused++;
-      if (allowed) assert.equal(reachesDenied(text, '9'), false, `seed ${seed} case ${i}: ${JSON.stringify(text)} allowed but reads as a denied number`);
+      if (allowed)
+        assert.equal(
+          reachesDenied(text, '9'),
+          false,
+          `seed ${seed} case ${i}: ${JSON.stringify(text)} allowed but reads as a denied number`,
+        );
     }
     assert.ok(refused > POLICY_CASES / 4, `the generator does produce denied numbers (${refused} refused)`);
   });
@@ -116,8 +121,17 @@ describe('fuzz: dial policy (seeded)', function () {
               if (d.reason.code === 'LINEERR_ADDRESSBLOCKED') blocked++;
             }
           }
-          const onCall = (sent.find((e) => e.fn === 'lineMakeCall')?.address ?? '') + sent.filter((e) => e.fn === 'lineDial').map((e) => e.address).join('');
-          assert.equal(reachesDenied(onCall, accessCode), false, `seed ${seed} call ${i}: ${JSON.stringify(parts)} sent ${JSON.stringify(onCall)}`);
+          const onCall =
+            (sent.find((e) => e.fn === 'lineMakeCall')?.address ?? '') +
+            sent
+              .filter((e) => e.fn === 'lineDial')
+              .map((e) => e.address)
+              .join('');
+          assert.equal(
+            reachesDenied(onCall, accessCode),
+            false,
+            `seed ${seed} call ${i}: ${JSON.stringify(parts)} sent ${JSON.stringify(onCall)}`,
+          );
           if (!onCall.endsWith(';') && dials.every((d) => d.status === 'fulfilled')) completed++;
           await call.release();
         }

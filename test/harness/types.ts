@@ -15,7 +15,10 @@ export interface ProviderHarness {
   /** The far end presses keys (interDigitMs 0 = all at once, one message batch). */
   remoteDigits(tapi: Tapi, call: { handle: number }, digits: string, options?: { interDigitMs?: number; mode?: 'dtmf' | 'pulse' }): void;
   /** What our side generated on the call: digits completely sent, and tones. */
-  generated(tapi: Tapi, call: { handle: number }): { digits: string; tones: Array<{ tone: string; frequencies: number[]; durationMs: number; ended?: string }> };
+  generated(
+    tapi: Tapi,
+    call: { handle: number },
+  ): { digits: string; tones: Array<{ tone: string; frequencies: number[]; durationMs: number; ended?: string }> };
   /** The far end plays a tone of these frequencies. */
   remoteTone(tapi: Tapi, call: { handle: number }, frequencies: number[]): void;
   /** The far end's media is detected as `mediaMode` (a LINEMEDIAMODE name). */

@@ -10,7 +10,8 @@ import type { GeneratedSignals, RemoteDigitsOptions } from '../../lib/tapi/provi
  * The fake to load: $FAKE_TAPI32_PATH when set (any platform; under Wine a Z:\\... path to the mingw-w64
  * build), else the Linux build (compiled files live in dist/test/helpers; the library stays in test/).
  */
-export const fakeLibraryPath = process.env.FAKE_TAPI32_PATH || path.resolve(__dirname, '..', '..', '..', 'test', 'fake-tapi32', 'libtapi32.so');
+export const fakeLibraryPath =
+  process.env.FAKE_TAPI32_PATH || path.resolve(__dirname, '..', '..', '..', 'test', 'fake-tapi32', 'libtapi32.so');
 
 export function fakeAvailable(): boolean {
   return fs.existsSync(fakeLibraryPath);
@@ -31,7 +32,13 @@ export interface FakeControl {
    * The HCALL given to the owner (0 when no line owns it). `digits`: the caller presses them (DTMF) 1 s after
    * the call is answered, 500 ms apart, as the simulator's presentIncomingCall({ digits }).
    */
-  presentIncomingCall(deviceId: number, callerId?: string | null, callerName?: string | null, calledId?: string | null, digits?: string | null): number;
+  presentIncomingCall(
+    deviceId: number,
+    callerId?: string | null,
+    callerName?: string | null,
+    calledId?: string | null,
+    digits?: string | null,
+  ): number;
   remoteHangup(hCall: number, disconnectMode?: number | string): number;
   // Issue 12's far end, by the names and shapes of tapi.simulator's controls (target = an HCALL or a call id).
   /** The far end presses keys (interDigitMs default 100; 0 = all at once, one message batch). */
@@ -85,7 +92,7 @@ function lineErrValue(e: string | number): number {
 /** koffi bindings of the fake_* exports (loads koffi; the fake must have been built). */
 export function loadFakeControl(): FakeControl {
   if (control) return control;
-   
+
   const koffi = require('koffi') as typeof import('koffi');
   const lib = koffi.load(fakeLibraryPath);
   const Outstanding = koffi.struct({
@@ -124,7 +131,8 @@ export function loadFakeControl(): FakeControl {
   control = {
     setTimeScale: (scale) => f.setTimeScale(scale),
     presentIncomingCall: (deviceId, callerId, callerName, calledId, digits) => {
-      if (digits !== undefined && digits !== null && !/^[0-9A-Da-d*#]*$/.test(digits)) throw new Error('presentIncomingCall: digits are 0-9 A-D * #');
+      if (digits !== undefined && digits !== null && !/^[0-9A-Da-d*#]*$/.test(digits))
+        throw new Error('presentIncomingCall: digits are 0-9 A-D * #');
       return f.present(deviceId, callerId ?? null, callerName ?? null, calledId ?? null, digits || null) >>> 0;
     },
     remoteHangup: (hCall, mode = 'NORMAL') => {
@@ -160,7 +168,8 @@ export function loadFakeControl(): FakeControl {
       return { digits, tones };
     },
     remoteTone: (target, frequencies) => {
-      if (!Array.isArray(frequencies) || frequencies.some((x) => typeof x !== 'number' || !(x >= 0))) throw new Error('remoteTone: frequencies are Hz values >= 0');
+      if (!Array.isArray(frequencies) || frequencies.some((x) => typeof x !== 'number' || !(x >= 0)))
+        throw new Error('remoteTone: frequencies are Hz values >= 0');
       controlled('remoteTone', f.remoteTone(target >>> 0, new Uint32Array(frequencies), frequencies.length));
     },
     remoteMedia: (target, mediaMode) => {

@@ -13,11 +13,10 @@ export interface SentDestination {
 
 function createProvider(options: OpenTapiOptions): LineProvider {
   if (options.provider === 'simulator') {
-     
     const { SimulatorProvider } = require('../../lib/tapi/providers/simulator') as typeof import('../../lib/tapi/providers/simulator');
     return new SimulatorProvider(options.simulator ?? {});
   }
-   
+
   const { Win32Provider } = require('../../lib/tapi/providers/win32') as typeof import('../../lib/tapi/providers/win32');
   return new Win32Provider({ libraryPath: options.libraryPath, appName: options.appName, apiVersion: DEFAULT_API_VERSIONS.high });
 }

@@ -11,7 +11,6 @@ import * as path from 'node:path';
 import * as http from 'node:http';
 import { freePort } from '../e2e/harness/server';
 
- 
 const { declarationClosure } = require('../../../scripts/declaration-closure') as {
   declarationClosure(entry: string): Set<string>;
 };
@@ -80,7 +79,11 @@ function request(url: string, method = 'GET'): Promise<{ status: number; body: s
 /** A debug node's console line shows an object with util.inspect: `state: 'idle'`. */
 const shows = (key: string, value: string) => new RegExp(`\\b${key}['"]?: ['"]${value}['"]`);
 
-async function waitFor<T>(check: () => T | undefined | false | Promise<T | undefined | false>, timeoutMs: number, what: string): Promise<T> {
+async function waitFor<T>(
+  check: () => T | undefined | false | Promise<T | undefined | false>,
+  timeoutMs: number,
+  what: string,
+): Promise<T> {
   const start = Date.now();
   for (;;) {
     const value = await check();
@@ -112,15 +115,29 @@ describe('the npm package (npm pack, installed into a fresh Node-RED)', function
   });
 
   it('holds every required file and nothing outside the allow-list (no source maps, no .ts sources)', function () {
-    assert.deepEqual(REQUIRED.filter((f) => !files.includes(f)), [], 'missing from the tarball');
-    assert.deepEqual(files.filter((f) => !ALLOWED.some((re) => re.test(f))), [], 'not on the allow-list');
-    assert.deepEqual(files.filter((f) => f.endsWith('.map') || (f.endsWith('.ts') && !f.endsWith('.d.ts'))), []);
+    assert.deepEqual(
+      REQUIRED.filter((f) => !files.includes(f)),
+      [],
+      'missing from the tarball',
+    );
+    assert.deepEqual(
+      files.filter((f) => !ALLOWED.some((re) => re.test(f))),
+      [],
+      'not on the allow-list',
+    );
+    assert.deepEqual(
+      files.filter((f) => f.endsWith('.map') || (f.endsWith('.ts') && !f.endsWith('.d.ts'))),
+      [],
+    );
   });
 
   it('ships declarations for the library surface only: exactly what "types" reaches', function () {
     const pkg = JSON.parse(fs.readFileSync(path.join(unpacked, 'package.json'), 'utf8'));
     const closure = [...declarationClosure(path.join(unpacked, pkg.types))].map((f) => path.relative(unpacked, f)).sort();
-    assert.deepEqual(files.filter((f) => f.endsWith('.d.ts')), closure);
+    assert.deepEqual(
+      files.filter((f) => f.endsWith('.d.ts')),
+      closure,
+    );
     assert.ok(closure.length > 5 && closure.every((f) => f.startsWith('dist/lib/')), closure.join(' '));
   });
 
@@ -147,9 +164,17 @@ describe('the npm package (npm pack, installed into a fresh Node-RED)', function
     for (const doc of ['README.md', 'CHANGELOG.md']) {
       const text = fs.readFileSync(path.join(unpacked, doc), 'utf8');
       const links = [...text.matchAll(/\]\(([^)\s]+)[^)]*\)/g)].map((m) => m[1]);
-      assert.deepEqual(links.filter((l) => !/^https?:\/\//.test(l) && !l.startsWith('#')), [], `${doc}: relative links`);
+      assert.deepEqual(
+        links.filter((l) => !/^https?:\/\//.test(l) && !l.startsWith('#')),
+        [],
+        `${doc}: relative links`,
+      );
       const github = links.filter((l) => l.startsWith('https://github.com/'));
-      assert.deepEqual(github.filter((l) => l !== REPOSITORY && !l.startsWith(REPOSITORY + '/')), [], `${doc}: links to another repository`);
+      assert.deepEqual(
+        github.filter((l) => l !== REPOSITORY && !l.startsWith(REPOSITORY + '/')),
+        [],
+        `${doc}: links to another repository`,
+      );
       if (doc === 'CHANGELOG.md') assert.ok(github.length > 0);
     }
     const readme = fs.readFileSync(path.join(unpacked, 'README.md'), 'utf8');
@@ -168,7 +193,9 @@ describe('the npm package (npm pack, installed into a fresh Node-RED)', function
       fs.mkdirSync(userDir);
       fs.writeFileSync(path.join(userDir, 'package.json'), JSON.stringify({ name: 'node-red-project', version: '0.0.1', private: true }));
       npm(['install', '--omit=dev', '--no-package-lock', tarball], userDir);
-      const flows = JSON.parse(fs.readFileSync(path.join(repoRoot, 'examples', '01-dial-and-monitor.json'), 'utf8')) as Array<Record<string, unknown>>;
+      const flows = JSON.parse(fs.readFileSync(path.join(repoRoot, 'examples', '01-dial-and-monitor.json'), 'utf8')) as Array<
+        Record<string, unknown>
+      >;
       for (const n of flows) if (n.type === 'debug') n.console = true; // debug output goes to the runtime log
       fs.writeFileSync(path.join(userDir, 'flows.json'), JSON.stringify(flows));
       const port = await freePort();
@@ -194,7 +221,11 @@ describe('the npm package (npm pack, installed into a fresh Node-RED)', function
       child.stdout!.on('data', (c: Buffer) => (log += c.toString()));
       child.stderr!.on('data', (c: Buffer) => (log += c.toString()));
       base = `http://127.0.0.1:${port}/`;
-      await waitFor(() => /Started flows/.test(log) || /\[error\]/.test(log) || child!.exitCode !== null, 60000, `Node-RED to start:\n${log}`);
+      await waitFor(
+        () => /Started flows/.test(log) || /\[error\]/.test(log) || child!.exitCode !== null,
+        60000,
+        `Node-RED to start:\n${log}`,
+      );
     });
 
     after(async function () {
@@ -251,12 +282,18 @@ describe('the npm package (npm pack, installed into a fresh Node-RED)', function
     });
 
     it('example (a) places a call on the simulator: the inject "busy" gives the states through to idle', async function () {
-      const flows = JSON.parse(fs.readFileSync(path.join(repoRoot, 'examples', '01-dial-and-monitor.json'), 'utf8')) as Array<Record<string, unknown>>;
+      const flows = JSON.parse(fs.readFileSync(path.join(repoRoot, 'examples', '01-dial-and-monitor.json'), 'utf8')) as Array<
+        Record<string, unknown>
+      >;
       const busy = flows.find((n) => n.type === 'inject' && n.name === 'busy');
       assert.ok(busy, 'example (a) has the inject "busy"');
       const res = (await request(`${base}inject/${busy.id}`, 'POST')).status;
       assert.equal(res, 200);
-      await waitFor(() => shows('outcome', 'busy').test(log) && shows('state', 'idle').test(log), 30000, `the call's outcome in the log:\n${log}`);
+      await waitFor(
+        () => shows('outcome', 'busy').test(log) && shows('state', 'idle').test(log),
+        30000,
+        `the call's outcome in the log:\n${log}`,
+      );
       for (const state of ['dialtone', 'dialing', 'proceeding', 'busy', 'disconnected', 'idle']) assert.match(log, shows('state', state));
       assert.doesNotMatch(log, /\[error\]/);
     });

@@ -47,7 +47,11 @@ export async function dismissFirstRunDialogs(page: Page): Promise<void> {
       await sleep(200);
     }
   }
-  await page.locator('.red-ui-tourGuide-shade').first().waitFor({ state: 'detached', timeout: 5000 }).catch(() => undefined);
+  await page
+    .locator('.red-ui-tourGuide-shade')
+    .first()
+    .waitFor({ state: 'detached', timeout: 5000 })
+    .catch(() => undefined);
 }
 
 export function paletteNode(page: Page, type: string): Locator {
@@ -154,14 +158,21 @@ export async function importThroughDialog(page: Page, flowJson: string): Promise
   if (await newFlow.isVisible()) await newFlow.click();
   const ok = page.locator('#red-ui-clipboard-dialog-ok');
   await ok.waitFor({ state: 'visible' });
-  await page.waitForFunction(() => !(globalThis as any).document.querySelector('#red-ui-clipboard-dialog-ok')?.disabled, null, { timeout: 5000 });
+  await page.waitForFunction(() => !(globalThis as any).document.querySelector('#red-ui-clipboard-dialog-ok')?.disabled, null, {
+    timeout: 5000,
+  });
   await ok.click();
   await dialog.waitFor({ state: 'hidden' });
   // Nodes whose ids are already in the workspace (npm start deploys example (a)): the editor offers
   // "View nodes..." -> a list where each existing node can be replaced. Replace them, like a user
   // re-importing the example would.
   const conflict = page.locator('.red-ui-notification', { hasText: 'already exist in your workspace' });
-  if (await conflict.waitFor({ state: 'visible', timeout: 1500 }).then(() => true, () => false)) {
+  if (
+    await conflict.waitFor({ state: 'visible', timeout: 1500 }).then(
+      () => true,
+      () => false,
+    )
+  ) {
     await conflict.locator('button', { hasText: 'View nodes' }).click();
     await dialog.waitFor({ state: 'visible' });
     const replace = page.locator('.red-ui-clipboard-dialog-import-conflicts-controls input[type="checkbox"]:not([disabled])');
@@ -311,7 +322,11 @@ export async function showHelpFromTree(page: Page, moduleName: string, label: st
 /** Clear the debug sidebar (its "all" clear button). */
 export async function clearDebug(page: Page): Promise<void> {
   await page.locator('a#red-ui-sidebar-debug-clear').click();
-  await page.locator(inSidebar('.red-ui-debug-msg')).first().waitFor({ state: 'detached', timeout: 5000 }).catch(() => undefined);
+  await page
+    .locator(inSidebar('.red-ui-debug-msg'))
+    .first()
+    .waitFor({ state: 'detached', timeout: 5000 })
+    .catch(() => undefined);
 }
 
 /** Start recording every status text a node shows (sampled in the page every 20 ms, consecutive duplicates folded). */
@@ -322,7 +337,9 @@ export async function recordStatusTexts(page: Page, id: string): Promise<void> {
     const seen: string[] = [];
     g.__e2eStatus[nodeId] = seen;
     const read = () => {
-      const el = g.document.querySelector(`#red-ui-workspace-chart g.red-ui-flow-node-group[id="${nodeId}"] .red-ui-flow-node-status-label`);
+      const el = g.document.querySelector(
+        `#red-ui-workspace-chart g.red-ui-flow-node-group[id="${nodeId}"] .red-ui-flow-node-status-label`,
+      );
       const t = el ? (el.textContent || '').trim() : '';
       if (seen[seen.length - 1] !== t) seen.push(t);
     };
@@ -405,17 +422,21 @@ export async function resetEditor(page: Page): Promise<void> {
     await sleep(600);
   }
   await page.keyboard.press('Escape').catch(() => undefined);
-  await page.evaluate(() => {
-    const $ = (globalThis as any).$;
-    $('.ui-dialog-content:visible').dialog('close');
-  }).catch(() => undefined);
+  await page
+    .evaluate(() => {
+      const $ = (globalThis as any).$;
+      $('.ui-dialog-content:visible').dialog('close');
+    })
+    .catch(() => undefined);
   await closeNotifications(page);
 }
 
 /** Debug sidebar: show only the messages of the flow on screen ("current flow" in its filter menu). */
 export async function debugFilterCurrentFlow(page: Page): Promise<void> {
   await page.locator('#red-ui-sidebar-debug-filter').click();
-  const option = page.locator('.red-ui-popover-panel .red-ui-menu li a:visible', { has: page.locator('input[value="filterCurrent"]') }).first();
+  const option = page
+    .locator('.red-ui-popover-panel .red-ui-menu li a:visible', { has: page.locator('input[value="filterCurrent"]') })
+    .first();
   await option.click();
   await page.locator('#red-ui-sidebar-debug-filter', { hasText: /current flow/i }).waitFor();
 }

@@ -84,7 +84,11 @@ function killLiveGroups() {
   liveGroups.clear();
 }
 process.on('exit', killLiveGroups);
-for (const [signal, code] of [['SIGINT', 130], ['SIGTERM', 143], ['SIGHUP', 129]] as const) {
+for (const [signal, code] of [
+  ['SIGINT', 130],
+  ['SIGTERM', 143],
+  ['SIGHUP', 129],
+] as const) {
   process.once(signal, () => {
     killLiveGroups();
     // playwright-core has its own handler that closes Chromium and then exits; without one, exit here

@@ -1,13 +1,6 @@
 // One call at the simulated exchange, the app's handles to it, and what lineGetCallInfo / lineGetCallStatus
 // report about it.
-import {
-  LINECALLORIGIN,
-  LINECALLPARAMFLAGS,
-  LINECALLPARTYID,
-  LINECALLPRIVILEGE,
-  LINECALLREASON,
-  LINECALLSTATE,
-} from '../../constants';
+import { LINECALLORIGIN, LINECALLPARAMFLAGS, LINECALLPARTYID, LINECALLPRIVILEGE, LINECALLREASON, LINECALLSTATE } from '../../constants';
 import type { LineCallInfo, LineCallStatus, LineMonitorTone } from '../../provider';
 import type { FarEnd } from './scenarios';
 import type { GeneratedTone } from './options';
@@ -194,7 +187,8 @@ export class ExchangeCall {
       }
       calledId = this.dialled;
       calledIdName = this.calledIdName;
-      calledIdFlags = (calledId ? LINECALLPARTYID.ADDRESS | (this.dialComplete ? 0 : LINECALLPARTYID.PARTIAL) : UNKNOWN) |
+      calledIdFlags =
+        (calledId ? LINECALLPARTYID.ADDRESS | (this.dialComplete ? 0 : LINECALLPARTYID.PARTIAL) : UNKNOWN) |
         (calledIdName ? LINECALLPARTYID.NAME : 0);
     } else {
       if (this.blocked) {

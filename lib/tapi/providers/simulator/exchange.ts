@@ -196,7 +196,14 @@ export class Exchange {
   /** LINE_LINEDEVSTATE(REINIT): hDevice 0, callback instance 0, always delivered. */
   reinit(): void {
     this.queue.push({
-      message: { hDevice: 0, messageId: LINE_MESSAGE.LINE_LINEDEVSTATE, callbackInstance: 0, param1: LINEDEVSTATE.REINIT, param2: 0, param3: 0 },
+      message: {
+        hDevice: 0,
+        messageId: LINE_MESSAGE.LINE_LINEDEVSTATE,
+        callbackInstance: 0,
+        param1: LINEDEVSTATE.REINIT,
+        param2: 0,
+        param3: 0,
+      },
     });
   }
 

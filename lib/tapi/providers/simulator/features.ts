@@ -19,7 +19,11 @@ export function heldCount(peers: Iterable<ExchangeCall>, state: number): number 
   return n;
 }
 
-export function liveFeatures(call: ExchangeCall, handle: SimCallHandle, peers: Iterable<ExchangeCall>): { features: number; features2: number } {
+export function liveFeatures(
+  call: ExchangeCall,
+  handle: SimCallHandle,
+  peers: Iterable<ExchangeCall>,
+): { features: number; features2: number } {
   const sw = call.device.switching;
   const state = call.state;
   let f = 0;

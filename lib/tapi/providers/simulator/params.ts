@@ -46,7 +46,8 @@ export function effectiveCallParams(params: LineCallParams | null, device: SimDe
     if (!Number.isInteger(bearerMode) || (bearerMode & ~ALL_BEARER) !== 0 || !singleBit(bearerMode)) {
       throw TapiError.of('INVALBEARERMODE', operation, `bearer mode 0x${(bearerMode >>> 0).toString(16)}`);
     }
-    if ((device.bearerModes & bearerMode) === 0) throw TapiError.of('BEARERMODEUNAVAIL', operation, 'the line does not offer this bearer mode');
+    if ((device.bearerModes & bearerMode) === 0)
+      throw TapiError.of('BEARERMODEUNAVAIL', operation, 'the line does not offer this bearer mode');
     bearer = bearerMode;
   }
   const mediaMode = p.mediaMode ?? 0;

@@ -1,13 +1,6 @@
 // The seam's digit, tone and media functions on the simulator, the far-end controls that drive them
 // (remoteDigits, remoteTone, remoteMedia, generated), and the address caps / app priority queries.
-import {
-  LINECALLFEATURE as F,
-  LINECALLSTATE as S,
-  LINEDIGITMODE,
-  LINEMEDIAMODE,
-  LINEREQUESTMODE,
-  LINETONEMODE,
-} from '../../constants';
+import { LINECALLFEATURE as F, LINECALLSTATE as S, LINEDIGITMODE, LINEMEDIAMODE, LINEREQUESTMODE, LINETONEMODE } from '../../constants';
 import { TapiError, TapiValidationError } from '../../errors';
 import type { LineAddressCaps, LineGatherRequest, LineGenerateTone, LineMonitorTone } from '../../provider';
 import { addressCapsOf } from './devices';
@@ -70,11 +63,14 @@ export class SeamSignals {
     }
     requireFeature(ex, handle, F.GENERATETONE, S.CONNECTED, op);
     const sw = call.device.switching;
-    if (!TONE_MODES.includes(mode) || (mode & sw.generateToneModes) === 0) throw TapiError.of('INVALTONEMODE', op, `tone mode 0x${mode.toString(16)}`);
+    if (!TONE_MODES.includes(mode) || (mode & sw.generateToneModes) === 0)
+      throw TapiError.of('INVALTONEMODE', op, `tone mode 0x${mode.toString(16)}`);
     if (mode === LINETONEMODE.CUSTOM) {
       if (!Array.isArray(tones) || tones.length === 0) throw TapiError.of('INVALTONE', op, 'a custom tone needs entries');
-      if (tones.length > sw.generateToneMaxNumFreq) throw TapiError.of('INVALPOINTER', op, `at most ${sw.generateToneMaxNumFreq} frequencies`);
-      if (tones.some((t) => !(t.volume >= 0 && t.volume <= 0xffff) || !(t.frequency >= 0))) throw TapiError.of('INVALTONE', op, 'frequency and volume 0..0xFFFF');
+      if (tones.length > sw.generateToneMaxNumFreq)
+        throw TapiError.of('INVALPOINTER', op, `at most ${sw.generateToneMaxNumFreq} frequencies`);
+      if (tones.some((t) => !(t.volume >= 0 && t.volume <= 0xffff) || !(t.frequency >= 0)))
+        throw TapiError.of('INVALTONE', op, 'frequency and volume 0..0xFFFF');
     }
     this.ctx.injected(op);
     signals.generateTone(ex, handle, mode, duration >>> 0, mode === LINETONEMODE.CUSTOM ? tones : []);
@@ -131,7 +127,8 @@ export class SeamSignals {
     const call = handle.call;
     if (call.state === S.IDLE) throw TapiError.of('INVALCALLSTATE', op, 'the call is idle');
     const sw = call.device.switching;
-    if (tones && tones.length > sw.monitorToneMaxNumEntries) throw TapiError.of('INVALPOINTER', op, `at most ${sw.monitorToneMaxNumEntries} entries`);
+    if (tones && tones.length > sw.monitorToneMaxNumEntries)
+      throw TapiError.of('INVALPOINTER', op, `at most ${sw.monitorToneMaxNumEntries} entries`);
     this.ctx.injected(op);
     handle.monitorTones = tones && tones.length ? tones.map((t) => ({ ...t })) : undefined;
   }
@@ -180,7 +177,8 @@ export class SeamSignals {
 
   remoteDigits(target: number, digits: string, options: RemoteDigitsOptions = {}): void {
     const { ex, call } = this.target('remoteDigits', target);
-    if (typeof digits !== 'string' || !/^[0-9A-Da-d*#]+$/.test(digits)) throw new TapiValidationError('remoteDigits: digits are 0-9 A-D * #');
+    if (typeof digits !== 'string' || !/^[0-9A-Da-d*#]+$/.test(digits))
+      throw new TapiValidationError('remoteDigits: digits are 0-9 A-D * #');
     const interval = options.interDigitMs ?? 100;
     if (typeof interval !== 'number' || !(interval >= 0)) throw new TapiValidationError('remoteDigits: interDigitMs must be >= 0');
     const modeName = options.mode ?? 'dtmf';
@@ -205,7 +203,8 @@ export class SeamSignals {
   remoteMedia(target: number, mediaMode: number | string): void {
     const { ex, call } = this.target('remoteMedia', target);
     const bit = typeof mediaMode === 'number' ? mediaMode : (LINEMEDIAMODE as Record<string, number>)[String(mediaMode).toUpperCase()];
-    if (!bit || !oneBit(bit) || bit & ~ALL_MEDIA) throw new TapiValidationError(`remoteMedia: "${String(mediaMode)}" is not one LINEMEDIAMODE`);
+    if (!bit || !oneBit(bit) || bit & ~ALL_MEDIA)
+      throw new TapiValidationError(`remoteMedia: "${String(mediaMode)}" is not one LINEMEDIAMODE`);
     signals.farEndMedia(ex, call, bit);
   }
 

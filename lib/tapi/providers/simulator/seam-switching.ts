@@ -40,7 +40,8 @@ export function requireFeature(ex: Exchange, handle: SimCallHandle, bit: number,
   }
   if ((call.state & states) === 0) throw TapiError.of('INVALCALLSTATE', op, `the call is ${stateWord(call.state)}`);
   const status = call.callStatus(handle, ex.calls.activeCallsOn(call.device.deviceId));
-  if ((status.callFeatures & bit) === 0) throw TapiError.of('OPERATIONUNAVAIL', op, `not available for a ${stateWord(call.state)} call now`);
+  if ((status.callFeatures & bit) === 0)
+    throw TapiError.of('OPERATIONUNAVAIL', op, `not available for a ${stateWord(call.state)} call now`);
 }
 
 function checkCountryCode(countryCode: number, op: string): void {
@@ -60,7 +61,12 @@ export class SeamSwitching {
     if (size > handle.call.device.uuiMakeCallSize) {
       throw TapiError.of('USERUSERINFOTOOBIG', op, `${size} bytes; the line accepts ${handle.call.device.uuiMakeCallSize}`);
     }
-    return this.run(op, handle, () => switching.accept(ex, handle.call), (c) => c.state === S.OFFERING);
+    return this.run(
+      op,
+      handle,
+      () => switching.accept(ex, handle.call),
+      (c) => c.state === S.OFFERING,
+    );
   }
 
   redirect(hCall: number, destAddress: string, countryCode: number): number {
@@ -99,9 +105,11 @@ export class SeamSwitching {
     if (mode !== LINETRANSFERMODE.TRANSFER && mode !== LINETRANSFERMODE.CONFERENCE) {
       throw TapiError.of('INVALTRANSFERMODE', op, 'exactly one LINETRANSFERMODE_*');
     }
-    if ((call.device.switching.callFeatures & F.COMPLETETRANSF) === 0) throw TapiError.of('OPERATIONUNAVAIL', op, `line "${call.device.name}" does not offer it`);
+    if ((call.device.switching.callFeatures & F.COMPLETETRANSF) === 0)
+      throw TapiError.of('OPERATIONUNAVAIL', op, `line "${call.device.name}" does not offer it`);
     if ((call.device.switching.transferModes & mode) === 0) throw TapiError.of('INVALTRANSFERMODE', op, 'not offered by this line');
-    if ((call.state & (S.ONHOLD | S.ONHOLDPENDTRANSFER)) === 0) throw TapiError.of('INVALCALLSTATE', op, `the call is ${stateWord(call.state)}`);
+    if ((call.state & (S.ONHOLD | S.ONHOLDPENDTRANSFER)) === 0)
+      throw TapiError.of('INVALCALLSTATE', op, `the call is ${stateWord(call.state)}`);
     const consult = consultHandle.call;
     if ((consult.state & CONSULT_COMPLETABLE) === 0) {
       throw TapiError.of('INVALCALLSTATE', op, `the consultation call is ${stateWord(consult.state)}`);
@@ -126,14 +134,24 @@ export class SeamSwitching {
     const op = 'lineHold';
     const { ex, handle } = this.owned(hCall, op);
     requireFeature(ex, handle, F.HOLD, S.CONNECTED, op);
-    return this.run(op, handle, () => switching.hold(ex, handle.call), (c) => c.state === S.CONNECTED);
+    return this.run(
+      op,
+      handle,
+      () => switching.hold(ex, handle.call),
+      (c) => c.state === S.CONNECTED,
+    );
   }
 
   unhold(hCall: number): number {
     const op = 'lineUnhold';
     const { ex, handle } = this.owned(hCall, op);
     requireFeature(ex, handle, F.UNHOLD, HELD_STATES, op);
-    return this.run(op, handle, () => switching.unhold(ex, handle.call), (c) => (c.state & HELD_STATES) !== 0);
+    return this.run(
+      op,
+      handle,
+      () => switching.unhold(ex, handle.call),
+      (c) => (c.state & HELD_STATES) !== 0,
+    );
   }
 
   swapHold(hActiveCall: number, hHeldCall: number): number {
@@ -146,7 +164,12 @@ export class SeamSwitching {
     if ((heldHandle.call.state & HELD_STATES) === 0) {
       throw TapiError.of('INVALCALLSTATE', op, `the held call is ${stateWord(heldHandle.call.state)}`);
     }
-    return this.run(op, handle, () => switching.swapHold(ex, handle.call, heldHandle.call), (c) => c.state === S.CONNECTED && (heldHandle.call.state & HELD_STATES) !== 0);
+    return this.run(
+      op,
+      handle,
+      () => switching.swapHold(ex, handle.call, heldHandle.call),
+      (c) => c.state === S.CONNECTED && (heldHandle.call.state & HELD_STATES) !== 0,
+    );
   }
 
   setCallPrivilege(hCall: number, privilege: number): void {
@@ -169,7 +192,8 @@ export class SeamSwitching {
     this.ctx.injected(op);
     if (handle.privilege === value) return;
     handle.privilege = value;
-    const changed = (value === LINECALLPRIVILEGE.OWNER ? LINECALLINFOSTATE.NUMOWNERINCR : LINECALLINFOSTATE.NUMOWNERDECR) | LINECALLINFOSTATE.NUMMONITORS;
+    const changed =
+      (value === LINECALLPRIVILEGE.OWNER ? LINECALLINFOSTATE.NUMOWNERINCR : LINECALLINFOSTATE.NUMOWNERDECR) | LINECALLINFOSTATE.NUMMONITORS;
     this.callInfo(ex, handle, changed);
   }
 
@@ -200,7 +224,8 @@ export class SeamSwitching {
     if (!byName && (mode === 0 || (mode & (mode - 1)) !== 0 || (mode & ~ALL_MEDIA) !== 0)) {
       throw TapiError.of('INVALMEDIAMODE', op, 'exactly one LINEMEDIAMODE_* bit');
     }
-    if (byName && String(fileName).toLowerCase() !== this.ctx.appName().toLowerCase()) throw TapiError.of('TARGETNOTFOUND', op, `no application "${fileName}"`);
+    if (byName && String(fileName).toLowerCase() !== this.ctx.appName().toLowerCase())
+      throw TapiError.of('TARGETNOTFOUND', op, `no application "${fileName}"`);
     const qualifies = (line: SimCallHandle['line']) =>
       (line.privileges & LINECALLPRIVILEGE.OWNER) !== 0 && (byName || (line.mediaModes & mode) !== 0);
     const lines = ex.linesOf(call.device.deviceId);
@@ -236,7 +261,14 @@ export class SeamSwitching {
     return id;
   }
 
-  private leaving(op: 'lineRedirect' | 'lineBlindTransfer', hCall: number, destAddress: string, countryCode: number, bit: number, states: number): number {
+  private leaving(
+    op: 'lineRedirect' | 'lineBlindTransfer',
+    hCall: number,
+    destAddress: string,
+    countryCode: number,
+    bit: number,
+    states: number,
+  ): number {
     const { ex, handle } = this.owned(hCall, op);
     requireFeature(ex, handle, bit, states, op);
     if (typeof destAddress !== 'string' || destAddress === '') throw TapiError.of('INVALADDRESS', op, 'a destination is required');
@@ -244,7 +276,12 @@ export class SeamSwitching {
     if (parsed.partial) throw TapiError.of('INVALADDRESS', op, 'a destination cannot be partial');
     checkCountryCode(countryCode, op);
     const number = parsed.destinations[0].number;
-    return this.run(op, handle, () => switching.leave(ex, handle.call, number), (c) => (c.state & states) !== 0);
+    return this.run(
+      op,
+      handle,
+      () => switching.leave(ex, handle.call, number),
+      (c) => (c.state & states) !== 0,
+    );
   }
 
   private callInfo(ex: Exchange, _from: SimCallHandle, changed: number): void {

@@ -56,9 +56,13 @@ export function generateDigits(ex: Exchange, handle: SimCallHandle, digits: stri
     at += digit;
   }
   generation.timers.push(
-    ex.scheduler.schedule(at, () => {
-      if (call.generation === generation) endGeneration(ex, call, LINEGENERATETERM.DONE);
-    }, call),
+    ex.scheduler.schedule(
+      at,
+      () => {
+        if (call.generation === generation) endGeneration(ex, call, LINEGENERATETERM.DONE);
+      },
+      call,
+    ),
   );
 }
 
@@ -71,7 +75,13 @@ function heard(ex: Exchange, call: ExchangeCall, digit: string): void {
   }
 }
 
-export function generateTone(ex: Exchange, handle: SimCallHandle, toneMode: number, durationMs: number, tones: readonly LineGenerateTone[]): void {
+export function generateTone(
+  ex: Exchange,
+  handle: SimCallHandle,
+  toneMode: number,
+  durationMs: number,
+  tones: readonly LineGenerateTone[],
+): void {
   const call = handle.call;
   endGeneration(ex, call, LINEGENERATETERM.CANCEL);
   const tone = {
@@ -85,9 +95,13 @@ export function generateTone(ex: Exchange, handle: SimCallHandle, toneMode: numb
   const seconds = toneMode === LINETONEMODE.BILLING ? BILLING_SECONDS : durationMs / 1000;
   if (seconds > 0) {
     generation.timers.push(
-      ex.scheduler.schedule(seconds, () => {
-        if (call.generation === generation) endGeneration(ex, call, LINEGENERATETERM.DONE);
-      }, call),
+      ex.scheduler.schedule(
+        seconds,
+        () => {
+          if (call.generation === generation) endGeneration(ex, call, LINEGENERATETERM.DONE);
+        },
+        call,
+      ),
     );
   }
 }
@@ -122,12 +136,16 @@ export function startGather(ex: Exchange, handle: SimCallHandle, modes: number, 
 }
 
 function gatherTimer(ex: Exchange, call: ExchangeCall, gather: Gather, ms: number, term: number): number {
-  return ex.scheduler.schedule(ms / 1000, () => {
-    if (call.gather === gather) {
-      gather.timer = undefined;
-      endGather(ex, call, term);
-    }
-  }, call);
+  return ex.scheduler.schedule(
+    ms / 1000,
+    () => {
+      if (call.gather === gather) {
+        gather.timer = undefined;
+        endGather(ex, call, term);
+      }
+    },
+    call,
+  );
 }
 
 // ---- the far end ------------------------------------------------------------------------------
@@ -166,11 +184,17 @@ export function pressDigits(ex: Exchange, call: ExchangeCall, digits: string, mo
 /** The far end plays a tone: every monitored entry with the same frequencies reports after its duration. */
 export function farEndTone(ex: Exchange, call: ExchangeCall, frequencies: number[]): void {
   if (call.state !== LINECALLSTATE.CONNECTED) return;
-  const wanted = [...frequencies].filter((f) => f > 0).sort((a, b) => a - b).join(',');
+  const wanted = [...frequencies]
+    .filter((f) => f > 0)
+    .sort((a, b) => a - b)
+    .join(',');
   for (const h of call.handles.values()) {
     const list = h.monitorTones;
     for (const entry of list ?? []) {
-      const freqs = [entry.frequency1, entry.frequency2, entry.frequency3].filter((f) => f > 0).sort((a, b) => a - b).join(',');
+      const freqs = [entry.frequency1, entry.frequency2, entry.frequency3]
+        .filter((f) => f > 0)
+        .sort((a, b) => a - b)
+        .join(',');
       if (freqs !== wanted) continue;
       const report = () => {
         if (call.state === LINECALLSTATE.CONNECTED && ex.handles.has(h.hCall) && h.monitorTones === list) {

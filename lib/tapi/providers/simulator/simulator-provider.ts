@@ -43,7 +43,14 @@ import type {
   LineProvider,
   MessageHandler,
 } from '../../provider';
-import type { GeneratedSignals, IncomingCallOptions, RemoteDigitsOptions, SimulatorControls, SimulatorOptions, SimulatorOutstanding } from './options';
+import type {
+  GeneratedSignals,
+  IncomingCallOptions,
+  RemoteDigitsOptions,
+  SimulatorControls,
+  SimulatorOptions,
+  SimulatorOutstanding,
+} from './options';
 export type { IncomingCallOptions, SimulatorOutstanding } from './options';
 import { devCapsOf, defaultDevices, devicesFromConfig, HIGHEST_VERSION, SUPPORTED_VERSIONS, type SimDevice } from './devices';
 import { Exchange, SCENARIO_STATES } from './exchange';
@@ -510,8 +517,7 @@ export class SimulatorProvider implements LineProvider, SimulatorControls {
    */
   remoteHangup(target: number, mode: string | number = 'NORMAL'): boolean {
     const exchange = this.session('remoteHangup');
-    const call =
-      exchange.handles.get(target)?.call ?? [...exchange.calls].find((c) => c.callId === target);
+    const call = exchange.handles.get(target)?.call ?? [...exchange.calls].find((c) => c.callId === target);
     if (!call) throw new TapiValidationError(`remoteHangup: no call with handle or call id ${target}`);
     let value: number | undefined;
     if (typeof mode === 'number') value = Object.values(LINEDISCONNECTMODE).includes(mode as never) ? mode : undefined;
@@ -578,7 +584,14 @@ export class SimulatorProvider implements LineProvider, SimulatorControls {
     if (!line) throw new TapiValidationError(`forceClose: no open line ${hLine}`);
     exchange.closeLine(line);
     exchange.queue.push({
-      message: { hDevice: hLine, messageId: LINE_MESSAGE.LINE_CLOSE, callbackInstance: line.callbackInstance, param1: 0, param2: 0, param3: 0 },
+      message: {
+        hDevice: hLine,
+        messageId: LINE_MESSAGE.LINE_CLOSE,
+        callbackInstance: line.callbackInstance,
+        param1: 0,
+        param2: 0,
+        param3: 0,
+      },
     });
   }
 
@@ -627,7 +640,11 @@ export class SimulatorProvider implements LineProvider, SimulatorControls {
 
   private checkVersion(deviceId: number, apiVersion: number, op: string): void {
     if (!this.negotiated.get(deviceId)?.has(apiVersion >>> 0)) {
-      throw TapiError.of('INCOMPATIBLEAPIVERSION', op, `version 0x${(apiVersion >>> 0).toString(16)} was not negotiated for device ${deviceId}`);
+      throw TapiError.of(
+        'INCOMPATIBLEAPIVERSION',
+        op,
+        `version 0x${(apiVersion >>> 0).toString(16)} was not negotiated for device ${deviceId}`,
+      );
     }
   }
 

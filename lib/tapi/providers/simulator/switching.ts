@@ -73,16 +73,34 @@ export function completeTransfer(ex: Exchange, held: ExchangeCall, consult: Exch
 }
 
 /** CONFERENCE: a conference call owned by the line; both calls CONFERENCED (mode = its handle), it CONNECTED. */
-export function createConference(ex: Exchange, handle: SimCallHandle, callId: number, appName: string): { conference: ExchangeCall; owner: SimCallHandle } {
+export function createConference(
+  ex: Exchange,
+  handle: SimCallHandle,
+  callId: number,
+  appName: string,
+): { conference: ExchangeCall; owner: SimCallHandle } {
   const held = handle.call;
-  const conference = new ExchangeCall({ callId, device: held.device, origin: LINECALLORIGIN.CONFERENCE, params: { ...held.params }, countryCode: 0, appName });
+  const conference = new ExchangeCall({
+    callId,
+    device: held.device,
+    origin: LINECALLORIGIN.CONFERENCE,
+    params: { ...held.params },
+    countryCode: 0,
+    appName,
+  });
   ex.calls.add(conference);
   const owner = ex.addHandle(conference, handle.line, LINECALLPRIVILEGE.OWNER);
   conference.everConnected = true;
   return { conference, owner };
 }
 
-export function joinConference(ex: Exchange, conference: ExchangeCall, owner: SimCallHandle, held: ExchangeCall, consult: ExchangeCall): void {
+export function joinConference(
+  ex: Exchange,
+  conference: ExchangeCall,
+  owner: SimCallHandle,
+  held: ExchangeCall,
+  consult: ExchangeCall,
+): void {
   unlink(held);
   for (const member of [held, consult]) {
     member.conference = conference;

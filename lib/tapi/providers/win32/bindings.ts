@@ -8,7 +8,16 @@ import type * as Koffi from 'koffi';
 import { LINEERR } from '../../constants';
 import { CALL_CONTROL_PROTOTYPES, type Tapi32CallControl } from './call-control-bindings';
 import { TapiError } from '../../errors';
-import { lineInitializeExParamsLayout, lineMessageLayout, packedTypes, pointerSizeOf, type LineInitializeExParamsLayout, type LineMessageLayout, type PackedTypes, type PointerSize } from './structs';
+import {
+  lineInitializeExParamsLayout,
+  lineMessageLayout,
+  packedTypes,
+  pointerSizeOf,
+  type LineInitializeExParamsLayout,
+  type LineMessageLayout,
+  type PackedTypes,
+  type PointerSize,
+} from './structs';
 
 type Ptr = bigint | Buffer | Uint8Array | Uint32Array | null;
 
@@ -25,11 +34,36 @@ export interface Tapi32 extends Tapi32CallControl {
   layout: { pointerSize: PointerSize; lineMessage: LineMessageLayout; lineInitializeExParams: LineInitializeExParamsLayout };
   /** The wait primitive for the USEEVENT handle (declared on first use); null when the library has none. */
   kernel32(): Kernel32Wait | null;
-  lineInitializeExW(lphLineApp: Uint32Array, hInstance: null, lpfnCallback: null, appName: string | null, lpdwNumDevs: Uint32Array, lpdwAPIVersion: Uint32Array, params: Record<string, unknown>): number;
+  lineInitializeExW(
+    lphLineApp: Uint32Array,
+    hInstance: null,
+    lpfnCallback: null,
+    appName: string | null,
+    lpdwNumDevs: Uint32Array,
+    lpdwAPIVersion: Uint32Array,
+    params: Record<string, unknown>,
+  ): number;
   lineShutdown(hLineApp: number): number;
-  lineNegotiateAPIVersion(hLineApp: number, deviceId: number, low: number, high: number, lpdwAPIVersion: Uint32Array, lpExtensionID: Uint8Array): number;
+  lineNegotiateAPIVersion(
+    hLineApp: number,
+    deviceId: number,
+    low: number,
+    high: number,
+    lpdwAPIVersion: Uint32Array,
+    lpExtensionID: Uint8Array,
+  ): number;
   lineGetDevCapsW(hLineApp: number, deviceId: number, apiVersion: number, extVersion: number, caps: Uint8Array): number;
-  lineOpenW(hLineApp: number, deviceId: number, lphLine: Uint32Array, apiVersion: number, extVersion: number, callbackInstance: number, privileges: number, mediaModes: number, callParams: Ptr): number;
+  lineOpenW(
+    hLineApp: number,
+    deviceId: number,
+    lphLine: Uint32Array,
+    apiVersion: number,
+    extVersion: number,
+    callbackInstance: number,
+    privileges: number,
+    mediaModes: number,
+    callParams: Ptr,
+  ): number;
   lineClose(hLine: number): number;
   lineSetStatusMessages(hLine: number, lineStates: number, addressStates: number): number;
   lineMakeCallW(hLine: number, lphCall: bigint, dest: bigint | null, countryCode: number, callParams: bigint | null): number;
@@ -74,7 +108,12 @@ const WINAPI = '__stdcall' as const;
 
 /** The Tapi32 exports of the dialling core (§2.1). */
 const CORE_PROTOTYPES: readonly Prototype[] = [
-  { convention: WINAPI, name: 'lineInitializeExW', result: LONG, params: ['void *', 'void *', 'void *', 'str16', 'void *', 'void *', (t, k) => k.inout(k.pointer(t.LINEINITIALIZEEXPARAMS))] },
+  {
+    convention: WINAPI,
+    name: 'lineInitializeExW',
+    result: LONG,
+    params: ['void *', 'void *', 'void *', 'str16', 'void *', 'void *', (t, k) => k.inout(k.pointer(t.LINEINITIALIZEEXPARAMS))],
+  },
   { convention: WINAPI, name: 'lineShutdown', result: LONG, params: [U32] },
   { convention: WINAPI, name: 'lineNegotiateAPIVersion', result: LONG, params: [U32, U32, U32, U32, 'void *', 'void *'] },
   { convention: WINAPI, name: 'lineGetDevCapsW', result: LONG, params: [U32, U32, U32, U32, 'void *'] },
@@ -102,7 +141,12 @@ export const TAPI32_PROTOTYPES: readonly Prototype[] = [...CORE_PROTOTYPES, ...C
  * exports the same two functions.
  */
 export const KERNEL32_PROTOTYPES: readonly Prototype[] = [
-  { convention: WINAPI, name: 'RegisterWaitForSingleObject', result: BOOL, params: [(_t, k) => k.out(k.pointer('void *')), 'void *', (_t, k) => k.pointer(waitCallbackType(k)), 'void *', U32, U32] },
+  {
+    convention: WINAPI,
+    name: 'RegisterWaitForSingleObject',
+    result: BOOL,
+    params: [(_t, k) => k.out(k.pointer('void *')), 'void *', (_t, k) => k.pointer(waitCallbackType(k)), 'void *', U32, U32],
+  },
   { convention: WINAPI, name: 'UnregisterWaitEx', result: BOOL, params: ['void *', 'void *'] },
 ];
 
@@ -122,15 +166,32 @@ export function waitCallbackType(koffi: typeof Koffi): Koffi.TypeObject {
 }
 
 export interface Kernel32Wait {
-  RegisterWaitForSingleObject(phNewWaitObject: [unknown], hObject: unknown, callback: unknown, context: bigint | number, ms: number, flags: number): number;
+  RegisterWaitForSingleObject(
+    phNewWaitObject: [unknown],
+    hObject: unknown,
+    callback: unknown,
+    context: bigint | number,
+    ms: number,
+    flags: number,
+  ): number;
   UnregisterWaitEx(waitHandle: unknown, completionEvent: unknown): number;
 }
 
-function declareAll(koffi: typeof Koffi, lib: Koffi.LibraryHandle, table: readonly Prototype[], types: PackedTypes): Record<string, unknown> {
+function declareAll(
+  koffi: typeof Koffi,
+  lib: Koffi.LibraryHandle,
+  table: readonly Prototype[],
+  types: PackedTypes,
+): Record<string, unknown> {
   const declare = lib.func.bind(lib) as unknown as (convention: string, name: string, result: string, params: unknown[]) => unknown;
   const out: Record<string, unknown> = {};
   for (const p of table) {
-    out[p.name] = declare(p.convention, p.name, p.result, p.params.map((x) => (typeof x === 'function' ? x(types, koffi) : x)));
+    out[p.name] = declare(
+      p.convention,
+      p.name,
+      p.result,
+      p.params.map((x) => (typeof x === 'function' ? x(types, koffi) : x)),
+    );
   }
   return out;
 }
@@ -147,7 +208,13 @@ export function loadTapi32(libraryPath: string): Tapi32 {
   const types = packedTypes(koffi);
   const pointerSize = pointerSizeOf(koffi);
   const fns = declareAll(koffi, lib, TAPI32_PROTOTYPES, types) as unknown as Omit<Tapi32, 'koffi' | 'types' | 'layout' | 'kernel32'>;
-  return { ...fns, koffi, types, layout: { pointerSize, lineMessage: lineMessageLayout(pointerSize), lineInitializeExParams: lineInitializeExParamsLayout(pointerSize) }, kernel32: () => loadWait(koffi, lib, types) };
+  return {
+    ...fns,
+    koffi,
+    types,
+    layout: { pointerSize, lineMessage: lineMessageLayout(pointerSize), lineInitializeExParams: lineInitializeExParamsLayout(pointerSize) },
+    kernel32: () => loadWait(koffi, lib, types),
+  };
 }
 
 /** kernel32's wait functions on Windows; the same exports of the loaded library elsewhere (the fake). Null if absent. */

@@ -40,12 +40,34 @@ export interface Tapi32CallControl {
   lineUnhold(hCall: number): number;
   lineSwapHold(hActiveCall: number, hHeldCall: number): number;
   lineGenerateTone(hCall: number, toneMode: number, duration: number, numTones: number, tones: Buffer | null): number;
-  lineGatherDigitsW(hCall: number, digitModes: number, digits: Ptr, numDigits: number, terminationDigits: string | null, firstTimeout: number, interTimeout: number): number;
+  lineGatherDigitsW(
+    hCall: number,
+    digitModes: number,
+    digits: Ptr,
+    numDigits: number,
+    terminationDigits: string | null,
+    firstTimeout: number,
+    interTimeout: number,
+  ): number;
   lineMonitorTones(hCall: number, toneList: Buffer | null, numEntries: number): number;
   lineMonitorMedia(hCall: number, mediaModes: number): number;
   lineSetCallPrivilege(hCall: number, privilege: number): number;
   lineSetMediaMode(hCall: number, mediaModes: number): number;
   lineHandoffW(hCall: number, fileName: string | null, mediaMode: number): number;
-  lineGetAddressCapsW(hLineApp: number, deviceId: number, addressId: number, apiVersion: number, extVersion: number, caps: Uint8Array): number;
-  lineSetAppPriorityW(appFilename: string, mediaMode: number, extensionId: Uint8Array, requestMode: number, extensionName: string | null, priority: number): number;
+  lineGetAddressCapsW(
+    hLineApp: number,
+    deviceId: number,
+    addressId: number,
+    apiVersion: number,
+    extVersion: number,
+    caps: Uint8Array,
+  ): number;
+  lineSetAppPriorityW(
+    appFilename: string,
+    mediaMode: number,
+    extensionId: Uint8Array,
+    requestMode: number,
+    extensionName: string | null,
+    priority: number,
+  ): number;
 }

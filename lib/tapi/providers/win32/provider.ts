@@ -156,7 +156,10 @@ export class Win32Provider implements LineProvider {
   negotiateApiVersion(deviceId: number, low: number, high: number): number {
     const version = new Uint32Array(1);
     const extensionId = new Uint8Array(16);
-    check(this.api.lineNegotiateAPIVersion(this.hLineApp, deviceId >>> 0, low >>> 0, high >>> 0, version, extensionId) | 0, 'lineNegotiateAPIVersion');
+    check(
+      this.api.lineNegotiateAPIVersion(this.hLineApp, deviceId >>> 0, low >>> 0, high >>> 0, version, extensionId) | 0,
+      'lineNegotiateAPIVersion',
+    );
     return version[0];
   }
 
@@ -171,7 +174,17 @@ export class Win32Provider implements LineProvider {
   open(deviceId: number, apiVersion: number, callbackInstance: number, privileges: number, mediaModes: number): number {
     const hLine = new Uint32Array(1);
     check(
-      this.api.lineOpenW(this.hLineApp, deviceId >>> 0, hLine, apiVersion >>> 0, 0, callbackInstance >>> 0, privileges >>> 0, mediaModes >>> 0, null) | 0,
+      this.api.lineOpenW(
+        this.hLineApp,
+        deviceId >>> 0,
+        hLine,
+        apiVersion >>> 0,
+        0,
+        callbackInstance >>> 0,
+        privileges >>> 0,
+        mediaModes >>> 0,
+        null,
+      ) | 0,
       'lineOpen',
     );
     this.lineVersions.set(hLine[0], apiVersion);
@@ -206,12 +219,16 @@ export class Win32Provider implements LineProvider {
 
   drop(hCall: number, userUserInfo?: Uint8Array): number {
     const uui = userUserInfo && userUserInfo.length ? this.memory.copy(userUserInfo) : null;
-    return this.async('lineDrop', uui ? [uui] : [], this.callRequest(hCall), () => this.api.lineDrop(hCall >>> 0, uui, userUserInfo?.length ?? 0));
+    return this.async('lineDrop', uui ? [uui] : [], this.callRequest(hCall), () =>
+      this.api.lineDrop(hCall >>> 0, uui, userUserInfo?.length ?? 0),
+    );
   }
 
   answer(hCall: number, userUserInfo?: Uint8Array): number {
     const uui = userUserInfo && userUserInfo.length ? this.memory.copy(userUserInfo) : null;
-    return this.async('lineAnswer', uui ? [uui] : [], this.callRequest(hCall), () => this.api.lineAnswer(hCall >>> 0, uui, userUserInfo?.length ?? 0));
+    return this.async('lineAnswer', uui ? [uui] : [], this.callRequest(hCall), () =>
+      this.api.lineAnswer(hCall >>> 0, uui, userUserInfo?.length ?? 0),
+    );
   }
 
   deallocateCall(hCall: number): void {
@@ -222,8 +239,11 @@ export class Win32Provider implements LineProvider {
   getCallInfo(hCall: number): LineCallInfo {
     // The version decides the fixed part; LINECALLINFO.hLine (offset 12, every version) tells us the line.
     const guess = this.callVersion(hCall);
-    const { buf, used } = readVariable(FIXED_SIZE.LINECALLINFO(guess), FIXED_SIZE.LINECALLINFO(TAPI_VERSION.V3_1) + VARIABLE_ROOM, 'lineGetCallInfo', (b) =>
-      this.api.lineGetCallInfoW(hCall >>> 0, b),
+    const { buf, used } = readVariable(
+      FIXED_SIZE.LINECALLINFO(guess),
+      FIXED_SIZE.LINECALLINFO(TAPI_VERSION.V3_1) + VARIABLE_ROOM,
+      'lineGetCallInfo',
+      (b) => this.api.lineGetCallInfoW(hCall >>> 0, b),
     );
     const hLine = new DataView(buf.buffer).getUint32(12, true);
     const version = this.lineVersions.get(hLine) ?? guess;
@@ -244,7 +264,9 @@ export class Win32Provider implements LineProvider {
 
   accept(hCall: number, userUserInfo?: Uint8Array): number {
     const uui = userUserInfo && userUserInfo.length ? this.memory.copy(userUserInfo) : null;
-    return this.async('lineAccept', uui ? [uui] : [], this.callRequest(hCall), () => this.api.lineAccept(hCall >>> 0, uui, userUserInfo?.length ?? 0));
+    return this.async('lineAccept', uui ? [uui] : [], this.callRequest(hCall), () =>
+      this.api.lineAccept(hCall >>> 0, uui, userUserInfo?.length ?? 0),
+    );
   }
 
   redirect(hCall: number, destAddress: string, countryCode: number): number {
@@ -256,7 +278,9 @@ export class Win32Provider implements LineProvider {
   blindTransfer(hCall: number, destAddress: string, countryCode: number): number {
     const operation = 'lineBlindTransfer';
     const destPtr = this.memory.copy(utf16z(destAddress, 'INVALADDRESS', operation, 'the destination address'));
-    return this.async(operation, [destPtr], this.callRequest(hCall), () => this.api.lineBlindTransferW(hCall >>> 0, destPtr, countryCode >>> 0));
+    return this.async(operation, [destPtr], this.callRequest(hCall), () =>
+      this.api.lineBlindTransferW(hCall >>> 0, destPtr, countryCode >>> 0),
+    );
   }
 
   setupTransfer(hCall: number, params: LineCallParams | null): number {
@@ -266,14 +290,18 @@ export class Win32Provider implements LineProvider {
     const slot = this.memory.alloc(4);
     const paramsPtr = callParams ? this.memory.copy(callParams) : null;
     const buffers = paramsPtr ? [slot, paramsPtr] : [slot];
-    return this.async(operation, buffers, { ...this.callRequest(hCall), slot }, () => this.api.lineSetupTransferW(hCall >>> 0, slot, paramsPtr));
+    return this.async(operation, buffers, { ...this.callRequest(hCall), slot }, () =>
+      this.api.lineSetupTransferW(hCall >>> 0, slot, paramsPtr),
+    );
   }
 
   completeTransfer(hCall: number, hConsultCall: number, transferMode: number): number {
     // lphConfCall: written at the LINE_REPLY in conference mode; transfer mode ignores it (a slot is passed anyway).
     const slot = this.memory.alloc(4);
     const request = { ...this.callRequest(hCall), ...(transferMode >>> 0 === LINETRANSFERMODE.CONFERENCE ? { slot } : {}) };
-    return this.async('lineCompleteTransfer', [slot], request, () => this.api.lineCompleteTransfer(hCall >>> 0, hConsultCall >>> 0, slot, transferMode >>> 0));
+    return this.async('lineCompleteTransfer', [slot], request, () =>
+      this.api.lineCompleteTransfer(hCall >>> 0, hConsultCall >>> 0, slot, transferMode >>> 0),
+    );
   }
 
   hold(hCall: number): number {
@@ -339,7 +367,10 @@ export class Win32Provider implements LineProvider {
   setAppPriority(appFilename: string, mediaMode: number, requestMode: number, priority: number): void {
     utf16z(appFilename, 'INVALAPPNAME', 'lineSetAppPriority', 'the application file name');
     const extensionId = new Uint8Array(16); // LINEEXTENSIONID, ignored by TAPI: zeroed
-    check(this.api.lineSetAppPriorityW(appFilename, mediaMode >>> 0, extensionId, requestMode >>> 0, null, priority >>> 0) | 0, 'lineSetAppPriority');
+    check(
+      this.api.lineSetAppPriorityW(appFilename, mediaMode >>> 0, extensionId, requestMode >>> 0, null, priority >>> 0) | 0,
+      'lineSetAppPriority',
+    );
   }
 
   close(hLine: number): void {
@@ -364,7 +395,10 @@ export class Win32Provider implements LineProvider {
       // A failure is retried a few times, then reported to the caller (the model reports 'cleanuperror').
       for (let attempt = 0; attempt < SHUTDOWN_ATTEMPTS; attempt++) {
         const rc = this.api.lineShutdown(this.hLineApp) | 0;
-        failure = rc < 0 && rc !== (LINEERR.INVALAPPHANDLE | 0) ? Object.assign(new TapiError(rc, 'lineShutdown'), { attempts: attempt + 1 }) : undefined;
+        failure =
+          rc < 0 && rc !== (LINEERR.INVALAPPHANDLE | 0)
+            ? Object.assign(new TapiError(rc, 'lineShutdown'), { attempts: attempt + 1 })
+            : undefined;
         if (!failure) break;
       }
     }

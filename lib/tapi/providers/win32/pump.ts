@@ -50,10 +50,13 @@ const registered = new WeakMap<object, unknown>();
 function waitCallback(koffi: typeof Koffi): unknown {
   let cb = registered.get(koffi);
   if (cb === undefined) {
-    cb = koffi.register((context: unknown) => {
-      const id = typeof context === 'bigint' ? Number(context) : Number(context ?? 0);
-      waiting.get(id)?.signalled();
-    }, koffi.pointer(waitCallbackType(koffi)));
+    cb = koffi.register(
+      (context: unknown) => {
+        const id = typeof context === 'bigint' ? Number(context) : Number(context ?? 0);
+        waiting.get(id)?.signalled();
+      },
+      koffi.pointer(waitCallbackType(koffi)),
+    );
     registered.set(koffi, cb);
   }
   return cb;
@@ -202,7 +205,14 @@ export class MessagePump {
   private armWait(): void {
     if (this.waitHandle !== undefined || !this.wait) return;
     const out: [unknown] = [null];
-    const ok = this.wait.RegisterWaitForSingleObject(out, this.hEvent, waitCallback(this.api.koffi), BigInt(this.waitId), INFINITE, WT_EXECUTEDEFAULT);
+    const ok = this.wait.RegisterWaitForSingleObject(
+      out,
+      this.hEvent,
+      waitCallback(this.api.koffi),
+      BigInt(this.waitId),
+      INFINITE,
+      WT_EXECUTEDEFAULT,
+    );
     if (!ok || !out[0]) return this.backoff(OPERATIONFAILED);
     this.waitHandle = out[0];
   }

@@ -38,13 +38,23 @@ export class Win32Signals {
       return;
     }
     const numDigits = request.numDigits;
-    if (!Number.isInteger(numDigits) || numDigits < 1 || numDigits > 0xffff) throw TapiError.of('INVALPARAM', operation, 'dwNumDigits must be 1..65535');
+    if (!Number.isInteger(numDigits) || numDigits < 1 || numDigits > 0xffff)
+      throw TapiError.of('INVALPARAM', operation, 'dwNumDigits must be 1..65535');
     const terminators = request.terminationDigits ? request.terminationDigits : null;
     if (terminators !== null) utf16z(terminators, 'INVALPARAM', operation, 'the termination digits');
     const buffer = this.gathers.allocate(numDigits);
     let rc: number;
     try {
-      rc = this.api.lineGatherDigitsW(hCall >>> 0, digitModes >>> 0, buffer.ptr, numDigits, terminators, request.firstDigitTimeout >>> 0, request.interDigitTimeout >>> 0) | 0;
+      rc =
+        this.api.lineGatherDigitsW(
+          hCall >>> 0,
+          digitModes >>> 0,
+          buffer.ptr,
+          numDigits,
+          terminators,
+          request.firstDigitTimeout >>> 0,
+          request.interDigitTimeout >>> 0,
+        ) | 0;
     } catch (error) {
       this.gathers.discard(buffer);
       throw error;
@@ -64,5 +74,4 @@ export class Win32Signals {
   monitorMedia(hCall: number, mediaModes: number): void {
     check(this.api.lineMonitorMedia(hCall >>> 0, mediaModes >>> 0) | 0, 'lineMonitorMedia');
   }
-
 }

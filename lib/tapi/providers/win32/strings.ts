@@ -9,7 +9,12 @@ export function isTransferable(s: string): boolean {
 }
 
 /** UTF-16LE bytes of `s` followed by the 2-byte NUL; throws a TapiError(`error`) for text that cannot cross. */
-export function utf16z(s: string, error: 'INVALADDRESS' | 'INVALCALLPARAMS' | 'INVALAPPNAME' | 'INVALPARAM', operation: string, what: string): Buffer {
+export function utf16z(
+  s: string,
+  error: 'INVALADDRESS' | 'INVALCALLPARAMS' | 'INVALAPPNAME' | 'INVALPARAM',
+  operation: string,
+  what: string,
+): Buffer {
   if (!isTransferable(s)) {
     throw TapiError.of(error, operation, `${what} contains a NUL character or an unpaired UTF-16 surrogate`);
   }

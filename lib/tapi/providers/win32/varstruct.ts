@@ -15,7 +15,12 @@ const MAX_TRIES = 6;
  * sets dwTotalSize, grows to dwNeededSize on success with dwNeededSize > dwTotalSize, and also on
  * LINEERR_STRUCTURETOOSMALL (defensively). Returns the buffer and the bytes that hold data.
  */
-export function readVariable(fixed: number, initial: number, operation: string, fn: (buf: Uint8Array) => number): { buf: Uint8Array; used: number } {
+export function readVariable(
+  fixed: number,
+  initial: number,
+  operation: string,
+  fn: (buf: Uint8Array) => number,
+): { buf: Uint8Array; used: number } {
   let size = Math.max(fixed, initial);
   for (let attempt = 0; attempt < MAX_TRIES; attempt++) {
     const buf = new Uint8Array(size);
@@ -162,7 +167,15 @@ export function parseCallStatus(buf: Uint8Array, used: number, fixed: number): L
     const year = r.u16(t + SYSTEMTIME.wYear);
     if (year >= 1601) {
       status.stateEntryTime = new Date(
-        Date.UTC(year, r.u16(t + SYSTEMTIME.wMonth) - 1, r.u16(t + SYSTEMTIME.wDay), r.u16(t + SYSTEMTIME.wHour), r.u16(t + SYSTEMTIME.wMinute), r.u16(t + SYSTEMTIME.wSecond), r.u16(t + SYSTEMTIME.wMilliseconds)),
+        Date.UTC(
+          year,
+          r.u16(t + SYSTEMTIME.wMonth) - 1,
+          r.u16(t + SYSTEMTIME.wDay),
+          r.u16(t + SYSTEMTIME.wHour),
+          r.u16(t + SYSTEMTIME.wMinute),
+          r.u16(t + SYSTEMTIME.wSecond),
+          r.u16(t + SYSTEMTIME.wMilliseconds),
+        ),
       );
     }
   }
