@@ -10,6 +10,7 @@ import { safeMessage } from './lib/safe-input';
 import type { LineStatusEvent } from './lib/shared-line';
 import { actionStatus, lineStatus, noLineStatus, NS, runningStatus } from './lib/status';
 import { evaluateTyped, isHostile } from './lib/typed-input';
+import { leaveLine, reportUnsendable } from './lib/node-glue';
 
 const TONES: readonly StandardTone[] = ['beep', 'busy', 'ringback', 'billing'];
 const TYPES = ['msg', 'flow', 'global', 'str', 'env', 'num', 'jsonata'];
@@ -122,28 +123,12 @@ export = function (RED: NodeAPI): void {
             done(error);
           },
         )
-        .catch((err: unknown) => {
-          // Writing to or sending a message whose properties throw (a hostile setter) must not become an
-          // unhandled rejection: Node-RED would exit.
-          try {
-            node.error(err);
-          } catch {
-            // nothing more can be reported
-          }
-          done();
-        });
+        .catch(reportUnsendable(node, done));
     });
 
     node.on('close', (_removed: boolean, done: () => void) => {
       closing = true;
-      if (!usable) {
-        done();
-        return;
-      }
-      usable.deregister(node).then(
-        () => done(),
-        () => done(),
-      );
+      leaveLine(usable, node, done);
     });
   }
 

@@ -7,6 +7,7 @@ import { CallerFilter } from './lib/caller-filter';
 import type { NodeAPI, NodeDef, NodeMessage } from './lib/node-red';
 import type { LineStatusEvent } from './lib/shared-line';
 import { autoAnswerStatus, lineStatus, noLineStatus } from './lib/status';
+import { leaveLine } from './lib/node-glue';
 
 type OriginFilter = 'all' | 'outbound' | 'inbound';
 const ORIGINS: readonly OriginFilter[] = ['all', 'outbound', 'inbound'];
@@ -109,10 +110,7 @@ export = function (RED: NodeAPI): void {
       }
       lineNode.shared.off('callstate', onCallState);
       lineNode.shared.off('ringing', onRinging);
-      lineNode.deregister(node).then(
-        () => done(),
-        () => done(),
-      );
+      leaveLine(lineNode, node, done);
     });
   }
 

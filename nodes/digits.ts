@@ -10,6 +10,7 @@ import { safeMessage } from './lib/safe-input';
 import type { LineStatusEvent } from './lib/shared-line';
 import { digitsStatus, failMessage, lineStatus, noLineStatus, NS } from './lib/status';
 import { evaluateTyped, isHostile } from './lib/typed-input';
+import { leaveLine, reportUnsendable } from './lib/node-glue';
 
 const TYPES = ['msg', 'flow', 'global', 'str', 'env', 'num', 'jsonata'];
 
@@ -135,16 +136,7 @@ export = function (RED: NodeAPI): void {
             failMessage(node, _, err, done);
           },
         )
-        .catch((err: unknown) => {
-          // Writing to or sending a message whose properties throw (a hostile setter) must not become an
-          // unhandled rejection: Node-RED would exit.
-          try {
-            node.error(err);
-          } catch {
-            // nothing more can be reported
-          }
-          done();
-        });
+        .catch(reportUnsendable(node, done));
     });
 
     node.on('close', (_removed: boolean, done: () => void) => {
@@ -156,16 +148,9 @@ export = function (RED: NodeAPI): void {
           // already gone
         }
       }
-      if (!usable) {
-        done();
-        return;
-      }
-      usable.shared.off('digit', onDigit);
-      usable.shared.off('callstate', onCallState);
-      usable.deregister(node).then(
-        () => done(),
-        () => done(),
-      );
+      usable?.shared.off('digit', onDigit);
+      usable?.shared.off('callstate', onCallState);
+      leaveLine(usable, node, done);
     });
   }
 

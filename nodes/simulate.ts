@@ -9,6 +9,7 @@ import type { DoneFn, NodeAPI, NodeDef, NodeMessage, SendFn } from './lib/node-r
 import { readMessageProperty, safeMessage } from './lib/safe-input';
 import type { LineStatusEvent } from './lib/shared-line';
 import { failMessage, lineStatus, noLineStatus, NS, simulateStatus } from './lib/status';
+import { leaveLine, reportUnsendable } from './lib/node-glue';
 
 const ACTIONS = ['incoming', 'digits', 'hangup', 'tone', 'fax'] as const;
 type SimAction = (typeof ACTIONS)[number];
@@ -171,28 +172,12 @@ export = function (RED: NodeAPI): void {
             failMessage(node, _, err, done);
           },
         )
-        .catch((err: unknown) => {
-          // Writing to or sending a message whose properties throw (a hostile setter) must not become an
-          // unhandled rejection: Node-RED would exit.
-          try {
-            node.error(err);
-          } catch {
-            // nothing more can be reported
-          }
-          done();
-        });
+        .catch(reportUnsendable(node, done));
     });
 
     node.on('close', (_removed: boolean, done: () => void) => {
       closing = true;
-      if (!usable) {
-        done();
-        return;
-      }
-      usable.deregister(node).then(
-        () => done(),
-        () => done(),
-      );
+      leaveLine(usable, node, done);
     });
   }
 
