@@ -8,6 +8,7 @@ import { lineConfig } from '../nodes/lib/line-node';
 import { parseDestination } from '../nodes/lib/messages';
 import { CallTracker } from '../nodes/lib/call-tracker';
 import { openTapi, type OpenedTapi } from '../lib/tapi';
+import { codeOf } from './nodes-catch';
 
 function flow(makeCall: Record<string, unknown> = {}, line: Record<string, unknown> = {}): Msg[] {
   return [
@@ -40,7 +41,7 @@ describe('hardening (issue 10): nodes', function () {
     for (const payload of [';', '555;']) {
       it(`${JSON.stringify(payload)} -> LINEERR_INVALADDRESS saying how to dial in parts, no call left`, async function () {
         const caught = await errorFor({ payload, topic: 't' });
-        assert.equal(caught.error.code, 'LINEERR_INVALADDRESS');
+        assert.equal(codeOf(caught.error), 'LINEERR_INVALADDRESS');
         assert.match(caught.error.message, /in parts/);
         assert.equal(outstanding().calls, 0);
       });
@@ -160,7 +161,7 @@ describe('hardening (issue 10): nodes', function () {
     for (const [what, make] of hostile) {
       it(`${what}: ERR_TAPI_VALIDATION reaches the Catch node with only _msgid, topic and error; Node-RED survives`, async function () {
         const caught = await errorFor(make());
-        assert.equal(caught.error.code, 'ERR_TAPI_VALIDATION');
+        assert.equal(codeOf(caught.error), 'ERR_TAPI_VALIDATION');
         assert.equal(caught.topic, 'boom');
         assert.equal(caught._msgid, 'm1');
         assert.deepEqual(
@@ -184,7 +185,7 @@ describe('hardening (issue 10): nodes', function () {
         assert.throws(() => parseDestination(payload), /INVALADDRESS/);
         assert.throws(() => parseDestination({ address: payload }), /INVALADDRESS/);
         const caught = await errorFor({ payload });
-        assert.equal(caught.error.code, 'LINEERR_INVALADDRESS');
+        assert.equal(codeOf(caught.error), 'LINEERR_INVALADDRESS');
       });
     }
     it('5550101 (a safe integer) is dialled as written', function () {
