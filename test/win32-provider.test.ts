@@ -15,46 +15,16 @@ import {
   LINEDIALTONEMODE,
 } from '../lib/tapi/constants';
 import { TapiError } from '../lib/tapi/errors';
-import type { LineCallParams, LineMessage } from '../lib/tapi/provider';
+import type { LineCallParams } from '../lib/tapi/provider';
 import { Win32Provider } from '../lib/tapi/providers/win32';
 import { TAPI32_PROTOTYPES } from '../lib/tapi/providers/win32/bindings';
 import { encodeCallParams } from '../lib/tapi/providers/win32/callparams';
 import { LINECALLPARAMS as P } from '../lib/tapi/providers/win32/structs';
 import { TEST_NUMBERS } from '../lib/tapi/providers/simulator/scenarios';
 import { fakeAvailable, fakeLibraryPath, loadFakeControl, type FakeControl } from './helpers/fake-tapi32';
+import { Inbox } from './helpers/inbox';
 
 const V22 = TAPI_VERSION.V2_2;
-
-class Inbox {
-  readonly all: LineMessage[] = [];
-  private waiters: (() => void)[] = [];
-  readonly handler = (m: LineMessage) => {
-    this.all.push(m);
-    for (const w of this.waiters.splice(0)) w();
-  };
-  async waitFor(pred: (m: LineMessage) => boolean, ms = 5000): Promise<LineMessage> {
-    const deadline = Date.now() + ms;
-    for (;;) {
-      const found = this.all.find(pred);
-      if (found) return found;
-      const left = deadline - Date.now();
-      if (left <= 0) throw new Error(`no matching message within ${ms} ms; got ${JSON.stringify(this.all.slice(-10))}`);
-      await new Promise<void>((resolve) => {
-        const t = setTimeout(resolve, left);
-        this.waiters.push(() => {
-          clearTimeout(t);
-          resolve();
-        });
-      });
-    }
-  }
-  reply(id: number) {
-    return this.waitFor((m) => m.messageId === LINE_MESSAGE.LINE_REPLY && m.param1 === id);
-  }
-  states(hCall: number): LineMessage[] {
-    return this.all.filter((m) => m.messageId === LINE_MESSAGE.LINE_CALLSTATE && m.hDevice === hCall);
-  }
-}
 
 const tick = () => new Promise((r) => setTimeout(r, 20));
 
