@@ -11,6 +11,7 @@
 
 #include "fake_export.h"
 #include "fake_internal.h"
+#include "tapi_device_id.h"
 
 #define F_SIGNALS                                                                                                       \
     (LINECALLFEATURE_GATHERDIGITS | LINECALLFEATURE_GENERATEDIGITS | LINECALLFEATURE_GENERATETONE |                     \
@@ -572,8 +573,9 @@ TAPI_EXPORT LONG TAPI_CALL lineGetAddressCapsW(uint32_t hLineApp, uint32_t dwDev
         put32(b, offsetof(LINEADDRESSCAPS, dwTransferModes), sw->transfer_modes);
         if (dwAPIVersion >= TAPI_V1_4) put32(b, offsetof(LINEADDRESSCAPS, dwAddressFeatures), LINEADDRFEATURE_MAKECALL);
         if (v2) {
-            static const char16_t classes[] = u"tapi/line\0"; /* double NUL at the end */
-            var_add(&vp, offsetof(LINEADDRESSCAPS, dwDeviceClassesSize), classes, (uint32_t)sizeof classes);
+            uint32_t bytes = 0;
+            const char16_t *classes = fake_device_classes(dwDeviceID, &bytes); /* fake_device_id.c */
+            var_add(&vp, offsetof(LINEADDRESSCAPS, dwDeviceClassesSize), classes, bytes);
             put32(b, offsetof(LINEADDRESSCAPS, dwCallFeatures2), sw->call_features2);
             put32(b, offsetof(LINEADDRESSCAPS, dwMaxNoAnswerTimeout), 3600);
             put32(b, offsetof(LINEADDRESSCAPS, dwConnectedModes), 0x1u);

@@ -31,6 +31,7 @@
 
 
 #include "fake_internal.h"
+#include "tapi_device_id.h"
 
 static pthread_mutex_t g_mu = PTHREAD_MUTEX_INITIALIZER;
 static pthread_cond_t g_sched_cv;
@@ -440,6 +441,7 @@ static void reset_config_locked(void) {
     g_last_params_len = 0;
     g_last_dest_len = -1;
     for (uint32_t d = 0; d < NUM_DEVS; d++) reset_line_name(d);
+    fake_device_id_reset();
 }
 
 /* Condition variables wait against CLOCK_MONOTONIC, like the deadlines computed with now_ns()
@@ -1089,8 +1091,9 @@ TAPI_EXPORT LONG TAPI_CALL lineGetDevCapsW(uint32_t hLineApp, uint32_t dwDeviceI
         memcpy(b + offsetof(LINEDEVCAPS, DefaultDialParams), &df, 16);
         if (dwAPIVersion >= TAPI_V1_4) put32(b, offsetof(LINEDEVCAPS, dwLineFeatures), LINEFEATURE_MAKECALL);
         if (dwAPIVersion >= TAPI_V2_0) {
-            static const char16_t classes[] = u"tapi/line\0wave/in\0wave/out\0"; /* double NUL at the end */
-            var_add(&vp, offsetof(LINEDEVCAPS, dwDeviceClassesSize), classes, (uint32_t)sizeof classes);
+            uint32_t bytes = 0;
+            const char16_t *classes = fake_device_classes(dwDeviceID, &bytes); /* fake_device_id.c */
+            var_add(&vp, offsetof(LINEDEVCAPS, dwDeviceClassesSize), classes, bytes);
         }
         if (dwAPIVersion >= TAPI_V2_2) {
             GUID g = {0x7a9e0c11u, 0x5d1b, 0x4f6e, {0x9a, 0x20, 0x00, 0x00, 0x00, 0x00, 0x00, (uint8_t)dwDeviceID}};
