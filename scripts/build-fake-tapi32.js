@@ -4,12 +4,15 @@
 // dist/lib/tapi/providers/simulator/scenarios.js), so the fake and the simulator play the same numbers
 // with the same timing. Skips work when up to date.
 //
-//   node scripts/build-fake-tapi32.js                      Linux: test/fake-tapi32/libtapi32.so (gcc)
+//   node scripts/build-fake-tapi32.js                      Linux: test/fake-tapi32/libtapi32.so (gcc), test/fake-winmm/libwinmm.so
 //   node scripts/build-fake-tapi32.js --target win32-x64   test/fake-tapi32/build/win32-x64/fake-tapi.dll
 //   node scripts/build-fake-tapi32.js --target win32-ia32  test/fake-tapi32/build/win32-ia32/fake-tapi.dll
 //
 // The library is every test/fake-tapi32/fake_*.c (a new fake_*.c joins by its name alone); the other
 // .c files there are bench tools. The DLL is not named tapi32.dll: Wine would load its own stub instead.
+// Beside it, the fake winmm (test/fake-winmm/fake_*.c: waveOut* / waveIn*, the call's audio) is a library of
+// its own, as winmm.dll is: test/fake-winmm/libwinmm.so, or build/<target>/fake-winmm.dll (not winmm.dll, for
+// the same reason).
 const fs = require('fs');
 const path = require('path');
 const { spawnSync } = require('child_process');
@@ -18,6 +21,8 @@ const root = path.join(__dirname, '..');
 const dir = path.join(root, 'test', 'fake-tapi32');
 const buildDir = path.join(dir, 'build');
 const lib = path.join(dir, 'libtapi32.so');
+const winmmDir = path.join(root, 'test', 'fake-winmm');
+const winmmLib = path.join(winmmDir, 'libwinmm.so');
 const bench = path.join(dir, 'drain_bench');
 const header = path.join(buildDir, 'scenarios.h');
 const scenariosJs = path.join(root, 'dist', 'lib', 'tapi', 'providers', 'simulator', 'scenarios.js');
@@ -165,6 +170,20 @@ function run(cc, args) {
 }
 
 const libInputs = [...librarySources, ...headers, header, __filename];
+const winmmSources = fs
+  .readdirSync(winmmDir)
+  .filter((f) => /^fake_.*\.c$/.test(f))
+  .sort()
+  .map((f) => path.join(winmmDir, f));
+const winmmInputs = [
+  ...winmmSources,
+  ...fs
+    .readdirSync(winmmDir)
+    .filter((f) => f.endsWith('.h'))
+    .map((f) => path.join(winmmDir, f)),
+  path.join(dir, 'fake_export.h'),
+  __filename,
+];
 
 function buildLinux() {
   const gcc = TARGETS.linux.cc;
@@ -189,6 +208,25 @@ function buildLinux() {
     ]);
     console.log(`build-fake-tapi32: built ${path.relative(root, lib)}`);
   }
+  if (upToDate(winmmLib, winmmInputs)) {
+    console.log('build-fake-tapi32: libwinmm.so is up to date');
+  } else {
+    run(gcc, [
+      ...flags,
+      '-fPIC',
+      '-shared',
+      '-fvisibility=hidden',
+      '-I',
+      dir,
+      '-Wl,-z,nodelete',
+      '-Wl,--no-undefined',
+      '-Wl,-soname,libwinmm.so',
+      '-o',
+      winmmLib,
+      ...winmmSources,
+    ]);
+    console.log(`build-fake-tapi32: built ${path.relative(root, winmmLib)}`);
+  }
   const benchInputs = [path.join(dir, 'drain_bench.c'), path.join(dir, 'tapi_abi.h'), path.join(dir, 'fake_control.h'), lib, __filename];
   if (upToDate(bench, benchInputs)) {
     console.log('build-fake-tapi32: drain_bench is up to date');
@@ -203,11 +241,19 @@ function buildWindows(t) {
   const out = windowsLibraryPath(t);
   if (upToDate(out, libInputs)) {
     console.log(`build-fake-tapi32: ${path.relative(root, out)} is up to date`);
-    return;
+  } else {
+    fs.mkdirSync(path.dirname(out), { recursive: true });
+    run(TARGETS[t].cc, [...flags, '-shared', '-static', '-Wl,--kill-at', '-I', buildDir, '-I', dir, '-o', out, ...librarySources]);
+    console.log(`build-fake-tapi32: built ${path.relative(root, out)}`);
   }
-  fs.mkdirSync(path.dirname(out), { recursive: true });
-  run(TARGETS[t].cc, [...flags, '-shared', '-static', '-Wl,--kill-at', '-I', buildDir, '-I', dir, '-o', out, ...librarySources]);
-  console.log(`build-fake-tapi32: built ${path.relative(root, out)}`);
+  const winmm = path.join(winmmDir, 'build', t, 'fake-winmm.dll');
+  if (upToDate(winmm, winmmInputs)) {
+    console.log(`build-fake-tapi32: ${path.relative(root, winmm)} is up to date`);
+  } else {
+    fs.mkdirSync(path.dirname(winmm), { recursive: true });
+    run(TARGETS[t].cc, [...flags, '-shared', '-static', '-Wl,--kill-at', '-I', dir, '-o', winmm, ...winmmSources]);
+    console.log(`build-fake-tapi32: built ${path.relative(root, winmm)}`);
+  }
 }
 
 function windowsLibraryPath(t) {
