@@ -14,6 +14,8 @@ export interface OpenTapiOptions {
   simulator?: SimulatorOptions;
   /** win32 only: the Tapi32 library to load (a fake in tests). Default: Tapi32.dll on Windows. */
   libraryPath?: string;
+  /** win32 only: the winmm library for the call's audio (a fake in tests). Default: winmm.dll on Windows. */
+  winmmPath?: string;
   /** Lowest and highest TAPI version to negotiate per device (default 1.4 .. 2.2). */
   apiVersions?: { low?: number; high?: number };
 }
@@ -45,7 +47,7 @@ function providerFactory(kind: 'simulator' | 'win32', options: OpenTapiOptions, 
   // eslint-disable-next-line @typescript-eslint/no-require-imports -- koffi is loaded only when win32 is chosen
   const { Win32Provider } = require('./providers/win32') as typeof import('./providers/win32');
   // lineInitializeEx is told the highest version we really support (TAPI down-converts to it).
-  return () => new Win32Provider({ libraryPath: options.libraryPath, appName: options.appName, apiVersion: apiHigh });
+  return () => new Win32Provider({ libraryPath: options.libraryPath, winmmPath: options.winmmPath, appName: options.appName, apiVersion: apiHigh });
 }
 
 /**

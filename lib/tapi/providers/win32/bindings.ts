@@ -7,6 +7,7 @@
 import type * as Koffi from 'koffi';
 import { LINEERR } from '../../constants';
 import { CALL_CONTROL_PROTOTYPES, type Tapi32CallControl } from './call-control-bindings';
+import { LINE_GET_ID_PROTOTYPE } from './wave-bindings';
 import { TapiError } from '../../errors';
 import {
   lineInitializeExParamsLayout,
@@ -76,6 +77,8 @@ export interface Tapi32 extends Tapi32CallControl {
   lineGetCallStatus(hCall: number, status: Uint8Array): number;
   lineGenerateDigitsW(hCall: number, digitMode: number, digits: string | null, duration: number): number;
   lineMonitorDigits(hCall: number, digitModes: number): number;
+  /** The call's wave devices (§14.3): VARSTRING *lpDeviceID is a plain buffer read during the synchronous call. */
+  lineGetIDW(hLine: number, addressId: number, hCall: number, select: number, deviceId: Uint8Array, deviceClass: string): number;
 }
 
 let koffiModule: typeof Koffi | undefined;
@@ -133,7 +136,7 @@ const CORE_PROTOTYPES: readonly Prototype[] = [
 ];
 
 /** Every Tapi32 export this package calls (WINAPI = __stdcall; tapi-reference.md §1.3, §2.1, §14.1). */
-export const TAPI32_PROTOTYPES: readonly Prototype[] = [...CORE_PROTOTYPES, ...CALL_CONTROL_PROTOTYPES];
+export const TAPI32_PROTOTYPES: readonly Prototype[] = [...CORE_PROTOTYPES, ...CALL_CONTROL_PROTOTYPES, LINE_GET_ID_PROTOTYPE];
 
 /**
  * The kernel32 wait primitive the message pump uses on the USEEVENT handle (winbase.h and
@@ -177,7 +180,7 @@ export interface Kernel32Wait {
   UnregisterWaitEx(waitHandle: unknown, completionEvent: unknown): number;
 }
 
-function declareAll(
+export function declareAll(
   koffi: typeof Koffi,
   lib: Koffi.LibraryHandle,
   table: readonly Prototype[],

@@ -115,7 +115,7 @@ export function encodeMonitorTones(tones: readonly LineMonitorTone[]): Buffer {
 }
 
 /** A NUL-separated, double-NUL-terminated UTF-16 list (dwDeviceClassesSize/Offset). */
-function readStringList(buf: Uint8Array, sizeFieldOffset: number, limit: number): string[] {
+export function readStringList(buf: Uint8Array, sizeFieldOffset: number, limit: number): string[] {
   const view = new DataView(buf.buffer, buf.byteOffset, buf.byteLength);
   const size = view.getUint32(sizeFieldOffset, true);
   const offset = view.getUint32(sizeFieldOffset + 4, true);

@@ -27,6 +27,7 @@ import { MessagePump, type PumpOptions, type RawMessage } from './pump';
 import { utf16z } from './strings';
 import { FIXED_SIZE } from './structs';
 import { parseCallInfo, parseCallStatus, parseDevCaps, readVariable } from './varstruct';
+import { devCapsClasses, Win32Media } from './media';
 
 /** lineShutdown is tried this many times before its failure is reported. */
 const SHUTDOWN_ATTEMPTS = 4;
@@ -40,6 +41,8 @@ export interface Win32ProviderOptions {
   apiVersion?: number;
   /** Message pump tuning (timeout of each blocking read, drain bound, back-off). */
   pump?: PumpOptions;
+  /** The winmm library for the call's audio, loaded on the first play / record. Default 'winmm.dll' on Windows; a fake in tests. */
+  winmmPath?: string;
 }
 
 interface Pending {
@@ -76,6 +79,8 @@ export class Win32Provider implements LineProvider {
   /** lineGatherDigitsW buffers, a FIFO per call, until their LINE_GATHERDIGITS (or lineShutdown). */
   private readonly gathers: GatherBuffers;
   private readonly signals: Win32Signals;
+  /** The call's audio: lineGetIDW + winmm (media.ts). */
+  readonly media: Win32Media;
 
   constructor(private readonly options: Win32ProviderOptions = {}) {
     const libraryPath = options.libraryPath ?? (process.platform === 'win32' ? 'Tapi32.dll' : undefined);
@@ -91,6 +96,17 @@ export class Win32Provider implements LineProvider {
     this.gathers = new GatherBuffers(this.memory);
     this.signals = new Win32Signals(this.api, this.gathers);
     this.appVersion = options.apiVersion ?? TAPI_VERSION.V2_2;
+    this.media = new Win32Media(
+      {
+        api: this.api,
+        memory: this.memory,
+        getDevCaps: (d, v) => this.getDevCaps(d, v),
+        getAddressCaps: (d, a, v) => this.getAddressCaps(d, a, v),
+        getCallStatus: (h) => this.getCallStatus(h),
+        lineDeviceClasses: (d, v) => this.lineDeviceClasses(d, v),
+      },
+      options.winmmPath ?? (process.platform === 'win32' ? 'winmm.dll' : undefined),
+    );
   }
 
   /** Gathers started and not yet completed by their LINE_GATHERDIGITS. */
@@ -169,6 +185,15 @@ export class Win32Provider implements LineProvider {
       this.api.lineGetDevCapsW(this.hLineApp, deviceId >>> 0, apiVersion >>> 0, 0, b),
     );
     return parseDevCaps(buf, used, fixed, deviceId, apiVersion);
+  }
+
+  /** LINEDEVCAPS' device classes (DC+244, 2.0+): the class names lineGetIDW knows for the line. */
+  lineDeviceClasses(deviceId: number, apiVersion: number): string[] {
+    const fixed = FIXED_SIZE.LINEDEVCAPS(apiVersion);
+    const { buf, used } = readVariable(fixed, fixed + VARIABLE_ROOM, 'lineGetDevCaps', (b) =>
+      this.api.lineGetDevCapsW(this.hLineApp, deviceId >>> 0, apiVersion >>> 0, 0, b),
+    );
+    return devCapsClasses(buf, used, fixed);
   }
 
   open(deviceId: number, apiVersion: number, callbackInstance: number, privileges: number, mediaModes: number): number {
@@ -387,6 +412,8 @@ export class Win32Provider implements LineProvider {
     if (this.down) return;
     this.down = true;
     this.handler = undefined;
+    // The wave devices first: their buffers are freed once winmm has handed them back.
+    this.media.closeAll();
     const pump = this.pump;
     pump?.stop();
     let failure: TapiError | undefined;

@@ -1,7 +1,8 @@
 // koffi declarations of the winmm exports for the call's audio (tapi-reference.md §15.1) and of lineGetIDW
 // (§14.1). Every one is WINAPI (__stdcall), undecorated; x86 stack bytes in the comments. HWAVEOUT / HWAVEIN
-// are pointer-sized ('void *'). No CALLBACK_FUNCTION is ever passed (§15.5): dwCallback is 0 or an event.
-// Groundwork for the win32 media provider, not loaded yet.
+// are pointer-sized ('void *'). No CALLBACK_FUNCTION is ever passed (§15.5): dwCallback is 0 (CALLBACK_NULL)
+// and WHDR_DONE is polled. lineGetIDW is declared with the other Tapi32 exports (TAPI32_PROTOTYPES); the winmm
+// table is loaded on the first call's audio (winmm.ts).
 import type { Prototype } from './bindings';
 
 const U32 = 'uint32_t';
