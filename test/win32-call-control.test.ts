@@ -234,7 +234,8 @@ describe('win32 provider: call control, digits, tones, media (issue 12) against 
     const p = start();
     const full = p.getAddressCaps(0, 0, V22);
     assert.equal(full.address, '+1 (555) 010-0000');
-    assert.deepEqual(full.deviceClasses, ['tapi/line']);
+    assert.deepEqual(full.deviceClasses, ['tapi/line', 'wave/in', 'wave/out'], 'line 0 has wave devices (issue 14)');
+    assert.deepEqual(p.getAddressCaps(1, 0, V22).deviceClasses, ['tapi/line'], 'the analog line has none');
     assert.equal(full.transferModes, LINETRANSFERMODE.TRANSFER | LINETRANSFERMODE.CONFERENCE);
     assert.equal(full.maxNumOnHoldCalls, 2);
     assert.ok(full.callFeatures2 !== 0 && full.availableMediaModes !== 0 && full.addressFeatures !== 0);

@@ -47,7 +47,8 @@ function providerFactory(kind: 'simulator' | 'win32', options: OpenTapiOptions, 
   // eslint-disable-next-line @typescript-eslint/no-require-imports -- koffi is loaded only when win32 is chosen
   const { Win32Provider } = require('./providers/win32') as typeof import('./providers/win32');
   // lineInitializeEx is told the highest version we really support (TAPI down-converts to it).
-  return () => new Win32Provider({ libraryPath: options.libraryPath, winmmPath: options.winmmPath, appName: options.appName, apiVersion: apiHigh });
+  return () =>
+    new Win32Provider({ libraryPath: options.libraryPath, winmmPath: options.winmmPath, appName: options.appName, apiVersion: apiHigh });
 }
 
 /**

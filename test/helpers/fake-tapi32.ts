@@ -70,6 +70,10 @@ export interface FakeControl {
   failTimes(functionName: 'lineGetMessage' | 'lineShutdown', count: number, lineErr: string | number): void;
   /** How many calls of `functionName` an armed failTimes fault has failed since the last reset. */
   faultHits(functionName: string): number;
+  /** The winmm ids lineGetIDW gives for the call's wave/out and wave/in now (null on a line without wave devices). */
+  waveIds(hCall: number): { out: number; in: number } | null;
+  /** The winmm ids lineGetIDW gives for line `deviceId` from now on (a wave device that moved). */
+  setWaveIds(deviceId: number, out: number, input: number): void;
   reset(): void;
 }
 
@@ -125,6 +129,8 @@ export function loadFakeControl(): FakeControl {
     burst: lib.func('int32_t fake_post_burst(uint32_t, uint32_t)'),
     waitCount: lib.func('uint32_t fake_wait_count(void)'),
     reset: lib.func('void fake_reset(void)'),
+    waveIds: lib.func('int32_t fake_call_wave_ids(uint32_t, _Out_ uint32_t *out, _Out_ uint32_t *in)'),
+    setWaveIds: lib.func('int32_t fake_set_wave_ids(uint32_t, uint32_t, uint32_t)'),
     failTimes: lib.func('void fake_fail_times(str, uint32_t, int32_t)'),
     faultHits: lib.func('uint32_t fake_fault_hits(str)'),
   };
@@ -205,6 +211,15 @@ export function loadFakeControl(): FakeControl {
     waitCount: () => f.waitCount() >>> 0,
     failTimes: (fn, count, lineErr) => f.failTimes(fn, count >>> 0, lineErrValue(lineErr)),
     faultHits: (fn) => f.faultHits(fn) >>> 0,
+    waveIds: (hCall) => {
+      const out = new Uint32Array(1);
+      const input = new Uint32Array(1);
+      if ((f.waveIds(hCall >>> 0, out, input) | 0) !== 0) return null;
+      return { out: out[0], in: input[0] };
+    },
+    setWaveIds: (deviceId, out, input) => {
+      controlled('setWaveIds', f.setWaveIds(deviceId, out, input));
+    },
     reset: () => f.reset(),
   };
   return control;

@@ -26,7 +26,8 @@ export function waveDeviceId(api: Tapi32, hLine: number, hCall: number, cls: Wav
       api.lineGetIDW(hLine >>> 0, 0, hCall >>> 0, LINECALLSELECT.CALL, b, cls),
     ));
   } catch (error) {
-    if (error instanceof TapiError && error.value === LINEERR.INVALDEVICECLASS) throw TapiError.of('INVALDEVICECLASS', operation, `${cls}: ${NO_AUDIO_DEVICE}`);
+    if (error instanceof TapiError && error.value === LINEERR.INVALDEVICECLASS)
+      throw TapiError.of('INVALDEVICECLASS', operation, `${cls}: ${NO_AUDIO_DEVICE}`);
     throw error;
   }
   const view = new DataView(buf.buffer, buf.byteOffset, buf.byteLength);
@@ -34,7 +35,11 @@ export function waveDeviceId(api: Tapi32, hLine: number, hCall: number, cls: Wav
   const size = view.getUint32(VARSTRING.dwStringSize, true);
   const offset = view.getUint32(VARSTRING.dwStringOffset, true);
   if (format !== STRINGFORMAT.BINARY || size < 4 || offset < VARSTRING.size || offset + 4 > used) {
-    throw TapiError.of('OPERATIONFAILED', operation, `${cls}: no DWORD device id in the answer (format ${format}, ${size} bytes at ${offset})`);
+    throw TapiError.of(
+      'OPERATIONFAILED',
+      operation,
+      `${cls}: no DWORD device id in the answer (format ${format}, ${size} bytes at ${offset})`,
+    );
   }
   return view.getUint32(offset, true);
 }

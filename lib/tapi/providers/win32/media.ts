@@ -44,7 +44,10 @@ export class Win32Media implements MediaProvider {
     const classes: string[] = [];
     if (apiVersion >>> 0 >= TAPI_VERSION.V2_0) {
       // Per address (AC+196) and per line (DC+244): either may name the wave classes (§14.3).
-      for (const c of [...this.host.getAddressCaps(deviceId, 0, apiVersion).deviceClasses, ...this.host.lineDeviceClasses(deviceId, apiVersion)])
+      for (const c of [
+        ...this.host.getAddressCaps(deviceId, 0, apiVersion).deviceClasses,
+        ...this.host.lineDeviceClasses(deviceId, apiVersion),
+      ])
         if (!classes.some((k) => k.toLowerCase() === c.toLowerCase())) classes.push(c);
     }
     const { playback, recording } = waveClasses(classes);

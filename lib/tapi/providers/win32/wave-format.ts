@@ -15,7 +15,9 @@ export function chooseFormat(winmm: Winmm, direction: Direction, deviceId: numbe
   for (const format of OFFERED_FORMATS) {
     const wfx = encodeWaveFormat(format.encoding, format.sampleRate);
     const flags = WAVE.FORMAT_QUERY | WAVE.MAPPED;
-    const rc = (direction === 'out' ? winmm.waveOutOpen(null, deviceId, wfx, 0, 0, flags) : winmm.waveInOpen(null, deviceId, wfx, 0, 0, flags)) >>> 0;
+    const rc =
+      (direction === 'out' ? winmm.waveOutOpen(null, deviceId, wfx, 0, 0, flags) : winmm.waveInOpen(null, deviceId, wfx, 0, 0, flags)) >>>
+      0;
     if (rc === MMRESULT.NOERROR) return { format, wfx };
     if (rc !== MMRESULT.BADFORMAT) throw waveError(rc, operation, `wave device ${deviceId}`);
   }
@@ -32,7 +34,9 @@ export function openDevice(winmm: Winmm, memory: NativeMemory, direction: Direct
   // HWAVEOUT / HWAVEIN are pointer-sized (§15.1): the out-slot is written during the call.
   const slot = memory.alloc(winmm.pointerSize);
   try {
-    const rc = (direction === 'out' ? winmm.waveOutOpen(slot, deviceId, wfx, 0, 0, flags) : winmm.waveInOpen(slot, deviceId, wfx, 0, 0, flags)) >>> 0;
+    const rc =
+      (direction === 'out' ? winmm.waveOutOpen(slot, deviceId, wfx, 0, 0, flags) : winmm.waveInOpen(slot, deviceId, wfx, 0, 0, flags)) >>>
+      0;
     if (rc !== MMRESULT.NOERROR) throw waveError(rc, direction === 'out' ? 'waveOutOpen' : 'waveInOpen', `wave device ${deviceId}`);
     const view = new DataView(memory.view(slot, winmm.pointerSize));
     return winmm.pointerSize === 8 ? view.getBigUint64(0, true) : BigInt(view.getUint32(0, true));

@@ -1,0 +1,4 @@
+import { describeMediaContract } from './contract/media';
+import { simulatorMedia } from './harness/media';
+
+describeMediaContract(simulatorMedia);

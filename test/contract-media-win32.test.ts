@@ -1,0 +1,4 @@
+import { describeMediaContract } from './contract/media';
+import { win32Media } from './harness/media';
+
+describeMediaContract(win32Media);
