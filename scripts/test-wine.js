@@ -1,6 +1,6 @@
 'use strict';
 // npm run test:wine — the win32 suites under real Windows node.exe (x64 and x86) in Wine, each against
-// the fake Tapi32 cross-compiled with mingw-w64 for that architecture. Linux only.
+// the fake Tapi32 (and the fake winmm) cross-compiled with mingw-w64 for that architecture. Linux only.
 //
 // Suites: every dist/test/win32-*.test.js plus the ones listed in EXTRA_SUITES (a new win32-*.test.ts
 // joins by its name alone). Everything downloaded comes from the npm registry through `npm pack`
@@ -16,7 +16,7 @@ const cache = path.join(root, '.cache', 'wine');
 const pkgs = path.join(cache, 'pkgs');
 const prefix = path.join(cache, 'prefix');
 const NODE_VERSION = '22.23.2';
-const EXTRA_SUITES = ['contract-win32.test.js', 'hardening-win32.test.js'];
+const EXTRA_SUITES = ['contract-win32.test.js', 'hardening-win32.test.js', 'contract-media-win32.test.js'];
 const MOCHA_TIMEOUT_MS = 20000; // as .mocharc.json
 // A hung architecture is stopped here and its tests counted from the log, keeping CI under its budget.
 const RUN_TIMEOUT_MS = 6 * 60 * 1000;
@@ -125,6 +125,7 @@ try {
         env: {
           ...env,
           FAKE_TAPI32_PATH: winPath(path.join(root, 'test', 'fake-tapi32', 'build', a.fake, 'fake-tapi.dll')),
+          FAKE_WINMM_PATH: winPath(path.join(root, 'test', 'fake-winmm', 'build', a.fake, 'fake-winmm.dll')),
           FORCE_COLOR: '0',
         },
         stdio: ['ignore', fd, fd],
