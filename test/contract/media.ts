@@ -113,7 +113,7 @@ export function describeMediaContract(harness: MediaHarness): void {
       assert.equal(result.digit, '#');
       assert.equal(result.reason, 'digit');
       const atStop = harness.heard(tapi, call).playedMs;
-      assert.ok(result.playedMs < 10_000 && result.playedMs >= 100, `playedMs ${result.playedMs}`);
+      assert.ok(result.playedMs > 0 && result.playedMs < 10_000, `playedMs ${result.playedMs}`);
       // What was in flight may have been cut part-way (the device heard it, the result counts whole frames only).
       assert.ok(atStop >= result.playedMs && atStop - result.playedMs <= IN_FLIGHT_MS, `device ${atStop} ms, result ${result.playedMs} ms`);
       await settle();
