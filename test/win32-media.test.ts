@@ -181,7 +181,11 @@ describe('win32 media: lineGetIDW + winmm over the fake Tapi32 and the fake winm
     assert.equal(get(64, 'tapi/line', LINECALLSELECT.CALL, analog.handle).v.getUint32(24, true), 1, 'tapi/line: the line device id');
     const misuse = loadFakeControl().outstanding().misuse;
     const tooSmall = get(23, 'wave/out');
-    assert.deepEqual([tooSmall.rc, tooSmall.needed, tooSmall.used], [LINEERR.STRUCTURETOOSMALL | 0, 24, 24], 'dwNeededSize = the fixed part');
+    assert.deepEqual(
+      [tooSmall.rc, tooSmall.needed, tooSmall.used],
+      [LINEERR.STRUCTURETOOSMALL | 0, 24, 24],
+      'dwNeededSize = the fixed part',
+    );
     // The fake counts a structure below its fixed part as misuse (the package never sends one): cleared here.
     assert.equal(loadFakeControl().outstanding().misuse, misuse + 1);
     await tapi.shutdown();
