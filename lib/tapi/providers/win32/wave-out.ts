@@ -7,7 +7,7 @@ import type { AudioFormat, AudioOut } from '../../media';
 import type { NativeMemory } from './memory';
 import { chooseFormat, openDevice } from './wave-format';
 import { WaveHeaders, type WaveBuffer } from './wave-headers';
-import { WAVE, checkWave, waveError, type Winmm } from './winmm';
+import { WAVE, waveError, type Winmm } from './winmm';
 
 /** WHDR_DONE is polled this often while buffers are queued (frames are 20 ms). */
 export const POLL_MS = 10;
@@ -63,30 +63,28 @@ export class WaveOut implements AudioOut {
     });
   }
 
+  /** Never throws (it runs from digit and hang-up handlers): if winmm refuses the reset, its buffers are kept, not freed. */
   reset(): void {
     if (this.closed) return;
-    checkWave(this.winmm.waveOutReset(this.handle), 'waveOutReset');
+    const rc = this.winmm.waveOutReset(this.handle) >>> 0;
     const was = this.queue;
     this.queue = [];
     this.stopTimer();
     for (const q of was) {
-      this.release(q.buffer);
+      if (rc === 0) this.release(q.buffer);
+      else if (!this.stranded.includes(q.buffer)) this.stranded.push(q.buffer);
       q.resolve(false);
     }
   }
 
   close(): void {
     if (this.closed) return;
-    try {
-      this.reset();
-    } finally {
-      this.closed = true;
-      this.stopTimer();
-      this.stranded = this.stranded.filter((b) => !this.release(b));
-      // Closing fails (STILLPLAYING) only while buffers are queued: reset() has returned them all.
-      this.winmm.waveOutClose(this.handle);
-      this.onClosed(this);
-    }
+    this.reset();
+    this.closed = true;
+    this.stranded = this.stranded.filter((b) => !this.release(b));
+    // Closing fails (STILLPLAYING) only while buffers are queued: reset() has returned them all.
+    this.winmm.waveOutClose(this.handle);
+    this.onClosed(this);
   }
 
   /** Frames played to the end resolve true, in order. */

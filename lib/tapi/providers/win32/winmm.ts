@@ -112,8 +112,3 @@ export function waveError(rc: number, operation: string, detail?: string): TapiE
   const name = NAMES.get(rc) ?? `MMRESULT ${rc}`;
   return new TapiError(lineErrOf(rc), operation, `${name} (${rc})${detail ? `: ${detail}` : ''}`);
 }
-
-/** Throws waveError unless `rc` is MMSYSERR_NOERROR. */
-export function checkWave(rc: number, operation: string): void {
-  if (rc >>> 0 !== 0) throw waveError(rc >>> 0, operation);
-}
