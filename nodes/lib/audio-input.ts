@@ -47,7 +47,9 @@ export function readAudioPayload(msg: NodeMessage): AudioRead {
       if (!looksLikeWav(value)) return bad('msg.payload is not a WAV file (no RIFF/WAVE header)');
       return { ok: true, kind: 'wav', wav: Buffer.from(value) };
     }
-    if (typeof value === 'object' && 'pcm' in (value as object)) {
+    // Read every property once: a getter or Proxy that throws is found here, not when Node-RED clones the message.
+    readAll(value, 0);
+    if (typeof value === 'object' && (value as { pcm?: unknown }).pcm !== undefined) {
       const { pcm, sampleRate } = value as { pcm: unknown; sampleRate: unknown };
       if (!(pcm instanceof Int16Array)) return bad('msg.payload.pcm must be an Int16Array (16-bit mono samples)');
       if (pcm.length > MAX_PCM_SAMPLES) return bad(`msg.payload.pcm has more than ${MAX_PCM_SAMPLES} samples`);
@@ -60,6 +62,11 @@ export function readAudioPayload(msg: NodeMessage): AudioRead {
   } catch (err) {
     return { ok: false, error: new TapiValidationError(`msg.payload could not be read: ${why(err)}`), hostile: true };
   }
+}
+
+function readAll(value: unknown, depth: number): void {
+  if (value === null || typeof value !== 'object' || ArrayBuffer.isView(value) || depth > 8) return;
+  for (const key of Object.keys(value)) readAll((value as Record<string, unknown>)[key], depth + 1);
 }
 
 function bad(message: string): AudioRead {
