@@ -73,7 +73,9 @@ export = function (RED: NodeAPI): void {
       const id = readCallId(msg);
       if (!id.ok) throw id.hostile ? Object.assign(id.error, { hostile: true }) : id.error;
       if (audio.kind === 'none') {
-        throw new TapiValidationError('nothing to play: give msg.payload (a WAV Buffer, a WAV file path or { pcm, sampleRate }) or set a file');
+        throw new TapiValidationError(
+          'nothing to play: give msg.payload (a WAV Buffer, a WAV file path or { pcm, sampleRate }) or set a file',
+        );
       }
       const line = await usable.shared.getLine();
       const call = findCall(line, id.id, 'play');

@@ -28,7 +28,10 @@ export = function (RED: NodeAPI): void {
     const silenceMs = Math.round(numberProp(def.silence, 0) * 1000);
     const stopOnDigits = typeof def.stopOnDigits === 'string' ? def.stopOnDigits.trim() : '#';
     const toFile = def.output === 'file';
-    const folder = path.resolve(baseDirectory(RED.settings), typeof def.folder === 'string' && def.folder.trim() ? def.folder.trim() : 'recordings');
+    const folder = path.resolve(
+      baseDirectory(RED.settings),
+      typeof def.folder === 'string' && def.folder.trim() ? def.folder.trim() : 'recordings',
+    );
     const template = typeof def.filename === 'string' && def.filename.trim() ? def.filename.trim() : DEFAULT_TEMPLATE;
     const lineNode = typeof def.line === 'string' ? (RED.nodes.getNode(def.line) as TapiLineNode | null) : null;
     const usable = lineNode && typeof lineNode.register === 'function' ? lineNode : undefined;

@@ -250,7 +250,10 @@ describe('editor i18n (nodes/*.html and nodes/locales)', function () {
       for (const file of ['tapi-line', 'make-call', 'play', 'record']) {
         for (const [k, v] of catalog(locale, file)) {
           if (!/\.(status|state|outcome)\./.test(k)) continue;
-          const text = v.replace(/__code__/g, 'X'.repeat(16)).replace(/__seconds__/g, '600.0').replace(/__digit__/g, '#');
+          const text = v
+            .replace(/__code__/g, 'X'.repeat(16))
+            .replace(/__seconds__/g, '600.0')
+            .replace(/__digit__/g, '#');
           assert.ok(text.length < 20, `${locale} ${k} = "${text}" (${text.length})`);
         }
       }

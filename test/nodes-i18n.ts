@@ -22,7 +22,6 @@ export function english(key: string, subs: Record<string, unknown> = {}): string
   return value.replace(/__(\w+)__/g, (all, name: string) => (name in subs ? String(subs[name]) : all));
 }
 
-// eslint-disable-next-line @typescript-eslint/no-explicit-any -- each node module types its own RED
 type NodeModule = (RED: any) => void;
 
 /** The node module with RED._ answering in English; everything else of RED as the helper gives it. */

@@ -69,7 +69,10 @@ describe('play node', function () {
     assert.equal(heard.playedMs, 1500);
     assert.deepEqual(Array.from(heard.pcm.subarray(0, 400)), Array.from(audio.pcm.subarray(0, 400)));
     const statuses = statusesOf(helper.getNode('pl'));
-    assert.ok(statuses.some((s) => s.fill === 'yellow' && /playing/.test(s.text)), 'playing while it plays');
+    assert.ok(
+      statuses.some((s) => s.fill === 'yellow' && /playing/.test(s.text)),
+      'playing while it plays',
+    );
     assert.deepEqual(statuses[statuses.length - 1], { fill: 'green', shape: 'dot', text: 'played 1.5 s' });
   });
 

@@ -2,6 +2,7 @@
 // WAV of the length it says, holding what the far end said (remoteAudio, 5550111's prompt); file output inside
 // the node's folder, never overwriting and never outside it; named errors; the analog line without wave devices.
 import recordNode from '../nodes/record';
+import simulateNode from '../nodes/simulate';
 import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
@@ -13,17 +14,23 @@ import { codeOf } from './nodes-catch';
 import { withEnglish } from './nodes-i18n';
 import { allNodes, collector, helper, lineDef, statusesOf, unloadAndCheckClean, waitFor, type Msg } from './nodes-helpers';
 
-const nodes = [...allNodes, withEnglish(recordNode)];
+const nodes = [...allNodes, withEnglish(recordNode), simulateNode];
 const INT16 = Int16Array as unknown as Parameters<WaveFile['getSamples']>[1];
 
 /** The WAV's format and samples; throws when it is not a WAV. */
 function parseWav(bytes: Buffer): { rate: number; channels: number; bits: number; samples: Int16Array } {
   const wav = new WaveFile(bytes);
   const fmt = wav.fmt as { sampleRate: number; numChannels: number; bitsPerSample: number };
-  return { rate: fmt.sampleRate, channels: fmt.numChannels, bits: fmt.bitsPerSample, samples: wav.getSamples(false, INT16) as unknown as Int16Array };
+  return {
+    rate: fmt.sampleRate,
+    channels: fmt.numChannels,
+    bits: fmt.bitsPerSample,
+    samples: wav.getSamples(false, INT16) as unknown as Int16Array,
+  };
 }
 
-const loudness = (s: Int16Array, from: number, to: number) => s.subarray(from, to).reduce((n, v) => n + Math.abs(v), 0) / Math.max(1, to - from);
+const loudness = (s: Int16Array, from: number, to: number) =>
+  s.subarray(from, to).reduce((n, v) => n + Math.abs(v), 0) / Math.max(1, to - from);
 
 function flow(record: Record<string, unknown>, line: Record<string, unknown> = {}): Msg[] {
   return [
@@ -32,6 +39,8 @@ function flow(record: Record<string, unknown>, line: Record<string, unknown> = {
     { id: 'made', type: 'helper' },
     { id: 'rec', type: 'tapi-record', line: 'line1', maxDuration: 3600, stopOnDigits: '', silence: 0, wires: [['out']], ...record },
     { id: 'out', type: 'helper' },
+    { id: 'talker', type: 'tapi-simulate', line: 'line1', action: 'speak', wires: [['spoke']] },
+    { id: 'spoke', type: 'helper' },
     { id: 'catch1', type: 'catch', scope: null, uncaught: false, wires: [['caught']] },
     { id: 'caught', type: 'helper' },
   ];
@@ -99,6 +108,27 @@ describe('record node', function () {
     const speech = loud.filter(Boolean).length;
     assert.ok(speech >= 19 && speech <= 21, `${speech} loud 20 ms frames (400 ms of speech)`);
     assert.equal(loud.lastIndexOf(true) - loud.indexOf(true) + 1, speech, 'one stretch of speech');
+  });
+
+  it('the simulate node speaks as the caller: { seconds } of a stand-in voice, or a WAV Buffer', async () => {
+    const r = await load({ maxDuration: 2 });
+    const spoke = collector(helper.getNode('spoke'));
+    const call = await r.call();
+    helper.getNode('talker').receive({ payload: { seconds: 1 }, call });
+    await waitFor(() => spoke.length > 0 || r.caught.length > 0, 5000, 'the caller speaking');
+    r.record({ call });
+    await waitFor(() => r.out.length > 0 || r.caught.length > 0, 10000, 'the recording');
+    assert.deepEqual(r.caught, []);
+    const samples = parseWav(r.out[0].payload).samples;
+    assert.equal(samples.length, 16000);
+    assert.ok(loudness(samples, 0, 7200) > 1000, 'the voice in the first second');
+    assert.ok(loudness(samples, 8400, 16000) < 10, 'silence after it');
+    helper.getNode('talker').receive({ payload: { seconds: 9999 }, call, topic: 'long' });
+    helper.getNode('talker').receive({ payload: { seconds: 1 }, call: { id: 'nope' }, topic: 'nocall' });
+    const caught: Msg[] = r.caught;
+    await waitFor(() => caught.length === 2, 5000, 'two refusals');
+    assert.match(caught.find((c) => c.topic === 'long')!.error.message, /seconds must be from 0 to 600/);
+    assert.equal(codeOf(caught.find((c) => c.topic === 'nocall')!.error), 'LINEERR_INVALCALLHANDLE');
   });
 
   it('digit: a stop key ends the recording, with the digit; other keys do not', async () => {

@@ -139,7 +139,11 @@ function codeOf(err: unknown): string {
 }
 
 /** The audio to hand to call.play, from what readAudioPayload found (files read by readWavFile). */
-export async function audioSource(read: Exclude<AudioRead, { ok: false } | { kind: 'none' }>, base: string, folder?: string): Promise<AudioSource> {
+export async function audioSource(
+  read: Exclude<AudioRead, { ok: false } | { kind: 'none' }>,
+  base: string,
+  folder?: string,
+): Promise<AudioSource> {
   if (read.kind === 'wav') return read.wav;
   if (read.kind === 'pcm') return read.audio;
   return readWavFile(read.path, base, folder);

@@ -36,7 +36,10 @@ export function fileNameFrom(template: string, parts: NameParts): string {
     .replace(/\{date\}/g, stamp(parts.at))
     .replace(/\{caller\}/g, caller)
     .replace(/\{call\}/g, parts.callId.replace(/[^A-Za-z0-9]/g, '').slice(0, 8));
-  const name = path.basename(filled.replace(/\\/g, '/')).replace(/[^A-Za-z0-9._-]/g, '_').replace(/^[._-]+/, '');
+  const name = path
+    .basename(filled.replace(/\\/g, '/'))
+    .replace(/[^A-Za-z0-9._-]/g, '_')
+    .replace(/^[._-]+/, '');
   return withWav(name.slice(0, 150) || 'recording');
 }
 
@@ -60,7 +63,9 @@ export async function writeNewFile(folder: string, name: string, wav: Buffer): P
       return file;
     } catch (err) {
       if ((err as { code?: string }).code !== 'EEXIST') {
-        throw new TapiValidationError(`cannot write the recording to ${JSON.stringify(file)}: ${(err as { code?: string }).code ?? 'error'}`);
+        throw new TapiValidationError(
+          `cannot write the recording to ${JSON.stringify(file)}: ${(err as { code?: string }).code ?? 'error'}`,
+        );
       }
     }
   }
