@@ -229,6 +229,33 @@ describe('record node', function () {
     assert.deepEqual(fs.readdirSync(dir), [], 'no file and no folder written');
   });
 
+  it('a message whose msg.filename or msg.call throws when read: ERR_TAPI_VALIDATION with only _msgid and topic; recording goes on', async () => {
+    const r = await load({ maxDuration: 0.5, output: 'file', folder: path.join(dir, 'vm') });
+    const call = await r.call();
+    const throwing = (key: string, extra: Msg) =>
+      Object.defineProperty({ topic: 'boom', _msgid: key, ...extra }, key, {
+        get() {
+          throw new Error(key);
+        },
+        enumerable: true,
+      });
+    r.record(throwing('filename', { call }));
+    r.record(throwing('call', {}));
+    await waitFor(() => r.caught.length === 2, 10000, 'both errors');
+    for (const c of r.caught) {
+      assert.equal(codeOf(c.error), 'ERR_TAPI_VALIDATION');
+      assert.deepEqual(
+        Object.keys(c)
+          .filter((k) => k !== 'error' && k !== '_error')
+          .sort(),
+        ['_msgid', 'topic'],
+      );
+    }
+    r.record({ call });
+    await waitFor(() => r.out.length > 0, 10000, 'a recording after them');
+    assert.equal(r.out[0].recording.reason, 'maxduration');
+  });
+
   it('bad input: no msg.call, an unknown call, a maximum of 0 s, recording a call twice: each a named error', async () => {
     const r = await load();
     const call = await r.call();
