@@ -1,7 +1,7 @@
 // tapi-simulate: drives the simulated exchange from a flow, to rehearse a flow before a real line exists:
 // an incoming call (with the keys its caller presses), the far end pressing keys, hanging up, playing a
-// tone or being a fax. Works on a tapi-line whose provider is the simulator only.
-import { TapiError, TapiValidationError, type Call, type Line, type OpenedTapi, type SimulatorControls } from '../lib/tapi';
+// tone, speaking (audio into the recording of a record node) or being a fax. Works on a tapi-line whose provider is the simulator only.
+import { TapiError, TapiValidationError, toneSequence, type Call, type Line, type OpenedTapi, type SimulatorControls } from '../lib/tapi';
 import { findCall, readCallId } from './lib/call-lookup';
 import type { LineUser, TapiLineNode } from './lib/line-node';
 import { callRef, numberProp } from './lib/messages';
@@ -11,7 +11,7 @@ import type { LineStatusEvent } from './lib/shared-line';
 import { failMessage, lineStatus, noLineStatus, NS, simulateStatus } from './lib/status';
 import { leaveLine, reportUnsendable } from './lib/node-glue';
 
-const ACTIONS = ['incoming', 'digits', 'hangup', 'tone', 'fax'] as const;
+const ACTIONS = ['incoming', 'digits', 'hangup', 'tone', 'speak', 'fax'] as const;
 type SimAction = (typeof ACTIONS)[number];
 const SEE_CALL_MS = 5000;
 
@@ -40,6 +40,16 @@ function seeCall(line: Line, providerCallId: number): Promise<Call> {
     }, SEE_CALL_MS);
     line.on('callstate', onCall);
   });
+}
+
+/** A stand-in for a voice: 200 ms tones of changing pitch with short pauses, for `seconds` (8 kHz). */
+function voice(seconds: number): Int16Array {
+  if (!(seconds > 0 && seconds <= 600)) throw new TapiValidationError('payload.seconds must be from 0 to 600');
+  const pitches = [320, 410, 360, 450, 300, 390];
+  const tones: Array<{ frequency: number; ms: number }> = [];
+  for (let ms = 0, i = 0; ms < seconds * 1000; ms += 250, i++)
+    tones.push({ frequency: pitches[i % pitches.length], ms: 200 }, { frequency: 0, ms: 50 });
+  return toneSequence(tones).subarray(0, Math.round(seconds * 8000));
 }
 
 function text(value: unknown, what: string): string | undefined {
@@ -134,6 +144,13 @@ export = function (RED: NodeAPI): void {
           sim.remoteTone(call.handle, list.map(Number));
           break;
         }
+        case 'speak':
+          // A WAV Buffer, or { seconds } of a stand-in voice (default 3).
+          sim.remoteAudio(
+            call.handle,
+            Buffer.isBuffer(payload) ? payload : { pcm: voice(numberProp(fields.seconds, 3)), sampleRate: 8000 },
+          );
+          break;
         case 'fax':
           sim.remoteMedia(call.handle, 'G3FAX');
           break;

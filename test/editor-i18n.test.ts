@@ -17,6 +17,7 @@ import {
   runningStatus,
   simulateStatus,
 } from '../nodes/lib/status';
+import { playStatus, recordStatus } from '../nodes/lib/media-status';
 import type { LineState } from '../nodes/lib/shared-line';
 
 const repoRoot = path.resolve(__dirname, '..', '..');
@@ -130,6 +131,8 @@ function runtimeKeys(enUS: Map<string, Map<string, string>>): Set<string> {
   autoAnswerStatus(record, 'notowner');
   callsStatus(record, ['ringback', 'connected']);
   simulateStatus(record, 'notsimulator');
+  for (const kind of ['playing', 'played', 'digit', 'stopped', 'hangup', 'noaudio'] as const) playStatus(record, kind);
+  for (const kind of ['recording', 'recorded', 'saved', 'noaudio'] as const) recordStatus(record, kind);
   for (const key of enUS.get('make-call')!.keys()) {
     const m = /^make-call\.(state|outcome)\.(.+)$/.exec(key);
     if (m?.[1] === 'state') callProgressStatus(record, m[2]);
@@ -144,7 +147,7 @@ describe('editor i18n (nodes/*.html and nodes/locales)', function () {
   it('finds every node file', function () {
     assert.deepEqual(
       FILES.sort(),
-      ['call-control', 'call-state', 'digits', 'make-call', 'simulate', 'tapi-line'].filter((f) =>
+      ['call-control', 'call-state', 'digits', 'make-call', 'play', 'record', 'simulate', 'tapi-line'].filter((f) =>
         fs.existsSync(path.join(nodesDir, `${f}.html`)),
       ),
     );
@@ -244,10 +247,13 @@ describe('editor i18n (nodes/*.html and nodes/locales)', function () {
 
   it('node status texts stay under 20 characters in every locale (a 16-character code substituted)', function () {
     for (const locale of LOCALES) {
-      for (const file of ['tapi-line', 'make-call']) {
+      for (const file of ['tapi-line', 'make-call', 'play', 'record']) {
         for (const [k, v] of catalog(locale, file)) {
           if (!/\.(status|state|outcome)\./.test(k)) continue;
-          const text = v.replace(/__code__/g, 'X'.repeat(16));
+          const text = v
+            .replace(/__code__/g, 'X'.repeat(16))
+            .replace(/__seconds__/g, '600.0')
+            .replace(/__digit__/g, '#');
           assert.ok(text.length < 20, `${locale} ${k} = "${text}" (${text.length})`);
         }
       }

@@ -124,7 +124,7 @@ describe('Node-RED editor in Chromium (e2e)', function () {
     await shot(page, '01-editor-example-a-deployed');
   });
 
-  it('palette: category "telephony" holds our five nodes with our icons', async function () {
+  it('palette: category "telephony" holds our seven nodes with our icons', async function () {
     const category = ed.paletteCategory(page, 'telephony');
     await category.scrollIntoViewIfNeeded();
     assert.equal(norm(await page.locator('#red-ui-palette-header-telephony').innerText()), 'telephony');
@@ -142,6 +142,8 @@ describe('Node-RED editor in Chromium (e2e)', function () {
         ['tapi-call-state', 'call state'],
         ['tapi-call-control', 'call control'],
         ['tapi-digits', 'digits'],
+        ['tapi-play', 'play'],
+        ['tapi-record', 'record'],
         ['tapi-simulate', 'simulate'],
       ],
     );
@@ -550,7 +552,7 @@ describe('Node-RED editor in Chromium (e2e)', function () {
         .paletteCategory(page, 'telephony')
         .locator('.red-ui-palette-node')
         .evaluateAll((els) => els.map((e: any) => e.getAttribute('data-palette-label')));
-      assert.deepEqual(labels, ['Anruf tätigen', 'Anrufstatus', 'Anrufsteuerung', 'Ziffern', 'Simulation']);
+      assert.deepEqual(labels, ['Anruf tätigen', 'Anrufstatus', 'Anrufsteuerung', 'Ziffern', 'Wiedergabe', 'Aufnahme', 'Simulation']);
       await shot(page.locator('#red-ui-palette-container-telephony'), '09-de-palette');
 
       await ed.showFlowTab(page, await page.evaluate((id) => (globalThis as any).RED.nodes.node(id).z, scratchMakeCall));
@@ -580,7 +582,7 @@ describe('Node-RED editor in Chromium (e2e)', function () {
       .paletteCategory(page, 'telephony')
       .locator('.red-ui-palette-node')
       .evaluateAll((els) => els.map((e: any) => e.getAttribute('data-palette-label')));
-    assert.deepEqual(labels, ['make call', 'call state', 'call control', 'digits', 'simulate'], 'back to English');
+    assert.deepEqual(labels, ['make call', 'call state', 'call control', 'digits', 'play', 'record', 'simulate'], 'back to English');
   });
 
   it('no console error and no uncaught error in the page during the whole run', async function () {

@@ -17,7 +17,7 @@ const { declarationClosure } = require('../../../scripts/declaration-closure') a
 
 const repoRoot = path.resolve(__dirname, '..', '..', '..');
 const REPOSITORY = 'https://github.com/node-red-contrib-tapi/node-red-contrib-tapi';
-const NODE_FILES = ['tapi-line', 'make-call', 'call-state', 'call-control', 'digits', 'simulate'];
+const NODE_FILES = ['tapi-line', 'make-call', 'call-state', 'call-control', 'digits', 'play', 'record', 'simulate'];
 const LOCALES = ['en-US', 'de'];
 
 /** Every file the tarball must hold, by exact name. */
@@ -36,6 +36,8 @@ const REQUIRED = [
   'dist/nodes/icons/tapi-call-state.svg',
   'dist/nodes/icons/tapi-call-control.svg',
   'dist/nodes/icons/tapi-digits.svg',
+  'dist/nodes/icons/tapi-play.svg',
+  'dist/nodes/icons/tapi-record.svg',
   'dist/nodes/icons/tapi-simulate.svg',
   ...fs.readdirSync(path.join(repoRoot, 'examples')).map((f) => `examples/${f}`),
 ];
@@ -44,12 +46,12 @@ const REQUIRED = [
 const ALLOWED = [
   /^(package\.json|README\.md|LICENSE|CHANGELOG\.md)$/,
   /^resources\/tapi-dial-policy\.js$/,
-  /^examples\/[\w-]+\.json$/,
+  /^examples\/[\w-]+\.(json|wav)$/,
   /^dist\/lib\/tapi\/[\w/-]+\.(js|d\.ts)$/,
-  /^dist\/nodes\/(tapi-line|make-call|call-state|call-control|digits|simulate)\.(js|html)$/,
+  /^dist\/nodes\/(tapi-line|make-call|call-state|call-control|digits|play|record|simulate)\.(js|html)$/,
   /^dist\/nodes\/lib\/[\w-]+\.js$/,
   /^dist\/nodes\/icons\/[\w-]+\.svg$/,
-  /^dist\/nodes\/locales\/(en-US|de)\/(tapi-line|make-call|call-state|call-control|digits|simulate)\.(json|html)$/,
+  /^dist\/nodes\/locales\/(en-US|de)\/(tapi-line|make-call|call-state|call-control|digits|play|record|simulate)\.(json|html)$/,
 ];
 
 function npm(args: string[], cwd: string): string {
@@ -244,7 +246,7 @@ describe('the npm package (npm pack, installed into a fresh Node-RED)', function
       assert.ok(fs.existsSync(path.join(userDir, 'node_modules', 'koffi', 'package.json')), 'koffi installed as a dependency');
     });
 
-    it('Node-RED registers the six node types with no error (GET /nodes, runtime log)', async function () {
+    it('Node-RED registers the eight node types with no error (GET /nodes, runtime log)', async function () {
       const res = await request(`${base}nodes`);
       assert.equal(res.status, 200);
       let list: Array<{ module: string; types: string[]; enabled: boolean; err?: string; version: string }>;
@@ -262,6 +264,8 @@ describe('the npm package (npm pack, installed into a fresh Node-RED)', function
           { types: ['tapi-call-state'], enabled: true, err: undefined },
           { types: ['tapi-call-control'], enabled: true, err: undefined },
           { types: ['tapi-digits'], enabled: true, err: undefined },
+          { types: ['tapi-play'], enabled: true, err: undefined },
+          { types: ['tapi-record'], enabled: true, err: undefined },
           { types: ['tapi-simulate'], enabled: true, err: undefined },
         ],
       );
