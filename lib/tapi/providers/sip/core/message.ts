@@ -183,6 +183,14 @@ export function findHeadEnd(data: Buffer, from = 0): { headEnd: number; bodyStar
   return undefined;
 }
 
+// A CR is only allowed as part of CRLF; a lone one would survive into a value and break a later serialise.
+function hasBareCr(head: Buffer): boolean {
+  for (let i = head.indexOf(0x0d); i >= 0; i = head.indexOf(0x0d, i + 1)) {
+    if (head[i + 1] !== 0x0a && i !== head.length - 1) return true;
+  }
+  return false;
+}
+
 function skipLeadingLineBreaks(data: Buffer): number {
   let i = 0;
   while (i < data.length && (data[i] === 0x0d || data[i] === 0x0a)) i++;
@@ -199,7 +207,7 @@ function parseHead(text: string): ParsedHead | string {
   const startLine = stripCr(lines[0]);
   const headers: SipHeader[] = [];
   let current: string | undefined;
-  let lineCount = 0;
+  let counted = 0;
   const flush = (): string | undefined => {
     if (current === undefined) return undefined;
     const colon = current.indexOf(':');
@@ -211,7 +219,8 @@ function parseHead(text: string): ParsedHead | string {
     const values = LIST_HEADERS.has(name) ? splitHeaderList(value) : [value];
     for (const v of values) {
       headers.push({ name, value: v });
-      if (headers.length > SIP_LIMITS.maxHeaders) return 'too many headers';
+      // Content-Length is not counted: the serialiser adds one, and a message parsed must parse again.
+      if (name !== 'content-length' && ++counted > SIP_LIMITS.maxHeaders) return 'too many headers';
     }
     return undefined;
   };
@@ -225,7 +234,6 @@ function parseHead(text: string): ParsedHead | string {
     } else {
       const error = flush();
       if (error) return error;
-      if (++lineCount > SIP_LIMITS.maxHeaders) return 'too many headers';
       current = line;
     }
     if (current.length > SIP_LIMITS.maxHeaderLineBytes) return 'header line too long';
@@ -293,6 +301,7 @@ function parseUnchecked(data: Buffer): ParseResult {
   if (!end) return { ok: false, reason: 'no blank line after the headers' };
   const head = data.subarray(start, end.headEnd);
   if (head.includes(0)) return { ok: false, reason: 'NUL in the message head' };
+  if (hasBareCr(head)) return { ok: false, reason: 'CR without LF in the message head' };
   const parsed = parseHead(head.toString('utf8'));
   if (typeof parsed === 'string') return { ok: false, reason: parsed };
   const startLine = parseStartLine(parsed.startLine);
