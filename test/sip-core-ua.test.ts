@@ -20,7 +20,12 @@ import {
   type SipAccount,
   type SipDialog,
 } from '../lib/tapi/providers/sip/core/user-agent';
+import { AuthChain } from '../lib/tapi/providers/sip/core/ua-auth';
 import { SipPeer, type PeerDialog } from './helpers/sip-peer';
+
+function branchOfVia(m: SipRequest): string {
+  return /branch=([^;]+)/.exec(headerValues(m, 'via')[0] ?? '')?.[1] ?? '';
+}
 
 function request(method: string, uri: string, headers: [string, string][], body = ''): SipRequest {
   return { kind: 'request', method, uri, headers: headers.map(([name, value]): SipHeader => ({ name, value })), body: Buffer.from(body) };
@@ -135,6 +140,44 @@ describe('sip core: dialogs (RFC 3261 §12)', function () {
     refreshRemoteTarget(d, inDialog(9, 'INVITE'));
     assert.equal(d.remoteTarget, 'sip:alice@10.0.0.9');
     assert.equal(dialogKeyOfRequest(invite), undefined, 'no To tag: not in a dialog');
+  });
+});
+
+describe('sip core: answering challenges (ua-auth)', function () {
+  const register = (): SipRequest =>
+    request('REGISTER', 'sip:example.test', [
+      ['via', 'SIP/2.0/UDP 127.0.0.1:5060;rport;branch=z9hG4bKfirst'],
+      ['from', '<sip:alice@example.test>;tag=a'],
+      ['to', '<sip:alice@example.test>'],
+      ['call-id', 'reg@x'],
+      ['cseq', '5 REGISTER'],
+    ]);
+  const challenge = (nonce: string, stale = false): SipResponse =>
+    response(401, [['www-authenticate', `Digest realm="r", nonce="${nonce}", qop="auth"${stale ? ', stale=true' : ''}`]]);
+
+  it('retries with CSeq + 1 and a new branch; a second plain challenge means refused credentials', function () {
+    const chain = new AuthChain({ username: 'alice', password: 'pw' });
+    const first = chain.respond(register(), challenge('n1'));
+    assert.ok(first.ok);
+    assert.equal(header(first.request, 'cseq'), '6 REGISTER');
+    assert.notEqual(branchOfVia(first.request), 'z9hG4bKfirst');
+    assert.match(header(first.request, 'authorization')!, /nonce="n1"/);
+    const again = chain.respond(first.request, challenge('n2'));
+    assert.deepEqual(again, { ok: false, reason: 'credentials refused for realm r' });
+  });
+
+  it('stale=true is answered again with the new nonce; no password or an unknown algorithm is not answered', function () {
+    const chain = new AuthChain({ username: 'alice', password: 'pw' });
+    const first = chain.respond(register(), challenge('n1'));
+    assert.ok(first.ok);
+    const stale = chain.respond(first.request, challenge('n2', true));
+    assert.ok(stale.ok);
+    assert.equal(header(stale.request, 'cseq'), '7 REGISTER');
+    assert.match(header(stale.request, 'authorization')!, /nonce="n2"/);
+    assert.equal(stale.request.headers.filter((h) => h.name === 'authorization').length, 1);
+    assert.equal(new AuthChain({ username: 'alice' }).respond(register(), challenge('n1')).ok, false);
+    const sha512 = response(401, [['www-authenticate', 'Digest realm="r", nonce="n", algorithm=SHA-512-256']]);
+    assert.equal(new AuthChain({ username: 'alice', password: 'pw' }).respond(register(), sha512).ok, false);
   });
 });
 
@@ -583,6 +626,23 @@ describe('sip core: user agent against sip-peer', function () {
       assert.equal(update.final.status, 200, 'an UPDATE without SDP (a session refresh) is answered 200');
     });
 
+    it('UPDATE with SDP from us; a second re-INVITE while one is pending gets 491 locally', async function () {
+      const { dialog } = await established();
+      peer!.onRequest('UPDATE', (_req, reply) => reply(200, { sdp: ANSWER }));
+      const updated = await dialog.update(HOLD);
+      assert.equal(updated.status, 200);
+      assert.equal(peer!.requests('UPDATE')[0].body.toString(), HOLD);
+      let answer: ((status: number, o?: any) => void) | undefined;
+      peer!.onRequest('INVITE', (_req, reply) => {
+        answer = reply;
+      });
+      const first = dialog.reinvite(OFFER);
+      await peer!.waitFor('INVITE', 2);
+      assert.equal((await dialog.reinvite(HOLD)).status, 491);
+      answer!(200, { sdp: ANSWER });
+      assert.equal((await first).status, 200);
+    });
+
     it('INFO both ways: application/dtmf-relay reaches onInfo', async function () {
       const { dialog, peerDialog } = await established();
       const infos: [string, string][] = [];
@@ -684,6 +744,48 @@ describe('sip core: user agent against sip-peer', function () {
     clock.advance(60_000);
     const bye = await peer.waitFor('BYE');
     assert.equal(header(bye, 'call-id'), header(second.request, 'call-id'));
+  });
+
+  it('a retransmitted 2xx is ACKed again (the same ACK)', async function () {
+    peer = await SipPeer.open({ transport: 'udp' });
+    peer.onRequest('INVITE', (_req, reply) => {
+      reply(200, { sdp: ANSWER });
+      reply(200, { sdp: ANSWER });
+    });
+    ua = await SipUserAgent.start(account(peer));
+    const result = await dial(ua, 'sip:bob@example.test').outcome;
+    assert.equal(result.kind, 'answered');
+    const acks = await peer.until(() => peer!.requests('ACK').length === 2 && peer!.requests('ACK'), 'two ACKs');
+    assert.equal(branchOf(acks[0]), branchOf(acks[1]));
+    assert.equal(header(acks[0], 'cseq'), header(acks[1], 'cseq'));
+  });
+
+  it('REGISTER: 423 Interval Too Brief → again with Min-Expires', async function () {
+    peer = await SipPeer.open({ transport: 'udp' });
+    peer.onRequest('REGISTER', (req, reply) => {
+      if (header(req, 'expires') === '120') reply(423, { headers: [{ name: 'min-expires', value: '600' }] });
+      else reply(200);
+    });
+    const events: RegistrationEvent[] = [];
+    ua = await SipUserAgent.start(account(peer, { register: true }));
+    ua.onRegistration = (e) => events.push(e);
+    await peer.until(() => events.find((e) => e.state === 'registered'), 'registered');
+    assert.deepEqual(
+      peer.requests('REGISTER').map((r) => header(r, 'expires')),
+      ['120', '600'],
+    );
+    assert.equal(events.find((e) => e.state === 'registered')!.expires, 600);
+  });
+
+  it('close() reports a call that has no final response yet as ended (487)', async function () {
+    peer = await SipPeer.open({ transport: 'udp' });
+    peer.onRequest('INVITE', () => undefined);
+    ua = await SipUserAgent.start(account(peer));
+    const { outcome } = dial(ua, 'sip:bob@example.test');
+    await peer.waitFor('INVITE');
+    await ua.close();
+    const result = await outcome;
+    assert.equal(result.kind === 'failed' && result.status, 487);
   });
 
   it('OPTIONS both ways; unknown methods 501; BYE out of a dialog 481', async function () {

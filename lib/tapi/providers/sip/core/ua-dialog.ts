@@ -32,7 +32,8 @@ export function parseSipfrag(body: string): { status: number; reason: string } |
 interface Pending2xx {
   seq: number;
   resolve(): void;
-  stop(): void;
+  /** Stops retransmitting and rejects the waiter (the dialog ended first). */
+  abandon(reason: string): void;
 }
 
 export class UaDialog implements SipDialog {
@@ -252,7 +253,7 @@ export class UaDialog implements SipDialog {
    */
   send2xxUntilAck(tx: UaServerTransaction, response: SipResponse, source: SipEndpoint): Promise<void> {
     const seq = parseCSeq(header(response, 'cseq') ?? '')?.seq ?? 0;
-    this.pending2xx?.stop();
+    this.pending2xx?.abandon('superseded by a newer 2xx');
     tx.respond(response);
     return new Promise<void>((resolve, reject) => {
       let interval = this.ctx.t1;
@@ -280,7 +281,10 @@ export class UaDialog implements SipDialog {
           stop();
           resolve();
         },
-        stop,
+        abandon: (reason) => {
+          stop();
+          reject(new Error(reason));
+        },
       };
       this.pending2xx = pending;
     });
@@ -502,7 +506,7 @@ export class UaDialog implements SipDialog {
     if (this.terminated) return;
     this.terminated = true;
     this.stopSessionTimer?.();
-    this.pending2xx?.stop();
+    this.pending2xx?.abandon(`dialog terminated before the ACK (${reason})`);
     this.pendingRefer?.resolve({ status: 487, reason: 'dialog terminated' });
     this.registry.remove(this);
     this.safely(() => this.onTerminated(reason));

@@ -168,6 +168,11 @@ export class UaOutgoingCall implements OutgoingCall {
     void stray.end('a second fork answered');
   }
 
+  /** The user agent closed before a final response: report the call as ended. */
+  abort(): void {
+    this.fail(487, 'Request Terminated (user agent closed)');
+  }
+
   cancel(): void {
     if (this.finished || this.cancelRequested) return;
     this.cancelRequested = true;

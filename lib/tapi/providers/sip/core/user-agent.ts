@@ -75,7 +75,7 @@ export class SipUserAgent implements DialogRegistry {
       },
       {
         onRequest: (request, tx, source) => ua.guard(() => ua.handleRequest(request, tx, source)),
-        onAck: (ack) => ua.guard(() => ua.handleAck(ack)),
+        onAck: (ack, source) => ua.guard(() => ua.handleAck(ack, source)),
         onStrayResponse: (response) => ua.guard(() => ua.handleStrayResponse(response)),
       },
     );
@@ -243,7 +243,8 @@ export class SipUserAgent implements DialogRegistry {
     }
   }
 
-  private handleAck(ack: SipRequest): void {
+  private handleAck(ack: SipRequest, source: SipEndpoint): void {
+    if (this.ctx.account.acceptOnlyFromRegistrar && !this.ctx.trustedAddresses.has(source.address)) return;
     const key = dialogKeyOfRequest(ack);
     if (key !== undefined) this.dialogs.get(key)?.handleAck(ack);
   }
@@ -278,6 +279,7 @@ export class SipUserAgent implements DialogRegistry {
     cancelTimeout?.();
     this.registration?.stop();
     for (const d of [...this.dialogs.values()]) d.terminate('user agent closed');
+    for (const call of [...this.outgoing.values()]) call.abort();
     this.outgoing.clear();
     this.incoming.clear();
     await this.ctx.stack.close();
