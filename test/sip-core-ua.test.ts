@@ -788,6 +788,44 @@ describe('sip core: user agent against sip-peer', function () {
     assert.equal(result.kind === 'failed' && result.status, 487);
   });
 
+  it('session timer on our call: a 2xx with refresher=uac makes us refresh by re-INVITE (UPDATE when allowed)', async function () {
+    const clock = new ManualClock();
+    peer = await SipPeer.open({ transport: 'udp' });
+    peer.onRequest('INVITE', (_req, reply, context) =>
+      reply(200, {
+        sdp: ANSWER,
+        headers:
+          context.count === 1
+            ? [
+                { name: 'session-expires', value: '100;refresher=uac' },
+                { name: 'allow', value: 'INVITE, ACK, BYE, UPDATE' },
+              ]
+            : [],
+      }),
+    );
+    ua = await SipUserAgent.start(account(peer), { clock });
+    const result = await dial(ua, 'sip:bob@example.test').outcome;
+    assert.equal(result.kind, 'answered');
+    assert.match(headerValues(peer.requests('INVITE')[0], 'supported').join(','), /timer/);
+    clock.advance(49_000);
+    await peer.request('OPTIONS', { to: ua.localEndpoint() });
+    assert.equal(peer.requests('UPDATE').length, 0);
+    clock.advance(1_000);
+    const update = await peer.waitFor('UPDATE');
+    assert.equal(header(update, 'session-expires'), '100;refresher=uac');
+  });
+
+  it('outbound proxy: requests out of a dialog go there with a loose Route', async function () {
+    peer = await SipPeer.open({ transport: 'udp' });
+    peer.onRequest('INVITE', (_req, reply) => reply(486));
+    ua = await SipUserAgent.start(account(peer, { registrar: '192.0.2.1', outboundProxy: peer.hostPort }));
+    const result = await dial(ua, 'sip:bob@elsewhere.test').outcome;
+    assert.equal(result.kind === 'failed' && result.status, 486);
+    const invite = peer.requests('INVITE')[0];
+    assert.equal(invite.uri, 'sip:bob@elsewhere.test');
+    assert.equal(header(invite, 'route'), `<sip:${peer.hostPort};lr>`);
+  });
+
   it('OPTIONS both ways; unknown methods 501; BYE out of a dialog 481', async function () {
     peer = await SipPeer.open({ transport: 'udp' });
     ua = await SipUserAgent.start(account(peer));

@@ -1,6 +1,19 @@
 // The SIP user agent the provider drives (RFC 3261 UAC and UAS cores): registration, calls both ways, and the
 // requests of a dialog. Routing of what arrives lives here; the parts live in ua-*.ts.
 //
+// Behaviour worth knowing:
+// - Next hop out of a dialog: the outbound proxy (with a loose Route header); else the registrar when the target is
+//   in the account's domain; else the target URI's host (SRV only with account.srv). In a dialog: the route set,
+//   else the remote target (Contact).
+// - With transport 'udp' a TCP listener is opened on the same port too (requests over 1300 bytes, §18.1.1).
+// - acceptOnlyFromRegistrar compares the source address (not the port) with the resolved registrar / outbound
+//   proxy (and the address a registration succeeded with); refused requests get 403, ACKs are dropped.
+// - Session timers (RFC 4028) are honoured, never requested: see ua-session-timer.ts.
+// - A delayed offer (INVITE without SDP): accept(offer) sends our offer; the answer from the ACK is in the
+//   dialog's remoteSdp when accept() resolves.
+// - Not done: 100rel/PRACK (PRACK gets 481), forked early dialogs (only the first 2xx's dialog is kept; a later
+//   fork's 2xx is ACKed and BYEd while the call is tracked), NAT rewriting of our Contact from received/rport.
+//
 // Changes against the interfaces in notes/sip-plan.md (names kept):
 // - SipUserAgent.start(account, options) takes SipUserAgentOptions (clock, userAgent, t1/t2/t4, registration
 //   back-off, referNotifyTimeoutMs, closeTimeoutMs); onRegistration events also carry `expires` when registered.
