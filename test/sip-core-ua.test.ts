@@ -760,6 +760,22 @@ describe('sip core: user agent against sip-peer', function () {
     assert.equal(header(acks[0], 'cseq'), header(acks[1], 'cseq'));
   });
 
+  it('a 2xx from a second fork is ACKed and BYEd; the first dialog stays', async function () {
+    peer = await SipPeer.open({ transport: 'udp' });
+    peer.onRequest('INVITE', (req, reply, context) => {
+      reply(200, { sdp: ANSWER });
+      peer!.send(peer!.buildResponse(req, 200, { toTag: 'fork2' }, { sdp: ANSWER }), context.source);
+    });
+    ua = await SipUserAgent.start(account(peer));
+    const result = await dial(ua, 'sip:bob@example.test').outcome;
+    assert.equal(result.kind, 'answered');
+    const bye = await peer.waitFor('BYE');
+    assert.match(header(bye, 'to')!, /;tag=fork2$/);
+    assert.equal(peer.requests('ACK').length, 2);
+    assert.equal(result.kind === 'answered' && result.dialog.terminated, false);
+    assert.notEqual(result.kind === 'answered' && result.dialog.remoteTag, 'fork2');
+  });
+
   it('REGISTER: 423 Interval Too Brief → again with Min-Expires', async function () {
     peer = await SipPeer.open({ transport: 'udp' });
     peer.onRequest('REGISTER', (req, reply) => {

@@ -32,6 +32,7 @@ export class UaOutgoingCall implements OutgoingCall {
   private cancelSent = false;
   private finished = false;
   dialog?: UaDialog;
+  private cancelLinger?: () => void;
 
   constructor(
     private readonly ctx: UaContext,
@@ -150,7 +151,8 @@ export class UaOutgoingCall implements OutgoingCall {
       return;
     }
     this.finished = true;
-    this.registry.removeCall(this);
+    // Kept for 64*T1 (RFC 6026): a 2xx from another fork still finds us, to be ACKed and BYEd.
+    this.cancelLinger = this.ctx.after(64 * this.ctx.t1, () => this.registry.removeCall(this));
     dialog.onSessionRefreshed(response, true);
     try {
       this.events.onAnswered(dialog, response);
@@ -170,6 +172,7 @@ export class UaOutgoingCall implements OutgoingCall {
 
   /** The user agent closed before a final response: report the call as ended. */
   abort(): void {
+    this.cancelLinger?.();
     this.fail(487, 'Request Terminated (user agent closed)');
   }
 

@@ -11,8 +11,8 @@
 // - Session timers (RFC 4028) are honoured, never requested: see ua-session-timer.ts.
 // - A delayed offer (INVITE without SDP): accept(offer) sends our offer; the answer from the ACK is in the
 //   dialog's remoteSdp when accept() resolves.
-// - Not done: 100rel/PRACK (PRACK gets 481), forked early dialogs (only the first 2xx's dialog is kept; a later
-//   fork's 2xx is ACKed and BYEd while the call is tracked), NAT rewriting of our Contact from received/rport.
+// - Not done: 100rel/PRACK (PRACK gets 481), forked early dialogs (only the first 2xx's dialog is kept; another
+//   fork's 2xx within 64*T1 is ACKed and BYEd), NAT rewriting of our Contact from received/rport.
 //
 // Changes against the interfaces in notes/sip-plan.md (names kept):
 // - SipUserAgent.start(account, options) takes SipUserAgentOptions (clock, userAgent, t1/t2/t4, registration
