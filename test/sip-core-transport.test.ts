@@ -195,6 +195,22 @@ describe('SIP core: transport layer (loopback)', function () {
     assert.equal(a.drops.at(-1), 'stream message without Content-Length');
   });
 
+  it('TCP: a refused connection rejects the send (not counted as a drop); the next send tries again', async function () {
+    const [b] = await pair(['tcp']);
+    const closedPort = await new Promise<number>((resolve) => {
+      const s = net.createServer();
+      s.listen(0, '127.0.0.1', () => {
+        const port = (s.address() as net.AddressInfo).port;
+        s.close(() => resolve(port));
+      });
+    });
+    const target: SipEndpoint = { transport: 'tcp', address: '127.0.0.1', port: closedPort };
+    await assert.rejects(b.layer.send(request('OPTIONS', 'SIP/2.0/TCP 127.0.0.1;branch=z9hG4bKrf'), target), /ECONNREFUSED/);
+    await assert.rejects(b.layer.send(request('OPTIONS', 'SIP/2.0/TCP 127.0.0.1;branch=z9hG4bKrf2'), target), /ECONNREFUSED/);
+    assert.equal(b.layer.dropped, 0);
+    await waitFor(() => b.layer.connectionCount === 0, 'the failed connection to be forgotten');
+  });
+
   it('UDP request over 1300 bytes goes over TCP (§18.1.1), with its top Via rewritten; small ones stay on UDP', async function () {
     const [a, b] = await pair(['udp', 'tcp']);
     const aUdp = a.layer.localEndpoint('udp');
