@@ -36,7 +36,7 @@ export interface TransportOptions {
   tls?: TlsOptions;
   onMessage(message: SipMessage, source: SipEndpoint): void;
   onDrop?(reason: string, source?: SipEndpoint): void;
-  /** Stream connections idle this long are closed (default 5 minutes; 0 = never). */
+  /** Incoming stream connections idle this long are closed (default 5 minutes; 0 = never). */
   idleTimeoutMs?: number;
   /** Override of the §18.1.1 size threshold (tests). */
   mtuThreshold?: number;
@@ -108,9 +108,12 @@ export class SipTransportLayer {
     return this.options.transports.includes(kind);
   }
 
-  /** Where this layer can be reached over `kind`, for Via sent-by and Contact. */
+  /**
+   * Where this layer can be reached over `kind`, for Via sent-by and Contact. Port 0: no listener for that kind
+   * (a TLS client without a certificate), reachable only over the connections it opens.
+   */
   localEndpoint(kind: SipTransportKind, towards?: SipEndpoint): SipEndpoint {
-    const port = this.ports[kind] ?? this.ports.tcp ?? this.ports.udp ?? 0;
+    const port = this.ports[kind] ?? 0;
     return { transport: kind, address: this.advertisedAddress(towards), port };
   }
 
@@ -173,20 +176,28 @@ export class SipTransportLayer {
       return;
     }
     const remote: SipEndpoint = { transport: kind, address: plainAddress(socket.remoteAddress), port: socket.remotePort ?? 0 };
-    this.adopt(kind, socket, remote, Promise.resolve());
+    this.adopt(kind, socket, remote, Promise.resolve(), true);
   }
 
-  private adopt(kind: 'tcp' | 'tls', socket: net.Socket, remote: SipEndpoint, ready: Promise<void>): Connection {
+  private adopt(kind: 'tcp' | 'tls', socket: net.Socket, remote: SipEndpoint, ready: Promise<void>, incoming: boolean): Connection {
     const key = endpointKey(kind, remote.address, remote.port);
     const connection: Connection = { kind, key, remote, socket, framer: new StreamFramer(SIP_LIMITS.maxMessageBytes), ready };
     const previous = this.connections.get(key);
     if (previous && previous.socket !== socket) previous.socket.destroy();
     this.connections.set(key, connection);
+    // Only connections opened to us idle out: the ones we open (to a registrar) carry incoming requests for as long
+    // as the registration lasts, and a peer behind NAT could not open a new one to us.
     const idle = this.options.idleTimeoutMs ?? 300_000;
-    if (idle > 0) {
-      socket.setTimeout(idle, () => socket.destroy());
-    }
-    socket.on('error', (error) => this.drop(`${kind} connection error: ${errorText(error)}`, remote));
+    if (incoming && idle > 0) socket.setTimeout(idle, () => socket.destroy());
+    let established = incoming;
+    ready.then(
+      () => (established = true),
+      () => undefined,
+    );
+    // A failed connect is reported to the sender (send rejects); errors on an established connection are counted.
+    socket.on('error', (error) => {
+      if (established) this.drop(`${kind} connection error: ${errorText(error)}`, remote);
+    });
     socket.on('close', () => {
       if (this.connections.get(key) === connection) this.connections.delete(key);
     });
@@ -334,7 +345,13 @@ export class SipTransportLayer {
       });
     });
     ready.catch(() => undefined); // observed by the sender; never unhandled
-    return this.adopt(kind, socket, { transport: kind, address: target.address, port: target.port, hostname: target.hostname }, ready);
+    return this.adopt(
+      kind,
+      socket,
+      { transport: kind, address: target.address, port: target.port, hostname: target.hostname },
+      ready,
+      false,
+    );
   }
 
   async close(): Promise<void> {
