@@ -124,7 +124,8 @@ export class UaContext {
 
   viaFor(destination: SipEndpoint, branch = newBranch()): string {
     const local = this.stack.localEndpoint(destination);
-    return `SIP/2.0/${destination.transport.toUpperCase()} ${formatHostPort(local.address, local.port)};rport;branch=${branch}`;
+    // Port 0: no listener for that transport (a TLS client): the Via then names no port.
+    return `SIP/2.0/${destination.transport.toUpperCase()} ${formatHostPort(local.address, local.port || undefined)};rport;branch=${branch}`;
   }
 
   contactUri(towards?: SipEndpoint): string {
@@ -132,7 +133,7 @@ export class UaContext {
     const kind = towards?.transport ?? this.transport;
     const scheme = kind === 'tls' ? 'sips' : 'sip';
     const transport = kind === 'udp' ? '' : kind === 'tcp' ? ';transport=tcp' : '';
-    return `${scheme}:${this.parsed.user}@${formatHostPort(local.address, local.port)}${transport}`;
+    return `${scheme}:${this.parsed.user}@${formatHostPort(local.address, local.port || undefined)}${transport}`;
   }
 
   contact(towards?: SipEndpoint): string {
