@@ -132,6 +132,10 @@ class ManualClock implements SipClock {
   get pending(): number {
     return this.timers.length;
   }
+  /** A stall of the event loop: time passes, no timer runs. */
+  jump(ms: number): void {
+    this.t += ms;
+  }
   advance(ms: number): void {
     const to = this.t + ms;
     for (;;) {
@@ -139,7 +143,7 @@ class ManualClock implements SipClock {
       const next = this.timers[0];
       if (!next || next.at > to) break;
       this.timers.shift();
-      this.t = next.at;
+      this.t = Math.max(this.t, next.at);
       next.cb();
     }
     this.t = to;
@@ -505,6 +509,20 @@ describe('SIP media: RtpSession over loopback', function () {
       input.close();
       clock.advance(100);
       assert.equal(frames.length, 6);
+    });
+
+    it('after a stall AudioIn still gets one frame per 20 ms that passed, while sending skips the missed slots', async () => {
+      const clock = new ManualClock();
+      const s = await session({ clock });
+      const frames: Int16Array[] = [];
+      s.audioIn().start((pcm) => frames.push(pcm));
+      clock.advance(0);
+      assert.equal(frames.length, 1);
+      clock.jump(200); // ticks 1..10 were due
+      clock.advance(0);
+      assert.equal(frames.length, 11, 'the frames of ticks 1-10 all came');
+      assert.equal(s.pacing.skipped, 7, 'only the newest three slots were sent');
+      assert.equal(s.stats.skippedTicks, 7);
     });
   });
 
