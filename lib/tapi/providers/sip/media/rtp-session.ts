@@ -9,7 +9,8 @@
 // - acceptAnswer() throws SdpError(488) when the answer names no codec we offered, SdpError(400) for non-SDP.
 // - sendDigits() rejects (Error) when the far end has no telephone-event or does not receive, or on close().
 // - extra read-only state: localPort, localAddress, codec, localDirection, remoteDirection, remoteHold,
-//   remoteTarget (where RTP goes now).
+//   remoteTarget (where RTP goes now), pacing (ticks, skipped, max lateness), isClosed; option jitterFrames.
+// - close() is synchronous (the socket closes at once); open() rejects TypeError / RangeError for bad options.
 //
 // Choices: while sending is allowed, a slot with nothing queued carries a silence frame (so a symmetric-RTP far
 // end (Asterisk comedia, SBCs) learns our address, NAT bindings stay open and RTP timeouts do not fire). Frames
