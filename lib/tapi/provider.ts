@@ -268,7 +268,7 @@ import type { MediaProvider } from './media';
 export type MessageHandler = (message: LineMessage) => void;
 
 export interface LineProvider {
-  readonly kind: 'simulator' | 'win32';
+  readonly kind: 'simulator' | 'win32' | 'sip';
   /** The call's audio (media.ts); absent when the provider carries none. */
   readonly media?: MediaProvider;
 

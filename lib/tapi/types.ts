@@ -93,6 +93,10 @@ export interface CallInfoSummary {
   calledIdName?: string;
   connectedId?: string;
   connectedIdName?: string;
+  /** Where the call was redirected to (LINECALLINFO redirection id), e.g. the Contact of a SIP 302. */
+  redirectionId?: string;
+  /** The provider's note on the call (LINECALLINFO.comment), e.g. "SIP 500 Server Internal Error". */
+  comment?: string;
   /** The provider's call id (LINECALLINFO.dwCallID), not the handle. */
   callId?: number;
 }
