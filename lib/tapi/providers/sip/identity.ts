@@ -6,7 +6,7 @@
 // otherwise the URI without parameters (sip:alice@example.com). An anonymous caller (RFC 3323 Privacy: id or
 // header, or the anonymous@anonymous.invalid From of RFC 3261 §8.1.1.3) is reported BLOCKED with no id.
 import { LINECALLPARTYID } from '../../constants';
-import type { SipRequest } from './core/types';
+import type { SipMessage, SipRequest } from './core/types';
 import { headerValue, headerValuesOf, parseNameAddr, type NameAddr } from './name-addr';
 import { printable } from './sip-text';
 import { uriParts, unescapeUser } from './uri-parts';
@@ -50,7 +50,7 @@ function party(na: NameAddr | undefined): PartyId {
 }
 
 /** The first parseable name-addr among the values of `names`, in that order of preference. */
-function firstOf(request: SipRequest, names: string[]): NameAddr | undefined {
+function firstOf(request: SipMessage, names: string[]): NameAddr | undefined {
   for (const name of names) {
     for (const value of headerValuesOf(request, name)) {
       const na = parseNameAddr(value);
@@ -60,7 +60,7 @@ function firstOf(request: SipRequest, names: string[]): NameAddr | undefined {
   return undefined;
 }
 
-function privacyRequested(request: SipRequest): boolean {
+function privacyRequested(request: SipMessage): boolean {
   const privacy = headerValuesOf(request, 'privacy').join(';').toLowerCase();
   return privacy.split(/[;,\s]+/).some((p) => p === 'id' || p === 'header' || p === 'user');
 }
@@ -73,6 +73,12 @@ export function callerIdOf(request: SipRequest): PartyId {
 
 export function calledIdOf(request: SipRequest): PartyId {
   return party(firstOf(request, ['p-called-party-id', 'to']));
+}
+
+/** Who answered an outgoing call: the 2xx's P-Asserted-Identity, else its To. */
+export function connectedIdOf(response: SipMessage): PartyId {
+  if (privacyRequested(response)) return { id: '', name: '', flags: LINECALLPARTYID.BLOCKED };
+  return party(firstOf(response, ['p-asserted-identity', 'to']));
 }
 
 /** The display name of a header value (e.g. the To of a 200), '' when none. */
