@@ -78,6 +78,8 @@ export interface LineDevCaps {
    * win32 reports undefined because LINEADDRESSCAPS is not read, and TAPI itself enforces it).
    */
   partialDial?: boolean;
+  /** SIP URIs (`sip:` / `sips:`) are dialable destinations on this line: the SIP provider sets it. */
+  sipUri?: boolean;
 }
 
 /** LINECALLPARAMS (§3.7) as numbers and strings; absent = 0 / not present. */

@@ -9,7 +9,8 @@
 // - acceptAnswer() throws SdpError(488) when the answer names no codec we offered, SdpError(400) for non-SDP.
 // - sendDigits() rejects (Error) when the far end has no telephone-event or does not receive, or on close().
 // - extra read-only state: localPort, localAddress, codec, localDirection, remoteDirection, remoteHold,
-//   remoteTarget (where RTP goes now).
+//   remoteTarget (where RTP goes now), pacing (ticks, skipped, max lateness), isClosed; option jitterFrames.
+// - close() is synchronous (the socket closes at once); open() rejects TypeError / RangeError for bad options.
 //
 // Choices: while sending is allowed, a slot with nothing queued carries a silence frame (so a symmetric-RTP far
 // end (Asterisk comedia, SBCs) learns our address, NAT bindings stay open and RTP timeouts do not fire). Frames
@@ -45,6 +46,8 @@ import { encodeEvent, EventReceiver, eventOf } from './telephone-event';
 
 export const RTP_RATE = 8000;
 export const FRAME_SAMPLES = (RTP_RATE * PTIME_MS) / 1000;
+/** Most frames played out in one tick after a stall (1 s); a longer stall loses the rest. */
+const MAX_PLAYOUT_CATCH_UP = 50;
 
 export interface RtpSessionOptions {
   /** Address the socket binds to (an IP literal; 0.0.0.0 or :: for all). */
@@ -158,6 +161,7 @@ export class RtpSession {
   private sdpTarget: Endpoint | undefined;
   private latchedTarget: Endpoint | undefined;
   private firstSent = false;
+  private lastTick = -1;
   private queue: QueuedFrame[] = [];
   private listeners = new Set<(pcm: Int16Array) => void>();
   private digitJobs: DigitJob[] = [];
@@ -397,12 +401,18 @@ export class RtpSession {
 
   private tick(tick: number): void {
     if (this.closed) return;
-    const frame = this.playout.pull();
-    for (const l of [...this.listeners]) {
-      try {
-        l(frame);
-      } catch {
-        // a recorder's failure must not stop the call's clock
+    // Ticks the pacer skipped after a stall are not sent, but their frames are played out (in one go): a
+    // recording keeps its length and the playout point stays with the far end's timestamps.
+    const frames = Math.min(MAX_PLAYOUT_CATCH_UP, Math.max(1, tick - this.lastTick));
+    this.lastTick = tick;
+    for (let i = 0; i < frames && !this.closed; i++) {
+      const frame = this.playout.pull();
+      for (const l of [...this.listeners]) {
+        try {
+          l(frame);
+        } catch {
+          // a recorder's failure must not stop the call's clock
+        }
       }
     }
     if (this.digitJobs.length && this.sendEventTick(tick)) return;
