@@ -147,10 +147,10 @@ describe('SIP provider: destinations', function () {
     assert.equal(sipTarget('5550100^Front desk', 'example.com', op).calledIdName, 'Front desk');
   });
 
-  it('dials sip: and sips: URIs as given', function () {
+  it('dials sip: and sips: URIs in the canonical form the dial policy judged', function () {
     assert.equal(sipTarget('sip:alice@example.org', 'example.com', op).uri, 'sip:alice@example.org');
     assert.equal(sipTarget('sips:bob@[::1]:5061;transport=tls', 'example.com', op).uri, 'sips:bob@[::1]:5061;transport=tls');
-    assert.equal(sipTarget('SIP:100@10.0.0.1', 'example.com', op).uri, 'SIP:100@10.0.0.1');
+    assert.equal(sipTarget('SIP:100@10.0.0.1', 'example.com', op).uri, 'sip:100@10.0.0.1');
   });
 
   it('refuses everything else with LINEERR_INVALADDRESS', function () {

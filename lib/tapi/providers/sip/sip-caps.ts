@@ -134,6 +134,7 @@ export function sipDevCaps(line: SipLineDescription, apiVersion: number): LineDe
     defaultDialParams: { dialPause: 2000, dialSpeed: 100, digitDuration: 100, waitForDialtone: 0 },
     lineFeatures: apiVersion >= TAPI_VERSION.V1_4 ? LINEFEATURE.MAKECALL : 0,
     partialDial: SIP_DIAL_CAPS.partialDial,
+    sipUri: true,
   };
 }
 

@@ -3,12 +3,12 @@
 //  * a dialable number (tapi-reference.md §7) -> the digits the network would see (digitsOf: formatting and
 //    dialling modifiers removed) as the user part on the account's domain: "+1 (206) 555-1234" ->
 //    sip:+12065551234@domain, "**610" -> sip:**610@domain ("#" is escaped as %23);
-//  * a sip: / sips: URI -> as given, when it names a host and carries neither a password nor ?headers (headers
-//    would let a flow add Replaces / Route / any header to our INVITE);
+//  * a sip: / sips: URI -> as sip-address.ts reads it (the reader the dial policy uses): a host, no password,
+//    no ?headers (they would let a flow add Replaces / Route / any header to our INVITE), known parameters only;
 //  * anything else (tel:, several destinations, a subaddress, no digit at all) -> LINEERR_INVALADDRESS.
 import { digitsOf, validateDialable, type DialCapabilities } from '../../address';
 import { TapiError } from '../../errors';
-import { uriParts } from './uri-parts';
+import { parseSipDestination } from '../../sip-address';
 
 /** What a SIP line dials: no $ @ W (nothing waits for tones on SIP); a trailing ";" is collected locally. */
 export const SIP_DIAL_CAPS: DialCapabilities = { dialBilling: false, dialQuiet: false, dialDialtone: false, partialDial: true };
@@ -57,12 +57,9 @@ export function digitsUri(digits: string, domain: string, op: string): string {
 export function sipTarget(address: string, domain: string, op: string): SipTarget {
   if (typeof address !== 'string' || address === '') throw invalid(op, 'a destination is required');
   if (isSipUri(address)) {
-    const parts = uriParts(address);
-    if (!parts) throw invalid(op, 'not a valid sip: or sips: URI');
-    if (parts.password !== undefined) throw invalid(op, 'a URI with a password is not dialled');
-    if (parts.hasHeaders) throw invalid(op, 'a URI with ?headers is not dialled');
-    if ('method' in parts.params) throw invalid(op, 'a URI with a method parameter is not dialled');
-    return { uri: address, calledId: address };
+    // The same strict reader the dial policy judged the URI with; what it judged (canonical form) is what is sent.
+    const uri = parseSipDestination(address, op).uri;
+    return { uri, calledId: uri };
   }
   if (/^[A-Za-z][A-Za-z0-9+.-]*:/.test(address) && !/^[0-9]/.test(address)) {
     throw invalid(op, `only digits and sip: / sips: URIs are dialled on a SIP line, not "${address.split(':')[0]}:"`);
