@@ -8,9 +8,10 @@ import fs from 'node:fs';
 import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
-import { header, headerValues, parseVia } from '../lib/tapi/providers/sip/core/headers';
+import { header, headerValues, parseNameAddr, parseVia } from '../lib/tapi/providers/sip/core/headers';
 import { parseMessage, serializeMessage, StreamFramer } from '../lib/tapi/providers/sip/core/message';
 import { resolveTarget } from '../lib/tapi/providers/sip/core/resolver';
+import { createResponse, TransactionLayer } from '../lib/tapi/providers/sip/core/transactions';
 import { SipTransportLayer, type TransportOptions } from '../lib/tapi/providers/sip/core/transport';
 import type { SipEndpoint, SipMessage, SipRequest, SipResponse } from '../lib/tapi/providers/sip/core/types';
 
@@ -57,7 +58,7 @@ function request(method: string, via: string, body = ''): SipRequest {
     method,
     uri: 'sip:bob@127.0.0.1',
     headers: [
-      { name: 'via', value: via },
+      ...(via ? [{ name: 'via', value: via }] : []),
       { name: 'from', value: '<sip:alice@127.0.0.1>;tag=a1' },
       { name: 'to', value: '<sip:bob@127.0.0.1>' },
       { name: 'call-id', value: `c-${Math.random()}` },
@@ -328,6 +329,32 @@ describe('SIP core: transport layer (loopback)', function () {
       await assert.rejects(c2.layer.send(request('OPTIONS', 'SIP/2.0/TLS 127.0.0.1;branch=z9hG4bKn2'), target), /wrong\.test/);
     });
 
+    it('a TLS client without a listener (port 0 in localEndpoint) runs a transaction: the response comes back on its connection', async function () {
+      const serverTx = track(
+        await TransactionLayer.open(
+          { bindAddress: '127.0.0.1', transports: ['tls'], tls: { rejectUnauthorized: true, cert, key } },
+          { onRequest: (req, tx) => tx.respond(createResponse(req, 200, undefined, 'tls1')) },
+        ),
+      );
+      const clientTx = track(
+        await TransactionLayer.open(
+          { bindAddress: '127.0.0.1', transports: ['tls'], tls: { rejectUnauthorized: true, ca: cert } },
+          { onRequest: () => undefined },
+        ),
+      );
+      assert.equal(clientTx.transport.localEndpoint('tls').port, 0);
+      const response = await new Promise<SipResponse>((resolve, reject) => {
+        const tx = clientTx.sendRequest(request('OPTIONS', ''), serverTx.transport.localEndpoint('tls'), {
+          onResponse: (r) => resolve(r),
+          onTimeout: () => reject(new Error('timeout')),
+          onTransportError: reject,
+        });
+        assert.match(header(tx.request, 'via')!, /^SIP\/2\.0\/TLS 127\.0\.0\.1;branch=z9hG4bK/);
+      });
+      assert.equal(response.status, 200);
+      assert.equal(parseNameAddr(header(response, 'to')!)!.params.tag, 'tls1');
+    });
+
     it('rejectUnauthorized false accepts the untrusted certificate (the user turned verification off)', async function () {
       const s = await server();
       const c = await Probe.open({ transports: ['tls'], tls: { rejectUnauthorized: false } });
@@ -335,6 +362,32 @@ describe('SIP core: transport layer (loopback)', function () {
       await c.layer.send(request('OPTIONS', 'SIP/2.0/TLS 127.0.0.1;branch=z9hG4bKoff'), s.layer.localEndpoint('tls'));
       assert.equal(headerValues((await s.next()).message, 'via').length, 1);
     });
+  });
+
+  it('IPv6 loopback (::1): UDP with rport and TCP, responses back to the source', async function () {
+    let a: Probe;
+    try {
+      a = await Probe.open({ transports: ['udp', 'tcp'], bindAddress: '::1' });
+    } catch {
+      this.skip(); // platform reason: no IPv6 loopback
+    }
+    track(a.layer);
+    const b = await Probe.open({ transports: ['udp', 'tcp'], bindAddress: '::1' });
+    track(b.layer);
+    const target = a.layer.localEndpoint('udp');
+    assert.equal(target.address, '::1');
+    await b.layer.send(request('OPTIONS', 'SIP/2.0/UDP [2001:db8::9]:5060;branch=z9hG4bKv6;rport'), target);
+    const got = await a.next();
+    const via = parseVia(header(got.message, 'via')!)!;
+    assert.equal(via.params.received, '::1');
+    assert.equal(via.params.rport, String(b.layer.localEndpoint('udp').port));
+    await a.layer.sendResponse(responseTo(got.message as SipRequest), got.source);
+    assert.equal(((await b.next()).message as SipResponse).status, 200);
+    await b.layer.send(request('OPTIONS', 'SIP/2.0/TCP [::1];branch=z9hG4bKv6t'), a.layer.localEndpoint('tcp'));
+    const overTcp = await a.next();
+    assert.equal(overTcp.source.address, '::1');
+    await a.layer.sendResponse(responseTo(overTcp.message as SipRequest), overTcp.source);
+    assert.equal((await b.next()).source.transport, 'tcp');
   });
 
   it('a parsed message round-trips through the wire unchanged apart from Via received/rport', async function () {

@@ -551,7 +551,7 @@ export class TransactionLayer {
         value: formatVia({
           transport: destination.transport.toUpperCase(),
           host: local.address,
-          port: local.port,
+          port: local.port || undefined,
           params: { branch, rport: null },
         }),
       });

@@ -108,9 +108,12 @@ export class SipTransportLayer {
     return this.options.transports.includes(kind);
   }
 
-  /** Where this layer can be reached over `kind`, for Via sent-by and Contact. */
+  /**
+   * Where this layer can be reached over `kind`, for Via sent-by and Contact. Port 0: no listener for that kind
+   * (a TLS client without a certificate), reachable only over the connections it opens.
+   */
   localEndpoint(kind: SipTransportKind, towards?: SipEndpoint): SipEndpoint {
-    const port = this.ports[kind] ?? this.ports.tcp ?? this.ports.udp ?? 0;
+    const port = this.ports[kind] ?? 0;
     return { transport: kind, address: this.advertisedAddress(towards), port };
   }
 
