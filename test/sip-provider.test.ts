@@ -58,7 +58,13 @@ async function rig(options: { register?: boolean; transport?: 'udp' | 'tcp'; reg
     },
     { userAgent: UA_TIMERS },
   );
-  const tapi = new Tapi({ kind: 'sip', createProvider: () => provider, appName: 'sip test', apiLow: DEFAULT_API_VERSIONS.low, apiHigh: DEFAULT_API_VERSIONS.high });
+  const tapi = new Tapi({
+    kind: 'sip',
+    createProvider: () => provider,
+    appName: 'sip test',
+    apiLow: DEFAULT_API_VERSIONS.low,
+    apiHigh: DEFAULT_API_VERSIONS.high,
+  });
   await tapi.start();
   const r: Rig = {
     peer,
@@ -306,12 +312,12 @@ describe('SIP provider over lib/tapi (sip-peer far end)', function () {
     const r = await rig();
     const far = await farMedia(r);
     answerByUser(r, (offer) => far.acceptOffer(offer));
-    let dialogOfCall: PeerDialog | undefined;
+    const held: { dialog?: PeerDialog } = {};
     r.peer.onRequest('REFER', (_req, reply) => {
       reply(202);
       setTimeout(() => {
         void r.peer.request('NOTIFY', {
-          dialog: dialogOfCall!,
+          dialog: held.dialog!,
           headers: { event: 'refer', 'subscription-state': 'terminated;reason=noresource' },
           body: 'SIP/2.0 200 OK\r\n',
           contentType: 'message/sipfrag',
@@ -321,7 +327,7 @@ describe('SIP provider over lib/tapi (sip-peer far end)', function () {
     const l = await line(r);
     const call = await l.makeCall('200');
     await call.waitFor(['connected'], WAIT);
-    dialogOfCall = await r.peer.dialog(header(r.peer.requests('INVITE')[0], 'call-id') ?? '');
+    held.dialog = await r.peer.dialog(header(r.peer.requests('INVITE')[0], 'call-id') ?? '');
     await call.blindTransfer('5550123');
     const refer = r.peer.requests('REFER')[0];
     assert.match(header(refer, 'refer-to') ?? '', new RegExp(`sip:5550123@${r.peer.hostPort.replace(/[.]/g, '\\.')}`));
@@ -406,7 +412,10 @@ describe('SIP provider over lib/tapi (sip-peer far end)', function () {
     assert.equal(rec.reason, 'maxduration');
     assert.ok(rec.durationMs >= 380, `recorded ${rec.durationMs} ms`);
     const samples = new Int16Array(rec.wav.buffer, rec.wav.byteOffset + 44, (rec.wav.length - 44) / 2);
-    assert.ok(samples.some((s) => Math.abs(s) > 2000), 'the far end speech is in the recording');
+    assert.ok(
+      samples.some((s) => Math.abs(s) > 2000),
+      'the far end speech is in the recording',
+    );
     out.close();
     await call.release();
   });
@@ -422,7 +431,10 @@ describe('SIP provider over lib/tapi (sip-peer far end)', function () {
     assert.match(r.provider.accountStatus(0).reason, /503|Service Unavailable/);
     refuse = false;
     await r.peer.until(() => seen.includes('inservice'), 'inservice', WAIT);
-    assert.deepEqual(seen.filter((s) => s === 'outofservice' || s === 'inservice'), ['outofservice', 'inservice']);
+    assert.deepEqual(
+      seen.filter((s) => s === 'outofservice' || s === 'inservice'),
+      ['outofservice', 'inservice'],
+    );
     assert.equal(r.provider.accountStatus(0).service, 'inservice');
   });
 
@@ -449,7 +461,9 @@ describe('SIP provider over lib/tapi (sip-peer far end)', function () {
     await r.provider.whenClosed();
     assert.deepEqual(r.provider.outstanding(), { lines: 0, calls: 0, requests: 0, userAgents: 0, queued: 0 });
     assert.ok(r.peer.requests('BYE').length >= 1, 'the call was hung up');
-    const unregister = r.peer.requests('REGISTER').find((q) => header(q, 'expires') === '0' || /expires=0/.test(headerValues(q, 'contact').join()));
+    const unregister = r.peer
+      .requests('REGISTER')
+      .find((q) => header(q, 'expires') === '0' || /expires=0/.test(headerValues(q, 'contact').join()));
     assert.ok(unregister, 'the account was unregistered');
   });
 });

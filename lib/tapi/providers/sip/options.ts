@@ -4,34 +4,11 @@
 import { isIP } from 'node:net';
 import { TapiValidationError } from '../../errors';
 import type { SipClock, SipTransportKind } from './core/types';
+import type { SipAccount } from './core/ua-types';
 import { hasControl } from './sip-text';
 import { uriParts } from './uri-parts';
 
-/** One SIP account as the user agent takes it (the plan's SipAccount, core/user-agent.ts). */
-export interface SipAccount {
-  /** sip:user@domain (sips: for TLS). */
-  uri: string;
-  authUser?: string;
-  password?: string;
-  displayName?: string;
-  /** host[:port]; default: the domain of `uri`. */
-  registrar?: string;
-  /** host[:port] every request goes through. */
-  outboundProxy?: string;
-  transport: SipTransportKind;
-  /** 0 / absent = any. */
-  localPort?: number;
-  bindAddress?: string;
-  /** REGISTER (true) or peer-to-peer only (false). */
-  register: boolean;
-  /** Seconds asked for in REGISTER. */
-  expires: number;
-  /** Refuse requests whose source is not the registrar / outbound proxy (default: on when registering). */
-  acceptOnlyFromRegistrar: boolean;
-  tls?: { rejectUnauthorized: boolean; ca?: string };
-  /** Look the registrar up by DNS SRV. */
-  srv?: boolean;
-}
+export type { SipAccount };
 
 /** How the account appears as a line device. */
 export interface SipLineOptions {

@@ -32,7 +32,10 @@ export function attachDialog(session: SipSession, call: SipCall, dialog: SipDial
     if (call.dialog === dialog) disconnect(session, call, REMOTE_BYE.mode);
   };
   dialog.onTerminated = (reason) => {
-    if (call.dialog === dialog) disconnect(session, call, LINEDISCONNECTMODE.UNKNOWN, `SIP dialog ended: ${reason}`);
+    // The user agent ends the dialog before it reports the BYE that ended it: let onBye speak first.
+    queueMicrotask(() => {
+      if (call.dialog === dialog) disconnect(session, call, LINEDISCONNECTMODE.UNKNOWN, `SIP dialog ended: ${reason}`);
+    });
   };
   dialog.onInfo = (contentType, body) => {
     const key = digitFromInfo(contentType, body);

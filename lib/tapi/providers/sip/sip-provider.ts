@@ -499,9 +499,11 @@ export class SipProvider implements LineProvider {
 
   private onRegistration(device: SipDevice, event: RegistrationEvent): void {
     const session = this.current;
-    const reason = event.reason || (event.status ? `SIP ${event.status}` : event.state);
+    const said = event.status !== undefined ? `SIP ${event.status}${event.reason ? ` ${event.reason}` : ''}` : event.reason || event.state;
     const before = device.status.service;
-    device.status = { ...device.status, registration: event.state, status: event.status, reason };
+    // 'registering' keeps the reason of the failure it retries after.
+    const reason = event.state === 'registering' && device.status.reason ? device.status.reason : said;
+    device.status = { ...device.status, registration: event.state, status: event.status ?? device.status.status, reason };
     if (!session) return;
     if (event.state === 'registered') {
       if (before !== 'inservice') {
