@@ -29,6 +29,7 @@ export type { LineDevice } from './line-device';
 export { parseAddress, validateDialable, digitsOf } from './address';
 export type { ParsedAddress, DialableDestination, DialCapabilities } from './address';
 export { DialPolicy } from './dial-policy';
+export { parseSipDestination, looksLikeSipUri, type SipDestination } from './sip-address';
 export { stateName, modeName } from './state-event';
 export type {
   LineProvider,
