@@ -3,6 +3,7 @@
 // SIP existed has none of the properties: every one falls back to the editor's default. Errors name the
 // field, never its value (a password must not reach a log or a status).
 import { createHash } from 'node:crypto';
+import { isIP } from 'node:net';
 import { TapiValidationError } from '../../lib/tapi';
 
 /** What Node-RED keeps in the credentials file for a SIP line. */
@@ -25,6 +26,7 @@ export interface SipLineAccount {
   outboundProxy?: string;
   transport: SipTransportChoice;
   localPort?: number;
+  bindAddress?: string;
   register: boolean;
   expires: number;
   acceptOnlyFromRegistrar: boolean;
@@ -37,6 +39,7 @@ export const SIP_LINE_DEFAULTS = {
   sipOutboundProxy: '',
   sipTransport: 'udp' as SipTransportChoice,
   sipLocalPort: '',
+  sipBindAddress: '',
   sipRegister: true,
   sipExpires: 600,
   sipAcceptOnlyFromRegistrar: true,
@@ -126,6 +129,8 @@ export function sipLineAccount(def: Record<string, unknown>, credentials: SipLin
   const transport = (textProp(def.sipTransport, 'the transport') || SIP_LINE_DEFAULTS.sipTransport).toLowerCase();
   if (transport !== 'udp' && transport !== 'tcp' && transport !== 'tls') fail('the transport must be udp, tcp or tls');
   const localPort = integerProp(def.sipLocalPort, 'the local port', 0, 65535);
+  const bindAddress = textProp(def.sipBindAddress, 'the local address', 64);
+  if (bindAddress !== '' && isIP(bindAddress) === 0) fail('the local address must be an IPv4 or IPv6 address (or empty for any)');
   const register = flagProp(def.sipRegister, SIP_LINE_DEFAULTS.sipRegister, 'register');
   const expires = integerProp(def.sipExpires, 'the register expiry', 10, 86400) ?? SIP_LINE_DEFAULTS.sipExpires;
   const acceptOnly = flagProp(def.sipAcceptOnlyFromRegistrar, register, 'accept only from the registrar');
@@ -156,6 +161,7 @@ export function sipLineAccount(def: Record<string, unknown>, credentials: SipLin
   if (displayName) account.displayName = displayName;
   if (outboundProxy) account.outboundProxy = outboundProxy;
   if (localPort !== undefined) account.localPort = localPort;
+  if (bindAddress) account.bindAddress = bindAddress;
   if (transport === 'tls') account.tls = { rejectUnauthorized: tlsVerify };
   return account;
 }
