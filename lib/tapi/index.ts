@@ -3,7 +3,7 @@ export * from './constants';
 export * from './errors';
 export * from './types';
 export { openTapi, resolveProvider } from './open-tapi';
-export type { OpenTapiOptions, OpenedTapi, ProviderKind } from './open-tapi';
+export type { OpenTapiOptions, OpenedTapi, ProviderKind, SipAccountOptions, SipOpenOptions } from './open-tapi';
 export { Tapi } from './tapi';
 export { Line } from './line';
 export { Call } from './call';

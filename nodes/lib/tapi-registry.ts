@@ -1,7 +1,7 @@
 // One Tapi (one TAPI app, lineInitializeEx) per process per provider configuration, shared by every
 // tapi-line config node (and the admin endpoint) that asks for the same options. Reference-counted:
 // the last release shuts it down (lineShutdown). No Node-RED import: usable and testable on its own.
-import { openTapi, TapiError, type OpenTapiOptions, type Tapi } from '../../lib/tapi';
+import { openTapi, type OpenTapiOptions, type Tapi } from '../../lib/tapi';
 import { sipAccountKey, type SipLineAccount } from './sip-line';
 
 export interface TapiLease {
@@ -38,7 +38,7 @@ export interface ProviderConfig {
 /** The openTapi options for a provider configuration (timeScale only matters to the simulator). */
 export function tapiOptions(config: ProviderConfig): OpenTapiOptions {
   if (config.provider === 'sip') {
-    throw TapiError.of('NODRIVER', 'lineInitializeEx', 'the SIP provider is not part of this installation');
+    return { provider: 'sip', appName: config.appName ?? 'Node-RED', sip: { accounts: config.sip?.accounts ?? [] } };
   }
   const options: OpenTapiOptions = { provider: config.provider, appName: config.appName ?? 'Node-RED' };
   if (config.provider !== 'win32') options.simulator = { timeScale: config.simulatorTimeScale };
