@@ -67,6 +67,8 @@ export class SipCall {
   rtp?: RtpSession;
   /** Incoming: the SDP answer computed when the INVITE arrived ('' = the INVITE had no offer: we offer in the 200). */
   answerSdp?: string;
+  /** The SIP Call-ID, once the INVITE went out or came in. */
+  sipCallId?: string;
   /** The request URI of an outgoing call. */
   target?: string;
   // ---- TAPI bookkeeping ----

@@ -71,6 +71,7 @@ export function offerIncoming(session: SipSession, device: SipDevice, incoming: 
         return incoming.reject(480, 'Temporarily Unavailable');
       }
       call.incoming = incoming;
+      call.sipCallId = incoming.callId;
       call.rtp = rtp;
       call.answerSdp = answerSdp;
       call.signalled = true;

@@ -126,6 +126,7 @@ async function invite(session: SipSession, call: SipCall, media: MediaFactory): 
     return disconnect(session, call, LINEDISCONNECTMODE.BADADDRESS, `SIP: ${message(error)}`);
   }
   call.outgoing = outgoing;
+  call.sipCallId = outgoing.callId;
   if (call.noAnswerTimeout > 0) {
     call.noAnswerTimer = session.clock.setTimeout(() => {
       call.noAnswerTimer = undefined;

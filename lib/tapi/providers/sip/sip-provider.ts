@@ -443,6 +443,11 @@ export class SipProvider implements LineProvider {
     return { ...device.status };
   }
 
+  /** The SIP Call-ID of a call handle (diagnostics and test harnesses), undefined before the INVITE. */
+  sipCallId(hCall: number): string | undefined {
+    return this.current?.handles.get(hCall)?.call.sipCallId;
+  }
+
   /** Resolves once every user agent stopped by close() / shutdown() has closed its sockets and timers. */
   async whenClosed(): Promise<void> {
     while (this.closing.size > 0) await Promise.all([...this.closing]);
