@@ -448,6 +448,49 @@ describe('SIP provider over lib/tapi (sip-peer far end)', function () {
     await assert.rejects(l.makeCall('200'), (e: unknown) => e instanceof TapiError && e.code === 'LINEERR_INVALLINEHANDLE');
   });
 
+  it('over TCP: registers, places a call that connects and takes one that it answers', async function () {
+    const r = await rig({ transport: 'tcp' });
+    const far = await farMedia(r);
+    answerByUser(r, (offer) => far.acceptOffer(offer));
+    const l = await line(r);
+    assert.equal(r.ua().transport, 'tcp');
+    const out = await l.makeCall('200');
+    await out.waitFor(['connected'], WAIT);
+    await out.drop();
+    await r.peer.waitFor('BYE', 1, WAIT);
+    await out.release();
+    const { call, result } = await incoming(r, l);
+    await call.answer();
+    await call.waitFor(['connected'], WAIT);
+    assert.equal((await result).final.status, 200);
+    await call.release();
+  });
+
+  it('generates digits as SIP INFO when the far end offered no telephone-event', async function () {
+    const r = await rig();
+    const l = await line(r);
+    const plain = await RtpSession.open({ bindAddress: '127.0.0.1', telephoneEvent: false });
+    r.media.push(plain);
+    const infos: string[] = [];
+    r.peer.onRequest('INFO', (req, reply) => {
+      infos.push(req.body.toString());
+      reply(200);
+    });
+    const announced = nextCall(l);
+    const result = r.peer.request('INVITE', { to: r.ua(), uri: `sip:100@${r.ua().address}:${r.ua().port}`, sdp: plain.createOffer() });
+    const call = await announced;
+    await call.waitFor(['offering'], WAIT);
+    await call.answer();
+    await call.waitFor(['connected'], WAIT);
+    plain.acceptAnswer((await result).final.body.toString());
+    assert.equal(await call.generateDigits('5*', { durationMs: 80 }), 'done');
+    assert.deepEqual(
+      infos.map((b) => /Signal=(.)/.exec(b)?.[1]),
+      ['5', '*'],
+    );
+    await call.release();
+  });
+
   it('shutdown unregisters, ends the calls and leaves no sockets or timers', async function () {
     const r = await rig();
     const far = await farMedia(r);
