@@ -159,7 +159,10 @@ export class CallMedia {
             (played) => {
               inFlight--;
               if (done) return;
-              if (played) playedSamples += chunk.length;
+              // Not played although we neither reset nor closed: the device went away under the call (the SIP
+              // provider closes the call's RTP session on BYE before the DISCONNECTED state reaches the call).
+              if (!played) return finish({ completed: false, reason: 'hangup' });
+              playedSamples += chunk.length;
               if (next >= pcm.length && inFlight === 0) finish({ completed: true });
               else pump();
             },

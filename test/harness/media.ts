@@ -29,6 +29,13 @@ export interface MediaHarness {
   turn(): Promise<void>;
   tapiOptions(): ReturnType<ProviderHarness['tapiOptions']>;
   heard(tapi: Tapi, call: { handle: number }): HeardAudio;
+  /**
+   * What the far end can hear of `pcm` where the path is lossy by design (G.711 on SIP: its companding round
+   * trip); absent = the samples themselves.
+   */
+  heardAs?(pcm: Int16Array): Int16Array;
+  /** How late the far end's speech reaches a recording (a jitter buffer's prefetch); absent = 0. */
+  inputLatencyMs?: number;
   /** The far end speaks (8 kHz samples), from now on. */
   remoteAudio(tapi: Tapi, call: { handle: number }, pcm: Int16Array): void;
   /** What the wave devices still hold; null where the provider has no devices of its own (nothing to leak). */

@@ -19,6 +19,17 @@ interface FarCall {
 let peer: SipPeer | undefined;
 let ua: SipEndpoint | undefined;
 const calls = new Map<string, FarCall>();
+/** Called with each far-end media session when it is opened (the media harness listens to what it receives). */
+let onFarMedia: ((callId: string, media: RtpSession) => void) | undefined;
+
+export function watchFarMedia(watch: ((callId: string, media: RtpSession) => void) | undefined): void {
+  onFarMedia = watch;
+}
+
+/** The far end's media session of a call (opened on demand). */
+export function farMediaOf(tapi: Tapi, call: { handle: number }): Promise<RtpSession> {
+  return media(callIdOf(tapi, call));
+}
 
 function provider(tapi: Tapi): SipProvider {
   return tapi.lineProvider as unknown as SipProvider;
@@ -43,6 +54,7 @@ async function media(callId: string): Promise<RtpSession> {
     c.media.onDigit = (d) => {
       c.heard += d;
     };
+    onFarMedia?.(callId, c.media);
   }
   return c.media;
 }
