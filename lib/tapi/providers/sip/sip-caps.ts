@@ -185,7 +185,8 @@ export function sipAddressCaps(line: SipLineDescription, apiVersion: number): Li
     maxCallDataSize: 0,
     callFeatures2: 0,
     maxNoAnswerTimeout: v2 ? 3600 : 0,
-    connectedModes: v2 ? 0x1 : 0,
+    // LINECONNECTEDMODE_ACTIVE | LINECONNECTEDMODE_ACTIVEHELD (the far end holds us: sip-dialog-events.ts)
+    connectedModes: v2 ? 0x1 | 0x4 : 0,
     offeringModes: v2 ? 0x1 : 0,
     availableMediaModes: v2 ? SIP_MEDIA_MODES : 0,
   };

@@ -1,9 +1,10 @@
 // The SIP side of call control, after the seam's checks (sip-seam-control.ts) queued nothing yet:
 // hold / unhold (re-INVITE with a=sendonly / a=sendrecv; the LINE_REPLY waits for its answer), blind transfer
 // (REFER; the reply waits for the transfer's outcome, then BYE and IDLE), redirect (302 with the target).
-import { LINECALLSTATE as S, LINECONNECTEDMODE, LINEERR } from '../../constants';
+import { LINECALLSTATE as S, LINEERR } from '../../constants';
 import { hangUp, noteCallInfo, releaseMedia } from './call-end';
 import type { SipCall } from './sip-call';
+import { connectedMode } from './sip-dialog-events';
 import type { PendingReply, SipSession } from './session';
 
 function up(session: SipSession, call: SipCall): boolean {
@@ -37,7 +38,7 @@ export function setHold(session: SipSession, call: SipCall, pending: PendingRepl
         // the direction we asked for stands; a broken answer does not undo the hold
       }
       pending.settle(0);
-      session.setState(call, hold ? S.ONHOLD : S.CONNECTED, hold ? 0 : LINECONNECTEDMODE.ACTIVE);
+      session.setState(call, hold ? S.ONHOLD : S.CONNECTED, hold ? 0 : connectedMode(call));
     },
     (error: unknown) => failed(`re-INVITE failed: ${(error as Error)?.message ?? error}`),
   );

@@ -1,11 +1,12 @@
 // What the far end does inside an established call: BYE (DISCONNECTED(NORMAL)), a re-INVITE or UPDATE with a
-// new offer (hold / resume from its side: answered from the RTP session, the TAPI state stays CONNECTED),
+// new offer (hold / resume from its side: answered from the RTP session; the TAPI state stays CONNECTED and its
+// mode says who holds — see connectedMode()),
 // INFO with a DTMF body and RFC 4733 events (the digit collector), the dialog ending on its own (session
 // timer, 481: DISCONNECTED(UNKNOWN) with the reason).
 //
 // A REFER from the far end is never followed: the dial policy above the seam judges every destination, and a
 // REFER would make us dial one it never saw. No handler is installed, so the user agent declines it (603).
-import { LINECALLSTATE as S, LINEDISCONNECTMODE } from '../../constants';
+import { LINECALLSTATE as S, LINECONNECTEDMODE, LINEDISCONNECTMODE } from '../../constants';
 import { disconnect } from './call-end';
 import type { SipCall } from './sip-call';
 import { digitFromInfo } from './sip-digits';
@@ -16,6 +17,15 @@ import type { SipDialog } from './ua-port';
 /** Digits count on a call that is up (connected or held by us). */
 function hearing(call: SipCall): boolean {
   return call.state === S.CONNECTED || call.state === S.ONHOLD;
+}
+
+/**
+ * The mode of a CONNECTED call: LINECONNECTEDMODE_ACTIVEHELD (0x04, TAPI 2.0; in mingw-w64's tapi.h and
+ * /work/shared/tapi-reference.md: "far end put us on hold") while the far end's SDP holds us (a=sendonly,
+ * a=inactive or c=0.0.0.0), else LINECONNECTEDMODE_ACTIVE. Our own hold is LINECALLSTATE_ONHOLD instead.
+ */
+export function connectedMode(call: SipCall): number {
+  return call.rtp?.remoteHold ? LINECONNECTEDMODE.ACTIVEHELD : LINECONNECTEDMODE.ACTIVE;
 }
 
 export function attachDigits(call: SipCall): void {
@@ -48,7 +58,9 @@ export function attachDialog(session: SipSession, call: SipCall, dialog: SipDial
       reply(200, sdp === '' ? rtp.createOffer() : rtp.acceptOffer(sdp));
     } catch (error) {
       const status = (error as { status?: number }).status;
-      reply(status === 400 ? 400 : 488);
+      return reply(status === 400 ? 400 : 488);
     }
+    // The far end held or resumed us (an offerless re-INVITE changes nothing until its ACK's answer).
+    if (sdp !== '' && call.state === S.CONNECTED) session.setState(call, S.CONNECTED, connectedMode(call));
   };
 }
