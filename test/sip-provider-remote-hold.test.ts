@@ -4,6 +4,7 @@
 // as CONNECTED(ACTIVEHELD). Against a scriptable SIP far end on loopback (test/helpers/sip-peer.ts).
 import assert from 'node:assert/strict';
 import { DEFAULT_API_VERSIONS, Tapi } from '../lib/tapi/tapi';
+import { TAPI_VERSION } from '../lib/tapi/constants';
 import type { Call, CallStateEvent } from '../lib/tapi';
 import { SipProvider } from '../lib/tapi/providers/sip';
 import { RtpSession } from '../lib/tapi/providers/sip/media';
@@ -22,7 +23,7 @@ interface Rig {
 
 let current: Rig | undefined;
 
-async function rig(): Promise<Rig> {
+async function rig(apiHigh: number = DEFAULT_API_VERSIONS.high): Promise<Rig> {
   const peer = await SipPeer.open({ transport: 'udp' });
   const far = await RtpSession.open({ bindAddress: '127.0.0.1' });
   peer.onRequest('REGISTER', (req, reply) => {
@@ -53,7 +54,7 @@ async function rig(): Promise<Rig> {
     createProvider: () => provider,
     appName: 'sip remote hold test',
     apiLow: DEFAULT_API_VERSIONS.low,
-    apiHigh: DEFAULT_API_VERSIONS.high,
+    apiHigh,
   });
   await tapi.start();
   current = { peer, provider, tapi, far };
@@ -102,6 +103,23 @@ async function farReinvite(r: Rig, call: Call, dialog: PeerDialog, sdp: string):
 
 describe('SIP provider: the far end holds us (re-INVITE)', function () {
   this.timeout(20_000);
+
+  it('a line opened with TAPI 1.4 (no ACTIVEHELD before 2.0) sees no mode change: one CONNECTED(active)', async function () {
+    const r = await rig(TAPI_VERSION.V1_4);
+    const { call, dialog } = await connectedCall(r);
+    for (const direction of ['sendonly', 'sendrecv'] as const) {
+      const result = await r.peer.request('INVITE', { dialog, sdp: r.far.setDirection(direction) });
+      assert.equal(result.final.status, 200);
+      r.far.acceptAnswer(result.final.body.toString('utf8'));
+    }
+    // The messages come in order: once DISCONNECTED is here, a CONNECTED for the hold would have come before.
+    await r.peer.request('BYE', { dialog });
+    await call.waitFor(['disconnected'], WAIT);
+    assert.deepEqual(
+      call.history.filter((e) => e.state === 'connected').map((e) => e.mode),
+      ['active'],
+    );
+  });
 
   it('a=sendonly: CONNECTED(activeheld), answered recvonly; a=sendrecv resumes: CONNECTED(active)', async function () {
     const r = await rig();

@@ -1,6 +1,6 @@
 // One initialize() ... shutdown() of the SIP provider: the open lines, the call handles, the calls, the
 // outstanding requests and the message queue. Every LINE_* message is queued here, in order.
-import { LINECALLPRIVILEGE, LINECALLSTATE as S, LINE_MESSAGE } from '../../constants';
+import { LINECALLPRIVILEGE, LINECALLSTATE as S, LINECONNECTEDMODE, LINE_MESSAGE, TAPI_VERSION } from '../../constants';
 import type { LineMessage, MessageHandler } from '../../provider';
 import type { SipClock } from './core/types';
 import type { CallHandle, OpenLine, SipCall } from './sip-call';
@@ -150,13 +150,18 @@ export class SipSession {
   /** Enters a state and tells every handle; the first message of a handle carries its privilege. */
   setState(call: SipCall, state: number, mode: number): void {
     if (call.state === state && call.mode === mode >>> 0 && state !== S.UNKNOWN) return;
+    const sameState = call.state === state;
+    const before = call.mode;
     call.state = state;
     call.mode = mode >>> 0;
     call.stateEntered = new Date();
     if (state === S.CONNECTED) call.everConnected = true;
     if (state === S.DISCONNECTED || state === S.IDLE) call.digits.end(state === S.IDLE);
     for (const h of call.handles.values()) {
-      this.callMessage(h, LINE_MESSAGE.LINE_CALLSTATE, state, call.mode, h.announced ? 0 : h.privilege);
+      const shown = modeFor(h.line.apiVersion, state, call.mode);
+      // a mode change a 1.x line cannot see (ACTIVEHELD is 2.0+) is no news to it
+      if (sameState && h.announced && shown === modeFor(h.line.apiVersion, state, before)) continue;
+      this.callMessage(h, LINE_MESSAGE.LINE_CALLSTATE, state, shown, h.announced ? 0 : h.privilege);
       h.announced = true;
     }
     this.onState(call);
@@ -179,4 +184,10 @@ export class SipSession {
     this.calls.clear();
     this.requests.clear();
   }
+}
+
+/** LINECONNECTEDMODE_ACTIVEHELD exists from TAPI 2.0 on; a line opened with 1.x sees such a call as ACTIVE. */
+function modeFor(apiVersion: number, state: number, mode: number): number {
+  if (state !== S.CONNECTED || apiVersion >= TAPI_VERSION.V2_0 || !(mode & LINECONNECTEDMODE.ACTIVEHELD)) return mode;
+  return LINECONNECTEDMODE.ACTIVE;
 }
