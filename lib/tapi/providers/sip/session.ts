@@ -1,6 +1,7 @@
 // One initialize() ... shutdown() of the SIP provider: the open lines, the call handles, the calls, the
 // outstanding requests and the message queue. Every LINE_* message is queued here, in order.
-import { LINECALLPRIVILEGE, LINECALLSTATE as S, LINECONNECTEDMODE, LINE_MESSAGE, TAPI_VERSION } from '../../constants';
+import { LINECALLPRIVILEGE, LINECALLSTATE as S, LINE_MESSAGE } from '../../constants';
+import { modeFor } from './connected-mode';
 import type { LineMessage, MessageHandler } from '../../provider';
 import type { SipClock } from './core/types';
 import type { CallHandle, OpenLine, SipCall } from './sip-call';
@@ -184,10 +185,4 @@ export class SipSession {
     this.calls.clear();
     this.requests.clear();
   }
-}
-
-/** LINECONNECTEDMODE_ACTIVEHELD exists from TAPI 2.0 on; a line opened with 1.x sees such a call as ACTIVE. */
-function modeFor(apiVersion: number, state: number, mode: number): number {
-  if (state !== S.CONNECTED || apiVersion >= TAPI_VERSION.V2_0 || !(mode & LINECONNECTEDMODE.ACTIVEHELD)) return mode;
-  return LINECONNECTEDMODE.ACTIVE;
 }

@@ -12,6 +12,7 @@ import {
 } from '../../constants';
 import type { LineCallInfo, LineCallStatus } from '../../provider';
 import type { RtpSession } from './media';
+import { modeFor } from './connected-mode';
 import type { SipTimer } from './core/types';
 import { sipCallFeatures, SIP_CALL_STATES } from './sip-caps';
 import type { CallDigits } from './sip-digits';
@@ -175,7 +176,7 @@ export class SipCall {
     if (this.answering) features &= ~(LINECALLFEATURE.ANSWER | LINECALLFEATURE.ACCEPT | LINECALLFEATURE.REDIRECT);
     return {
       callState: this.state,
-      callStateMode: this.mode,
+      callStateMode: modeFor(handle.line.apiVersion, this.state, this.mode),
       callPrivilege: handle.privilege,
       callFeatures: features >>> 0,
       callFeatures2: 0,

@@ -17,6 +17,7 @@ import { SIP_CALL_FEATURES, SIP_MEDIA_MODES } from './sip-caps';
 import { blindTransfer, redirect, setHold } from './sip-control';
 import type { SeamContext } from './seam-context';
 import { sipTarget } from './target';
+import { modeFor } from './connected-mode';
 
 function stateWord(state: number): string {
   return (nameOf(S, state) ?? 'unknown').toLowerCase();
@@ -146,7 +147,13 @@ export class SipSeamControl {
     if (receiver) receiver.privilege = LINECALLPRIVILEGE.OWNER;
     else receiver = session.addHandle(h.call, target, LINECALLPRIVILEGE.OWNER);
     receiver.announced = true;
-    session.callMessage(receiver, LINE_MESSAGE.LINE_CALLSTATE, h.call.state, h.call.mode, LINECALLPRIVILEGE.OWNER);
+    session.callMessage(
+      receiver,
+      LINE_MESSAGE.LINE_CALLSTATE,
+      h.call.state,
+      modeFor(target.apiVersion, h.call.state, h.call.mode),
+      LINECALLPRIVILEGE.OWNER,
+    );
     session.toCall(h.call, LINE_MESSAGE.LINE_CALLINFO, LINECALLINFOSTATE.NUMOWNERINCR, 0, 0);
   }
 
