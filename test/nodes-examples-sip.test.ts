@@ -10,7 +10,8 @@
 //   tapi-simulate drives the simulated exchange only; on SIP the far end (here the sip-peer) makes the calls.
 // - 08-voicemail answers "after 3 rings" (tapi-call-state autoAnswerRings 3), and a SIP INVITE gives exactly one
 //   ring (one LINEDEVSTATE_RINGING; SIP has no ring cadence), so the call is never answered as the example is
-//   written. It needs autoAnswerRings 0/1 on SIP, or the provider repeating RINGING while offering.
+//   written. It needs autoAnswerRings 0/1 on SIP, or the provider repeating RINGING while offering. The 08 test
+//   below therefore changes that one setting to 1 ring (and says so in its title); the rest is the example.
 import callControlNode from '../nodes/call-control';
 import digitsNode from '../nodes/digits';
 import playNode from '../nodes/play';
@@ -21,6 +22,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { randomBytes } from 'node:crypto';
+import { WaveFile } from 'wavefile';
 import { header, headerValues } from '../lib/tapi/providers/sip/core/headers';
 import type { SipEndpoint, SipRequest } from '../lib/tapi/providers/sip/core/types';
 import { RtpSession } from '../lib/tapi/providers/sip/media';
@@ -165,10 +167,15 @@ class FarEnd {
   }
 }
 
-function sipExample(file: string, far: FarEnd): { flow: FlowNode[]; credentials: Record<string, unknown> } {
+function sipExample(
+  file: string,
+  far: FarEnd,
+  patch: Record<string, Msg> = {},
+): { flow: FlowNode[]; credentials: Record<string, unknown> } {
   const flow = JSON.parse(fs.readFileSync(path.join(repoRoot, 'examples', file), 'utf8')) as FlowNode[];
   const credentials: Record<string, unknown> = {};
   const mapped = flow.map((n) => {
+    if (patch[n.id]) n = { ...n, ...patch[n.id] };
     if (n.type === 'debug') return { id: n.id, type: 'helper', z: n.z, name: n.name };
     if (n.type === 'tapi-line') {
       credentials[n.id] = { sipUser: 'nodered', sipAuthUser: 'auth-nodered', sipPassword: SECRET, sipDisplayName: 'Node-RED' };
@@ -193,8 +200,8 @@ function byName(flow: FlowNode[], type: string, name: string): FlowNode {
   return found;
 }
 
-async function load(file: string, far: FarEnd) {
-  const { flow, credentials } = sipExample(file, far);
+async function load(file: string, far: FarEnd, patch: Record<string, Msg> = {}) {
+  const { flow, credentials } = sipExample(file, far, patch);
   const tab = flow.find((n) => n.type === 'tab')!.id;
   // A catch-all, unless the example has a Catch node of its own (then its debug node is read instead): the test
   // helper loads the catch module once per Catch node, and a second one fails to register.
@@ -368,5 +375,54 @@ describe('examples on a SIP line (sip-peer on loopback as registrar and far end)
     await far!.peer.until(() => far!.peer.requests('BYE').some((b) => header(b, 'call-id') === c.callId), 'the BYE', WAIT);
     await far!.peer.until(() => far!.heard.get(c.callId) === '*1#', `the door code (heard ${far!.heard.get(c.callId) ?? ''})`, WAIT);
     assert.equal(r.debug['transferred'].length, 0);
+  });
+
+  it("08-voicemail (answered after 1 ring instead of 3, see the header): greeting over RTP, the caller's words recorded until # (RFC 4733), the WAV saved", async () => {
+    const folder = path.join(userDir, 'voicemail-sip');
+    process.env.VOICEMAIL_DIR = folder;
+    try {
+      const answerNode = JSON.parse(fs.readFileSync(path.join(repoRoot, 'examples', '08-voicemail.json'), 'utf8')).find(
+        (n: FlowNode) => n.type === 'tapi-call-state' && n.autoAnswer === true,
+      ) as FlowNode;
+      const r = await load('08-voicemail.json', far!, { [answerNode.id]: { autoAnswerRings: 1 } });
+      let recording = false;
+      helper.getNode(byName(r.flow, 'tapi-record', 'message').id).on('input', () => (recording = true));
+      const c = await far!.call('5551008', 'Caller eight');
+      const answered = await c.result;
+      assert.equal(answered.final.status, 200);
+      await waitFor(() => recording || r.caught.length > 0, 20000, 'the greeting played, the recording started');
+      assert.deepEqual(r.caught, []);
+      assert.ok(c.media.stats.received >= 300, `the 6.3 s greeting heard over RTP (${c.media.stats.received} packets)`);
+      // One second of the caller's voice (a 400 Hz tone), then #.
+      const out = c.media.audioOut();
+      const frames: Promise<boolean>[] = [];
+      for (let f = 0; f < 50; f++) {
+        const pcm = new Int16Array(160);
+        for (let i = 0; i < 160; i++) pcm[i] = Math.round(8000 * Math.sin((2 * Math.PI * 400 * (f * 160 + i)) / 8000));
+        frames.push(out.write(pcm));
+      }
+      await Promise.all(frames);
+      await c.media.sendDigits('#', 80);
+      await waitFor(() => (r.debug['saved'].length > 0 && r.debug['hung up'].length > 0) || r.caught.length > 0, WAIT, 'saved, hung up');
+      assert.deepEqual(r.caught, []);
+      const saved = r.debug['saved'][0];
+      assert.equal(path.dirname(saved.filename), folder);
+      assert.match(path.basename(saved.filename), /^5551008-\d{8}T\d{6}\.wav$/);
+      assert.deepEqual([saved.recording.reason, saved.recording.digit], ['digit', '#']);
+      const wav = new WaveFile(fs.readFileSync(saved.filename));
+      const fmt = wav.fmt as { sampleRate: number; numChannels: number };
+      assert.deepEqual([fmt.sampleRate, fmt.numChannels], [8000, 1]);
+      const samples = wav.getSamples(false, Int16Array as unknown as Parameters<WaveFile['getSamples']>[1]) as unknown as Int16Array;
+      let loud = 0;
+      for (let at = 0; at + 160 <= samples.length; at += 160) {
+        if (samples.subarray(at, at + 160).reduce((n, v) => n + Math.abs(v), 0) / 160 > 500) loud++;
+      }
+      assert.ok(loud >= 25 && loud <= 60, `${loud} loud frames of the 50 spoken`);
+      assert.equal(r.debug['hung up'][0].payload.action, 'hangup');
+      await far!.peer.until(() => far!.peer.requests('BYE').some((b) => header(b, 'call-id') === c.callId), 'the BYE', WAIT);
+      assertNoSecret(r.debug);
+    } finally {
+      delete process.env.VOICEMAIL_DIR;
+    }
   });
 });
