@@ -2,7 +2,8 @@
 import type { LineDevice } from '../lib/tapi';
 import type { ExpressLikeRequest, ExpressLikeResponse, NodeAPI, NodeDef } from './lib/node-red';
 import { lineConfig, type LineUser, type TapiLineNode } from './lib/line-node';
-import type { SipLineCredentials } from './lib/sip-line';
+import { sipLineAccount, type SipLineCredentials } from './lib/sip-line';
+import type { ProviderConfig } from './lib/tapi-registry';
 import { SharedLine, type LineStatusEvent } from './lib/shared-line';
 import { lineStatus } from './lib/status';
 import { acquireTapi } from './lib/tapi-registry';
@@ -84,6 +85,8 @@ export = function (RED: NodeAPI): void {
   });
 
   // GET tapi-line/lines?provider=auto|simulator|win32[&timeScale=1]: the provider's line devices, for the editor's line picker.
+  // provider=sip&registrar=host[:port]&user=name[@domain][&transport=udp]: the account's one line, from a provider
+  // opened without registering and without the password (no line is opened: nothing is sent to the registrar).
   try {
     if (RED.httpAdmin && RED.auth) {
       RED.httpAdmin.get(
@@ -91,14 +94,21 @@ export = function (RED: NodeAPI): void {
         RED.auth.needsPermission('tapi-line.read'),
         (req: ExpressLikeRequest, res: ExpressLikeResponse) => {
           let query: LinesQuery;
+          const config: ProviderConfig = { provider: 'auto', simulatorTimeScale: 1 };
           try {
             query = parseLinesQuery(req.query);
+            config.provider = query.provider;
+            config.simulatorTimeScale = query.simulatorTimeScale;
+            if (query.sip) {
+              const def = { sipRegistrar: query.sip.registrar, sipTransport: query.sip.transport, sipRegister: false };
+              config.sip = { accounts: [sipLineAccount(def, { sipUser: query.sip.user })] };
+            }
           } catch (err) {
             res.status(400).json({ error: (err as Error).message, code: 'ERR_TAPI_VALIDATION' });
             return;
           }
-          const { provider, simulatorTimeScale } = query;
-          acquireTapi({ provider, simulatorTimeScale })
+          const { provider } = query;
+          acquireTapi(config)
             .then(
               async (lease) => {
                 try {

@@ -293,11 +293,26 @@ describe('Node-RED editor in Chromium (e2e)', function () {
       await registrar.fill('');
       await registrar.press('Tab');
       await shot(page, '04-tapi-line-sip-dialog');
-      // the line picker does not ask the server for a SIP account's lines: the account is the line
+      // the line picker lists a SIP account's one line (the server neither registers nor gets the password)
       const before = linesCalls.length;
+      await registrar.fill('127.0.0.1');
+      await cfg.locator('#node-config-input-sipUser').fill('alice');
+      await cfg.locator('#node-config-input-sipPassword').fill('e2e-secret');
       await cfg.locator('#node-config-tapi-line-lookup').click();
+      const sipPicker = cfg.locator('#node-config-tapi-line-pick');
+      await sipPicker.waitFor({ state: 'visible' });
+      const sipOptions = (await sipPicker.locator('option').allInnerTexts()).map(norm);
+      assert.ok(
+        sipOptions.some((o) => /^0: SIP alice@127\.0\.0\.1\b/.test(o)),
+        `picker lists the account's line: ${JSON.stringify(sipOptions)}`,
+      );
       assert.match(norm(await cfg.locator('#node-config-tapi-line-info').innerText()), /SIP account is one line/);
-      assert.equal(linesCalls.length, before);
+      assert.equal(linesCalls.length, before + 1);
+      assert.ok(!linesCalls[before].includes('e2e-secret'), 'the password is not sent to the picker');
+      await cfg.locator('#node-config-input-sipUser').fill('');
+      await cfg.locator('#node-config-input-sipPassword').fill('');
+      await registrar.fill('');
+      await registrar.press('Tab');
       await provider.selectOption('auto');
       await sleep(300);
       assert.deepEqual(await visible(sipKeys), [], 'the SIP settings hide again');
