@@ -12,6 +12,8 @@ export function releaseMedia(session: SipSession | undefined, call: SipCall): vo
   call.timers.clear();
   if (call.noAnswerTimer) session?.clock.clearTimeout(call.noAnswerTimer);
   call.noAnswerTimer = undefined;
+  if (call.ringTimer) session?.clock.clearTimeout(call.ringTimer);
+  call.ringTimer = undefined;
   const g = call.generation;
   call.generation = undefined;
   if (g && !g.cancelled) {

@@ -27,9 +27,11 @@ export interface SipOptions {
   clock?: SipClock;
   /** User-Agent header. */
   userAgent?: string;
+  /** Milliseconds between two LINE_LINEDEVSTATE(RINGING) of an offering incoming call. */
+  ringIntervalMs: number;
 }
 
-export const SIP_DEFAULTS = { transport: 'udp' as SipTransportKind, expires: 600, maxCalls: 4, maxAccounts: 16 };
+export const SIP_DEFAULTS = { transport: 'udp' as SipTransportKind, expires: 600, maxCalls: 4, maxAccounts: 16, ringIntervalMs: 5000 };
 
 const ACCOUNT_KEYS = new Set([
   'uri',
@@ -49,7 +51,7 @@ const ACCOUNT_KEYS = new Set([
   'name',
   'maxCalls',
 ]);
-const TOP_KEYS = new Set(['accounts', 'rtp', 'clock', 'userAgent']);
+const TOP_KEYS = new Set(['accounts', 'rtp', 'clock', 'userAgent', 'ringIntervalMs']);
 const HOSTPORT = /^(?:\[[0-9A-Fa-f:.]+\]|[A-Za-z0-9](?:[A-Za-z0-9.-]*[A-Za-z0-9])?)(?::(\d{1,5}))?$/;
 
 function fail(message: string): never {
@@ -168,7 +170,12 @@ export function validateSipOptions(raw: unknown): SipOptions {
     if (names.has(line.name)) fail(`sip.accounts[${i}].name "${line.name}" is already the name of another line`);
     names.add(line.name);
   });
-  const options: SipOptions = { accounts: checked.map((c) => c.account), lines: checked.map((c) => c.line), rtp: {} };
+  const options: SipOptions = {
+    accounts: checked.map((c) => c.account),
+    lines: checked.map((c) => c.line),
+    rtp: {},
+    ringIntervalMs: integer(raw.ringIntervalMs, 'sip.ringIntervalMs', 1000, 30_000) ?? SIP_DEFAULTS.ringIntervalMs,
+  };
   if (raw.rtp !== undefined) {
     if (!isObject(raw.rtp)) fail('sip.rtp must be an object');
     unknownKeys(raw.rtp, new Set(['portRange']), 'sip.rtp');

@@ -91,6 +91,8 @@ export class SipCall {
   /** LINECALLPARAMS.dwNoAnswerTimeout, seconds (0 = none). */
   noAnswerTimeout = 0;
   noAnswerTimer?: SipTimer;
+  /** The next LINE_LINEDEVSTATE(RINGING) of an offering incoming call. */
+  ringTimer?: SipTimer;
   generation?: Generation;
   readonly timers = new Set<SipTimer>();
 

@@ -31,6 +31,22 @@ export interface IncomingDeps extends MediaFactory {
   digits(session: SipSession): CallDigits;
   /** The session is still the provider's (an offer that completes after shutdown is dropped). */
   live(session: SipSession): boolean;
+  /** Milliseconds between two rings (sip.ringIntervalMs). */
+  ringIntervalMs(): number;
+}
+
+/**
+ * LINE_LINEDEVSTATE(RINGING, ring mode 1, ring count) to every line of the call that asked for it, now and every
+ * ring period while the call still rings (OFFERING or ACCEPTED, not answered), as a TSP reports each ring.
+ */
+function ring(session: SipSession, call: SipCall, incoming: IncomingCall, count: number, deps: IncomingDeps): void {
+  call.ringTimer = undefined;
+  if (!deps.live(session) || call.incoming !== incoming || call.answering) return;
+  if (call.state !== S.OFFERING && call.state !== S.ACCEPTED) return;
+  for (const line of new Set([...call.handles.values()].map((h) => h.line))) {
+    if (line.lineStates & LINEDEVSTATE.RINGING) session.lineMessage(line, LINE_MESSAGE.LINE_LINEDEVSTATE, LINEDEVSTATE.RINGING, 1, count);
+  }
+  call.ringTimer = session.clock.setTimeout(() => ring(session, call, incoming, count + 1, deps), deps.ringIntervalMs());
 }
 
 export function offerIncoming(session: SipSession, device: SipDevice, incoming: IncomingCall, deps: IncomingDeps): void {
@@ -88,9 +104,7 @@ export function offerIncoming(session: SipSession, device: SipDevice, incoming: 
         if (h.line.apiVersion >= TAPI_VERSION.V2_0) session.lineMessage(h.line, LINE_MESSAGE.LINE_APPNEWCALL, 0, h.hCall, h.privilege);
       }
       session.setState(call, S.OFFERING, LINEOFFERINGMODE.ACTIVE);
-      for (const line of new Set([...call.handles.values()].map((h) => h.line))) {
-        if (line.lineStates & LINEDEVSTATE.RINGING) session.lineMessage(line, LINE_MESSAGE.LINE_LINEDEVSTATE, LINEDEVSTATE.RINGING, 0, 1);
-      }
+      ring(session, call, incoming, 1, deps);
     },
     () => incoming.reject(503, 'Service Unavailable'),
   );
@@ -102,6 +116,8 @@ export function answerIncoming(session: SipSession, call: SipCall): void {
   const rtp = call.rtp;
   if (!incoming || !rtp) return;
   call.answering = true;
+  if (call.ringTimer) session.clock.clearTimeout(call.ringTimer);
+  call.ringTimer = undefined;
   const offered = call.answerSdp === '';
   incoming.accept(offered ? rtp.createOffer() : (call.answerSdp ?? '')).then(
     (dialog) => {

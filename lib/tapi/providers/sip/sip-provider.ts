@@ -118,6 +118,7 @@ export class SipProvider implements LineProvider {
     nextCallId: () => this.callIds.take(),
     digits: (session) => this.newDigits(session),
     live: (session) => this.current === session,
+    ringIntervalMs: () => this.options.ringIntervalMs,
   };
 
   constructor(options: unknown, hooks: SipProviderHooks = {}) {
@@ -236,6 +237,7 @@ export class SipProvider implements LineProvider {
     if (!session) return;
     for (const call of session.calls) {
       hangUp(call);
+      if (call.ringTimer) session.clock.clearTimeout(call.ringTimer);
       releaseMedia(undefined, call);
       call.digits.dispose();
     }
