@@ -115,23 +115,23 @@ describe('SIP provider: an offering call rings every sip.ringIntervalMs', functi
     }
   });
 
-  it('rings 1, 2, 3 as the clock advances, and stops when answered', async function () {
+  it('rings 0, 1, 2 (counts from 0) as the clock advances, and stops when answered', async function () {
     const r = await rig();
     const { call, result } = await incoming(r);
     await r.peer.until(() => r.rings.length >= 1, 'the first ring', WAIT);
     r.clock.advance(RING - 1);
     await call.waitFor(['offering'], WAIT);
-    assert.deepEqual(r.rings, [1]);
+    assert.deepEqual(r.rings, [0]);
     r.clock.advance(1);
     r.clock.advance(RING);
     await r.peer.until(() => r.rings.length >= 3, 'three rings', WAIT);
-    assert.deepEqual(r.rings, [1, 2, 3]);
+    assert.deepEqual(r.rings, [0, 1, 2]);
     await call.answer();
     await call.waitFor(['connected'], WAIT);
     assert.equal((await result).final.status, 200);
     r.clock.advance(RING * 3);
     await new Promise((resolve) => setTimeout(resolve, 20));
-    assert.deepEqual(r.rings, [1, 2, 3], 'no ring after the answer');
+    assert.deepEqual(r.rings, [0, 1, 2], 'no ring after the answer');
     await call.drop();
     await call.release();
   });
@@ -146,7 +146,7 @@ describe('SIP provider: an offering call rings every sip.ringIntervalMs', functi
     await call.waitFor(['disconnected'], WAIT);
     r.clock.advance(RING * 3);
     await new Promise((resolve) => setTimeout(resolve, 20));
-    assert.deepEqual(r.rings, [1, 2]);
+    assert.deepEqual(r.rings, [0, 1]);
     await call.release();
   });
 
@@ -157,6 +157,6 @@ describe('SIP provider: an offering call rings every sip.ringIntervalMs', functi
     await r.tapi.shutdown();
     r.clock.advance(RING * 3);
     await new Promise((resolve) => setTimeout(resolve, 20));
-    assert.deepEqual(r.rings, [1]);
+    assert.deepEqual(r.rings, [0]);
   });
 });

@@ -36,7 +36,7 @@ export interface IncomingDeps extends MediaFactory {
 }
 
 /**
- * LINE_LINEDEVSTATE(RINGING, ring mode 1, ring count) to every line of the call that asked for it, now and every
+ * LINE_LINEDEVSTATE(RINGING, ring mode 1, ring count from 0: tapi-reference.md §5.1) to every line of the call that asked for it, now and every
  * ring period while the call still rings (OFFERING or ACCEPTED, not answered), as a TSP reports each ring.
  */
 function ring(session: SipSession, call: SipCall, incoming: IncomingCall, count: number, deps: IncomingDeps): void {
@@ -104,7 +104,7 @@ export function offerIncoming(session: SipSession, device: SipDevice, incoming: 
         if (h.line.apiVersion >= TAPI_VERSION.V2_0) session.lineMessage(h.line, LINE_MESSAGE.LINE_APPNEWCALL, 0, h.hCall, h.privilege);
       }
       session.setState(call, S.OFFERING, LINEOFFERINGMODE.ACTIVE);
-      ring(session, call, incoming, 1, deps);
+      ring(session, call, incoming, 0, deps);
     },
     () => incoming.reject(503, 'Service Unavailable'),
   );
