@@ -42,6 +42,8 @@ export interface SippOptions {
    * connection closes meanwhile as failed.
    */
   lingerMs?: number;
+  /** the local address (-i), default 127.0.0.1; e.g. a NetNs's hostAddress for baresip */
+  host?: string;
   /** the local SIP port; default: a free one */
   port?: number;
   extraArgs?: string[];
@@ -60,22 +62,22 @@ export function sippAvailable(): boolean {
   return spawnSync('sipp', ['-v'], { stdio: 'ignore' }).error === undefined;
 }
 
-function bindUdp(port: number): Promise<boolean> {
+function bindUdp(port: number, host = SIPP_HOST): Promise<boolean> {
   return new Promise((resolve) => {
     const socket = dgram.createSocket('udp4');
     socket.once('error', () => {
       socket.close();
       resolve(false);
     });
-    socket.bind(port, SIPP_HOST, () => socket.close(() => resolve(true)));
+    socket.bind(port, host, () => socket.close(() => resolve(true)));
   });
 }
 
-function bindTcp(port: number): Promise<boolean> {
+function bindTcp(port: number, host = SIPP_HOST): Promise<boolean> {
   return new Promise((resolve) => {
     const server = net.createServer();
     server.once('error', () => resolve(false));
-    server.listen(port, SIPP_HOST, () => server.close(() => resolve(true)));
+    server.listen(port, host, () => server.close(() => resolve(true)));
   });
 }
 
@@ -107,11 +109,11 @@ function readTail(file: string, max: number): string {
 }
 
 export class Sipp {
-  readonly host = SIPP_HOST;
   private output = '';
   private exit: Promise<SippResult>;
   private result: SippResult | undefined;
 
+  readonly host: string;
   private constructor(
     readonly options: SippOptions,
     readonly port: number,
@@ -119,6 +121,7 @@ export class Sipp {
     readonly traceDir: string,
     private readonly child: ChildProcess,
   ) {
+    this.host = options.host ?? SIPP_HOST;
     const keep = (chunk: Buffer) => {
       this.output = tail(this.output + chunk.toString('latin1'), 8000);
     };
@@ -166,7 +169,7 @@ export class Sipp {
     if (typeof o.scenario === 'string') args.push('-sf', Sipp.scenarioFile(o, traceDir));
     else args.push('-sn', o.scenario.builtin);
     if (o.remote) args.push(o.remote);
-    args.push('-i', SIPP_HOST, '-p', String(port), '-mp', String(mediaPort));
+    args.push('-i', o.host ?? SIPP_HOST, '-p', String(port), '-mp', String(mediaPort));
     args.push('-t', o.transport === 'tcp' ? 't1' : 'u1');
     args.push('-m', String(o.calls ?? 1));
     if (o.rate !== undefined) args.push('-r', String(o.rate));
@@ -199,7 +202,7 @@ export class Sipp {
     const deadline = Date.now() + 15000;
     while (Date.now() < deadline) {
       if (this.result) return false;
-      const free = transport === 'tcp' ? await bindTcp(this.port) : await bindUdp(this.port);
+      const free = transport === 'tcp' ? await bindTcp(this.port, this.host) : await bindUdp(this.port, this.host);
       if (!free && !this.result) return true;
       await new Promise((resolve) => setTimeout(resolve, 25));
     }
