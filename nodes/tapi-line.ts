@@ -2,6 +2,7 @@
 import type { LineDevice } from '../lib/tapi';
 import type { ExpressLikeRequest, ExpressLikeResponse, NodeAPI, NodeDef } from './lib/node-red';
 import { lineConfig, type LineUser, type TapiLineNode } from './lib/line-node';
+import type { SipLineCredentials } from './lib/sip-line';
 import { SharedLine, type LineStatusEvent } from './lib/shared-line';
 import { lineStatus } from './lib/status';
 import { acquireTapi } from './lib/tapi-registry';
@@ -28,7 +29,8 @@ export = function (RED: NodeAPI): void {
     RED.nodes.createNode(this, def);
     const node = this;
     node.name = typeof def.name === 'string' ? def.name : '';
-    const config = lineConfig(def);
+    // Credentials (SIP user, password, ...) come from Node-RED's credentials store, never from the flow file.
+    const config = lineConfig(def, (node as unknown as { credentials?: SipLineCredentials }).credentials);
     node.shared = new SharedLine(config, (message) => node.log(message));
     node.users = {};
 
@@ -72,7 +74,14 @@ export = function (RED: NodeAPI): void {
     }
   }
 
-  RED.nodes.registerType('tapi-line', TapiLine);
+  RED.nodes.registerType('tapi-line', TapiLine, {
+    credentials: {
+      sipUser: { type: 'text' },
+      sipAuthUser: { type: 'text' },
+      sipPassword: { type: 'password' },
+      sipDisplayName: { type: 'text' },
+    },
+  });
 
   // GET tapi-line/lines?provider=auto|simulator|win32[&timeScale=1]: the provider's line devices, for the editor's line picker.
   try {

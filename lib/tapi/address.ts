@@ -34,6 +34,7 @@
 //    whole DialableNumber (empty number, malformed canonical form) are detected at the end of that number.
 //    "?" and ":" are syntactically valid (parseAddress accepts them) but no line dials them.
 import { TapiError } from './errors';
+import { looksLikeSipUri, parseSipDestination, type SipDestination } from './sip-address';
 
 export interface DialCapabilities {
   /** `$` supported (LINEDEVCAPFLAGS_DIALBILLING). */
@@ -44,6 +45,8 @@ export interface DialCapabilities {
   dialDialtone: boolean;
   /** A trailing `;` supported (LINEADDRCAPFLAGS_PARTIALDIAL). */
   partialDial: boolean;
+  /** SIP URIs (`sip:` / `sips:`) are destinations of their own on this line (the SIP provider sets it). */
+  sipUri?: boolean;
 }
 
 export interface DialableDestination {
@@ -62,6 +65,11 @@ export interface ParsedAddress {
   partial: boolean;
   /** The parts of the first destination's number when `canonical`. `areaCode` is absent without "(...)". */
   canonicalParts?: { countryCode: string; areaCode?: string; subscriber: string };
+  /**
+   * Set when the address is a SIP URI (sip-address.ts): its one destination's `number` is then the URI
+   * written canonically, which the dial policy judges by its user part.
+   */
+  sip?: SipDestination;
 }
 
 /** The longest address (UTF-16 code units, whole string) accepted. */
@@ -72,7 +80,7 @@ const FORMATTING = ' .-()';
 const PLAIN_CONTROL = '!PpTt,';
 
 /** Capabilities that allow every modifier: what pure syntax checking uses. */
-const SYNTAX_ONLY: DialCapabilities = { dialBilling: true, dialQuiet: true, dialDialtone: true, partialDial: true };
+const SYNTAX_ONLY: DialCapabilities = { dialBilling: true, dialQuiet: true, dialDialtone: true, partialDial: true, sipUri: true };
 
 /**
  * Parse a dialable address; throws TapiError LINEERR_INVALADDRESS (with `operation`) on a syntax error.
@@ -87,6 +95,7 @@ export function parseAddress(address: string, operation = 'lineMakeCall'): Parse
  * `$` without dialBilling -> LINEERR_DIALBILLING, `@` without dialQuiet -> LINEERR_DIALQUIET, `W`/`w`
  * without dialDialtone -> LINEERR_DIALDIALTONE, `?` -> LINEERR_DIALPROMPT, `:` -> LINEERR_DIALVOICEDETECT,
  * anything else invalid -> LINEERR_INVALADDRESS; a trailing `;` without partialDial -> LINEERR_INVALADDRESS.
+ * A SIP URI (`sip:`, `sips:`) is read by sip-address.ts on a line with `sipUri`, and is INVALADDRESS elsewhere.
  */
 export function validateDialable(address: string, caps: DialCapabilities, operation = 'lineMakeCall'): ParsedAddress {
   return analyse(address, operation, caps);
@@ -135,6 +144,11 @@ function analyse(address: string, operation: string, caps: DialCapabilities | nu
     throw invalid(operation, `longer than ${MAX_ADDRESS_LENGTH} characters`);
   }
   const effective = caps ?? SYNTAX_ONLY;
+  if (looksLikeSipUri(address)) {
+    if (!effective.sipUri) throw invalid(operation, 'a SIP URI, and this line does not dial SIP URIs (only a SIP line does)');
+    const sip = parseSipDestination(address, operation);
+    return { raw: address, canonical: false, destinations: [{ number: sip.uri }], partial: false, sip };
+  }
   const segments = address.split('\r\n');
   const destinations: DialableDestination[] = [];
   let partial = false;

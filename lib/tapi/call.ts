@@ -409,6 +409,8 @@ export function summarizeCallInfo(raw: LineCallInfo, address?: string, foreign =
   set('calledIdName', party(raw.calledIdFlags, raw.calledIdName, N));
   set('connectedId', party(raw.connectedIdFlags, raw.connectedId, A));
   set('connectedIdName', party(raw.connectedIdFlags, raw.connectedIdName, N));
+  set('redirectionId', party(raw.redirectionIdFlags, raw.redirectionId, A));
+  set('comment', raw.comment || undefined);
   return summary;
 }
 

@@ -51,11 +51,18 @@
  * judged. `checkPartial(accumulated)` refuses as soon as a deny pattern matches the digits so far, or the
  * fixed part of a deny pattern ending in `.` or `!` matches a prefix of them (`1900.` refuses `1900;` and
  * `19001;`). The complete number is checked against both lists when dialling ends (`check`).
+ *
+ * SIP URIs (on SIP lines, sip-address.ts): `sip:**610@fritz.box` is judged by its user part, %-decoded, as
+ * a dialled number — the same patterns, readings and access code as `**610`. A URI whose user part is not a
+ * phone number (`sip:alice@example.com`, or no user part) is refused (LINEERR_ADDRESSBLOCKED) unless the
+ * policy sets `allowSipUris: true`; such URIs are then allowed without the patterns (they have no digits
+ * to match). A SIP URI is a whole destination: it is never partial and no digits may be appended to it.
  */
 import { TapiError, TapiValidationError } from './errors';
 import { digitsOf, parseAddress } from './address';
 import { dialReadings } from './dial-tails';
 import { unsafeRegExpReason } from './safe-regexp';
+import { looksLikeSipUri, parseSipDestination, type SipDestination } from './sip-address';
 import type { DialPolicyOptions } from './types';
 
 interface CompiledPattern {
@@ -163,17 +170,41 @@ export class DialPolicy {
   private readonly deny: CompiledPattern[];
   /** The outside-line access code deny patterns also look behind ('' = none). */
   readonly accessCode: string;
+  /** SIP URIs whose user part is not a phone number may be dialled (default false: refused). */
+  readonly allowSipUris: boolean;
 
   constructor(options: DialPolicyOptions = {}) {
     if (options === null || typeof options !== 'object') throw new TapiValidationError('dial policy options must be an object');
     this.allow = compileList(options.allow, 'allow');
     this.deny = compileList(options.deny, 'deny');
     this.accessCode = accessCodeOf(options.accessCode);
+    if (options.allowSipUris !== undefined && typeof options.allowSipUris !== 'boolean') {
+      throw new TapiValidationError('dial policy allowSipUris must be true or false');
+    }
+    this.allowSipUris = options.allowSipUris === true;
   }
 
-  /** True when the policy restricts nothing. */
+  /** True when the policy restricts nothing (SIP URIs without a phone number are still refused by default). */
   get unrestricted(): boolean {
     return this.allow.length === 0 && this.deny.length === 0;
+  }
+
+  /**
+   * A SIP destination: its user part judged as a dialled number; one that is not a phone number only with
+   * allowSipUris. Throws LINEERR_ADDRESSBLOCKED when refused.
+   */
+  checkSip(destination: SipDestination, operation = 'lineMakeCall'): void {
+    if (destination.number !== undefined) {
+      if (!this.allowsNumber(destination.number)) throw blocked(operation);
+      return;
+    }
+    if (!this.allowSipUris) {
+      throw TapiError.of(
+        'ADDRESSBLOCKED',
+        operation,
+        "the SIP URI's user part is not a phone number; the dial policy refuses such URIs unless allowSipUris is set",
+      );
+    }
   }
 
   /**
@@ -183,6 +214,10 @@ export class DialPolicy {
    */
   check(address: string | null, operation = 'lineMakeCall'): void {
     if (address === null || address === '') return;
+    if (looksLikeSipUri(address)) {
+      this.checkSip(parseSipDestination(address, operation), operation);
+      return;
+    }
     const parsed = parseAddress(address, operation);
     if (parsed.partial) {
       this.checkPartial(address, operation);
@@ -198,6 +233,10 @@ export class DialPolicy {
    * throws LINEERR_ADDRESSBLOCKED unless allowed. No syntax check: the parts were checked when sent.
    */
   checkNumber(number: string, operation = 'lineDial'): void {
+    if (looksLikeSipUri(number)) {
+      this.check(number, operation);
+      return;
+    }
     if (digitsOf(number) === '') return; // nothing dialled: the provider refuses it, the policy has nothing to judge
     if (!this.allowsNumber(number)) throw blocked(operation);
   }
@@ -219,6 +258,10 @@ export class DialPolicy {
    * of them. The allow list cannot be judged before the number is complete: call check() then.
    */
   checkPartial(accumulated: string, operation = 'lineDial'): void {
+    if (looksLikeSipUri(accumulated)) {
+      this.check(accumulated, operation); // a SIP URI is never partial: judged whole
+      return;
+    }
     const readings = dialReadings(String(accumulated ?? ''), this.accessCode);
     for (const pattern of this.deny) {
       for (const digits of readings) {
@@ -229,6 +272,7 @@ export class DialPolicy {
 
   /** One complete DialableNumber (as written): no deny pattern matches any reading, and allow matches the whole. */
   allowsNumber(number: string): boolean {
+    if (looksLikeSipUri(number)) return this.isAllowed(number);
     const readings = dialReadings(number, this.accessCode);
     if (this.deny.some((p) => readings.some((digits) => p.full.test(digits)))) return false;
     return this.allow.length === 0 || this.allow.some((p) => p.full.test(digitsOf(number)));

@@ -3,7 +3,7 @@ export * from './constants';
 export * from './errors';
 export * from './types';
 export { openTapi, resolveProvider } from './open-tapi';
-export type { OpenTapiOptions, OpenedTapi, ProviderKind } from './open-tapi';
+export type { OpenTapiOptions, OpenedTapi, ProviderKind, SipAccountOptions, SipOpenOptions } from './open-tapi';
 export { Tapi } from './tapi';
 export { Line } from './line';
 export { Call } from './call';
@@ -29,6 +29,7 @@ export type { LineDevice } from './line-device';
 export { parseAddress, validateDialable, digitsOf } from './address';
 export type { ParsedAddress, DialableDestination, DialCapabilities } from './address';
 export { DialPolicy } from './dial-policy';
+export { parseSipDestination, looksLikeSipUri, type SipDestination } from './sip-address';
 export { stateName, modeName } from './state-event';
 export type {
   LineProvider,

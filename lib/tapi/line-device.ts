@@ -42,6 +42,7 @@ export function toLineDevice(caps: LineDevCaps): LineDevice {
       dialDialtone: (caps.devCapFlags & LINEDEVCAPFLAGS.DIALDIALTONE) !== 0,
       // Unknown (win32 does not read LINEADDRESSCAPS): let TAPI itself refuse a `;` it cannot do.
       partialDial: caps.partialDial ?? true,
+      ...(caps.sipUri === true ? { sipUri: true } : {}),
     },
     maxNumActiveCalls: caps.maxNumActiveCalls,
     removed: false,

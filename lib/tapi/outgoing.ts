@@ -5,6 +5,8 @@
 // a destination (transfer, redirect, consultation dial) use `send` as well.
 import { validateDialable, type DialCapabilities } from './address';
 import type { DialPolicy } from './dial-policy';
+import { TapiError } from './errors';
+import { looksLikeSipUri } from './sip-address';
 
 export interface OutgoingRequest {
   /** The TAPI function, for errors ('lineDial', 'lineRedirect', ...). */
@@ -46,6 +48,10 @@ export class OutgoingDigits {
       // End of dialling: the whole number is now complete and both lists can judge it.
       policy.checkNumber(before, operation);
       return before.replace(/;$/, '');
+    }
+    if (before !== '' && (looksLikeSipUri(before) || looksLikeSipUri(address))) {
+      // A SIP URI is a whole destination: digits after it would be DTMF, not part of the number.
+      throw TapiError.of('INVALADDRESS', operation, 'a SIP URI cannot be continued with lineDial; send digits with generateDigits');
     }
     const parsed = validateDialable(address, this.capabilities(), operation);
     const numbers = parsed.destinations.map((d) => d.number);

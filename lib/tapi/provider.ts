@@ -78,6 +78,8 @@ export interface LineDevCaps {
    * win32 reports undefined because LINEADDRESSCAPS is not read, and TAPI itself enforces it).
    */
   partialDial?: boolean;
+  /** SIP URIs (`sip:` / `sips:`) are dialable destinations on this line: the SIP provider sets it. */
+  sipUri?: boolean;
 }
 
 /** LINECALLPARAMS (§3.7) as numbers and strings; absent = 0 / not present. */
@@ -268,7 +270,7 @@ import type { MediaProvider } from './media';
 export type MessageHandler = (message: LineMessage) => void;
 
 export interface LineProvider {
-  readonly kind: 'simulator' | 'win32';
+  readonly kind: 'simulator' | 'win32' | 'sip';
   /** The call's audio (media.ts); absent when the provider carries none. */
   readonly media?: MediaProvider;
 

@@ -37,7 +37,7 @@ const MAX_STRAY_PER_HANDLE = 64;
 const REINIT_BACKOFF_MS = [250, 500, 1000, 2000, 5000, 10000];
 
 export interface TapiInit {
-  kind: 'simulator' | 'win32';
+  kind: 'simulator' | 'win32' | 'sip';
   createProvider: () => LineProvider;
   appName: string;
   apiLow: number;
@@ -54,7 +54,7 @@ interface StrayMessages {
  * (CleanupFailure: lineDeallocateCall, lineClose or lineShutdown still failed after its retries).
  */
 export class Tapi extends EventEmitter implements LineHost, CallHost {
-  readonly provider: 'simulator' | 'win32';
+  readonly provider: 'simulator' | 'win32' | 'sip';
   /** Line devices known to TAPI (devices that refused version negotiation are left out). */
   lines: LineDevice[] = [];
   private impl: LineProvider;

@@ -8,6 +8,11 @@ export interface DialPolicyOptions {
   deny?: string[];
   /** Outside-line access code dialled before external numbers (e.g. '9'): deny patterns also look behind it. */
   accessCode?: string;
+  /**
+   * SIP lines: allow SIP URIs whose user part is not a phone number (`sip:door@10.0.0.5`). Default false:
+   * they are refused. URIs with a numeric user part are judged by the patterns either way.
+   */
+  allowSipUris?: boolean;
 }
 
 export interface OpenLineOptions {
@@ -61,6 +66,8 @@ export interface LineDeviceCapabilities {
   dialQuiet: boolean;
   dialDialtone: boolean;
   partialDial: boolean;
+  /** SIP URIs are dialable destinations (set by the SIP provider; absent elsewhere). */
+  sipUri?: boolean;
 }
 
 export interface CallStateEvent {
@@ -93,6 +100,10 @@ export interface CallInfoSummary {
   calledIdName?: string;
   connectedId?: string;
   connectedIdName?: string;
+  /** Where the call was redirected to (LINECALLINFO redirection id), e.g. the Contact of a SIP 302. */
+  redirectionId?: string;
+  /** The provider's note on the call (LINECALLINFO.comment), e.g. "SIP 500 Server Internal Error". */
+  comment?: string;
   /** The provider's call id (LINECALLINFO.dwCallID), not the handle. */
   callId?: number;
 }

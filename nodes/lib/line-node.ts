@@ -3,6 +3,7 @@ import type { PrivilegeName } from '../../lib/tapi';
 import type { Node } from './node-red';
 import { numberProp, parseLines } from './messages';
 import type { LineStatusEvent, SharedLine, SharedLineConfig } from './shared-line';
+import { SIP_LINE_DEFAULTS, sipLineAccount, type SipLineCredentials } from './sip-line';
 import type { ProviderChoice } from './tapi-registry';
 
 /** A node that uses a line: told about every change of the line's state. */
@@ -31,7 +32,7 @@ export const LINE_DEFAULTS = {
   simulatorTimeScale: 1,
 };
 
-const PROVIDERS: readonly ProviderChoice[] = ['auto', 'simulator', 'win32'];
+const PROVIDERS: readonly ProviderChoice[] = ['auto', 'simulator', 'win32', 'sip'];
 
 export function parsePrivileges(value: unknown): PrivilegeName[] {
   const list = Array.isArray(value) ? value : String(value ?? '').split(/[\s,|+]+/);
@@ -39,11 +40,15 @@ export function parsePrivileges(value: unknown): PrivilegeName[] {
   return (names.length ? names : [LINE_DEFAULTS.privileges]) as PrivilegeName[];
 }
 
-/** A tapi-line node definition (as saved by the editor, or written by hand) to a SharedLine configuration. */
-export function lineConfig(def: Record<string, unknown>): SharedLineConfig {
+/**
+ * A tapi-line node definition (as saved by the editor, or written by hand) and its credentials to a SharedLine
+ * configuration. A SIP line whose settings are wrong gets `invalid`: opening it fails with that error (a red
+ * status naming the field), and nothing is thrown here.
+ */
+export function lineConfig(def: Record<string, unknown>, credentials?: SipLineCredentials): SharedLineConfig {
   const provider = PROVIDERS.includes(def.provider as ProviderChoice) ? (def.provider as ProviderChoice) : LINE_DEFAULTS.provider;
   const line = def.line === undefined || def.line === null ? LINE_DEFAULTS.line : String(def.line);
-  return {
+  const config = {
     provider,
     line,
     privileges: parsePrivileges(def.privileges ?? LINE_DEFAULTS.privileges),
@@ -55,5 +60,16 @@ export function lineConfig(def: Record<string, unknown>): SharedLineConfig {
     countryCode: Math.floor(numberProp(def.countryCode, 0)),
     dialToneTimeout: numberProp(def.dialToneTimeout, LINE_DEFAULTS.dialToneTimeout),
     simulatorTimeScale: numberProp(def.simulatorTimeScale, LINE_DEFAULTS.simulatorTimeScale),
-  };
+  } as SharedLineConfig;
+  if (provider === 'sip') {
+    try {
+      config.sip = { accounts: [sipLineAccount(def, credentials)] };
+    } catch (err) {
+      config.invalid = err as Error;
+    }
+    const allowSipUris =
+      def.allowSipUris === undefined ? SIP_LINE_DEFAULTS.allowSipUris : def.allowSipUris === true || def.allowSipUris === 'true';
+    config.dialPolicy.allowSipUris = allowSipUris;
+  }
+  return config;
 }

@@ -23,7 +23,7 @@ export interface SharedLineConfig extends ProviderConfig {
   line: string;
   privileges: PrivilegeName[];
   /** accessCode: the outside-line access code deny patterns look behind ('' = none). */
-  dialPolicy: { allow: string[]; deny: string[]; accessCode?: string };
+  dialPolicy: { allow: string[]; deny: string[]; accessCode?: string; allowSipUris?: boolean };
   /** 0 = the provider's default. */
   countryCode: number;
   /** Seconds a call of ours may wait in dial tone with nothing dialled before the line drops it (0 = never). Default 30. */

@@ -31,10 +31,10 @@ export function actionStatus(_: Translate, action: string, err: unknown): NodeSt
   return { fill: 'red', shape: 'ring', text: short(_(NS.callControl + 'status.failed', { action, code: shortCode(err) })) };
 }
 
-/** 'LINEERR_ADDRESSBLOCKED' -> 'ADDRESSBLOCKED', at most 16 characters so the status stays short. */
+/** 'LINEERR_ADDRESSBLOCKED' -> 'ADDRESSBLOCKED', 'ERR_TAPI_VALIDATION' -> 'VALIDATION'; at most 16 characters. */
 export function shortCode(err: unknown): string {
   const code = (err as { code?: unknown } | undefined)?.code;
-  const text = typeof code === 'string' && code ? code.replace(/^LINEERR_/, '') : 'ERROR';
+  const text = typeof code === 'string' && code ? code.replace(/^LINEERR_|^ERR_TAPI_/, '') : 'ERROR';
   return text.length > 16 ? text.slice(0, 15) + '…' : text;
 }
 

@@ -2,6 +2,7 @@
 // tapi-line config node (and the admin endpoint) that asks for the same options. Reference-counted:
 // the last release shuts it down (lineShutdown). No Node-RED import: usable and testable on its own.
 import { openTapi, type OpenTapiOptions, type Tapi } from '../../lib/tapi';
+import { sipAccountKey, type SipLineAccount } from './sip-line';
 
 export interface TapiLease {
   readonly tapi: Tapi;
@@ -21,29 +22,40 @@ const entries = new Map<string, Entry>();
 /** Shutdowns still running, by key: a new open for the same key waits for them (one app per process). */
 const stopping = new Map<string, Promise<void>>();
 
-export type ProviderChoice = 'auto' | 'simulator' | 'win32';
+export type ProviderChoice = 'auto' | 'simulator' | 'win32' | 'sip';
 
 export interface ProviderConfig {
   provider: ProviderChoice;
   /** Simulator only: 1 = realistic, 0 = as fast as possible. */
   simulatorTimeScale: number;
   appName?: string;
+  /** SIP only: the account (one line). Holds secrets: never logged, never part of the key as such. */
+  sip?: { accounts: SipLineAccount[] };
+  /** The configuration cannot work (a SIP setting is wrong): acquireTapi rejects with this. */
+  invalid?: Error;
 }
 
 /** The openTapi options for a provider configuration (timeScale only matters to the simulator). */
 export function tapiOptions(config: ProviderConfig): OpenTapiOptions {
+  if (config.provider === 'sip') {
+    return { provider: 'sip', appName: config.appName ?? 'Node-RED', sip: { accounts: config.sip?.accounts ?? [] } };
+  }
   const options: OpenTapiOptions = { provider: config.provider, appName: config.appName ?? 'Node-RED' };
   if (config.provider !== 'win32') options.simulator = { timeScale: config.simulatorTimeScale };
   return options;
 }
 
 export function tapiKey(config: ProviderConfig): string {
+  if (config.provider === 'sip') {
+    return JSON.stringify(['sip', (config.sip?.accounts ?? []).map(sipAccountKey), config.appName ?? 'Node-RED']);
+  }
   const timeScale = config.provider === 'win32' ? null : config.simulatorTimeScale;
   return JSON.stringify([config.provider, timeScale, config.appName ?? 'Node-RED']);
 }
 
 /** Take a reference to the shared Tapi for this configuration, initialising it if needed. Rejects with a TapiError. */
 export async function acquireTapi(config: ProviderConfig, onListenerError?: (err: unknown) => void): Promise<TapiLease> {
+  if (config.invalid) throw config.invalid;
   const key = tapiKey(config);
   let entry = entries.get(key);
   if (!entry) {

@@ -2,7 +2,7 @@
 import assert from 'node:assert/strict';
 import type { EventEmitter } from 'node:events';
 import { TapiError, type Call, type Line, type Tapi } from '../../lib/tapi';
-import type { ProviderHarness } from '../harness/types';
+import type { HarnessCapabilities, ProviderHarness } from '../harness/types';
 
 export const WAIT_MS = 10_000;
 
@@ -85,4 +85,21 @@ export async function offered(harness: ProviderHarness, tapi: Tapi, line: Line, 
 
 export function statesOf(call: Call): string[] {
   return call.history.map((e) => e.state);
+}
+
+/** The harness has every capability in `needs` (absent = true). */
+export function can(harness: ProviderHarness, ...needs: Array<keyof HarnessCapabilities>): boolean {
+  return needs.every((n) => harness.capabilities?.[n] !== false);
+}
+
+/** it(), or a skip whose title says which capability the provider under test lacks. */
+export function itWith(
+  harness: ProviderHarness,
+  needs: Array<keyof HarnessCapabilities>,
+  title: string,
+  fn: Mocha.Func | Mocha.AsyncFunc,
+): void {
+  const missing = needs.filter((n) => harness.capabilities?.[n] === false);
+  if (missing.length === 0) it(title, fn);
+  else it.skip(`${title} [not on ${harness.name}: needs ${missing.join(', ')}]`, fn);
 }

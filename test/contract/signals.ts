@@ -2,7 +2,7 @@
 import assert from 'node:assert/strict';
 import { setAppPriority, TapiError, type Call, type DigitEvent, type MediaEvent, type Tapi, type ToneEvent } from '../../lib/tapi';
 import type { ProviderHarness } from '../harness/types';
-import { WAIT_MS, collect, connected, nextCall, namesStateAndFeatures, offered, rejectsWith, throwsWith, tick } from './helpers';
+import { WAIT_MS, collect, connected, nextCall, namesStateAndFeatures, offered, rejectsWith, throwsWith, tick, itWith } from './helpers';
 
 const digitsOf = (events: DigitEvent[]) => events.map((e) => e.digit).join('');
 
@@ -27,76 +27,91 @@ export function describeSignalsContract(harness: ProviderHarness, getTapi: () =>
       await call.release();
     });
 
-    it('digits in the same batch as the state that enables them are all delivered, after that state', async function () {
-      const line = await tapi().openLine(0, { privileges: 'owner' });
-      const call = await offered(harness, tapi(), line);
-      call.monitorDigits(['dtmf']);
-      const order: string[] = [];
-      line.on('callstate', (_c: Call, e: { state: string }) => order.push(`state:${e.state}`));
-      line.on('digit', (_c: Call, e: DigitEvent) => order.push(`line:${e.digit}`));
-      const late: string[] = [];
-      // Attached only when 'connected' is seen: the digits of the same batch still reach it.
-      call.on('state', (e: { state: string }) => {
-        if (e.state === 'connected') call.on('digit', (d: DigitEvent) => late.push(d.digit));
-      });
-      const answering = call.answer();
-      answering.catch(() => undefined); // awaited below
-      harness.remoteDigits(tapi(), call, '159', { interDigitMs: 0 });
-      await answering;
-      await call.waitFor(['connected'], WAIT_MS);
-      await tick();
-      await tick();
-      assert.deepEqual(order, ['state:connected', 'line:1', 'line:5', 'line:9']);
-      assert.deepEqual(late, ['1', '5', '9']);
-      await call.release();
-    });
+    itWith(
+      harness,
+      ['sameBatchDigits'],
+      'digits in the same batch as the state that enables them are all delivered, after that state',
+      async function () {
+        const line = await tapi().openLine(0, { privileges: 'owner' });
+        const call = await offered(harness, tapi(), line);
+        call.monitorDigits(['dtmf']);
+        const order: string[] = [];
+        line.on('callstate', (_c: Call, e: { state: string }) => order.push(`state:${e.state}`));
+        line.on('digit', (_c: Call, e: DigitEvent) => order.push(`line:${e.digit}`));
+        const late: string[] = [];
+        // Attached only when 'connected' is seen: the digits of the same batch still reach it.
+        call.on('state', (e: { state: string }) => {
+          if (e.state === 'connected') call.on('digit', (d: DigitEvent) => late.push(d.digit));
+        });
+        const answering = call.answer();
+        answering.catch(() => undefined); // awaited below
+        harness.remoteDigits(tapi(), call, '159', { interDigitMs: 0 });
+        await answering;
+        await call.waitFor(['connected'], WAIT_MS);
+        await tick();
+        await tick();
+        assert.deepEqual(order, ['state:connected', 'line:1', 'line:5', 'line:9']);
+        assert.deepEqual(late, ['1', '5', '9']);
+        await call.release();
+      },
+    );
 
-    it('monitorDigits([]) stops; the analog line detects pulse digits only; refused once disconnected', async function () {
-      const line = await tapi().openLine(0);
-      const call = await connected(line);
-      call.monitorDigits(['dtmf']);
-      const first = collect<DigitEvent>(call, 'digit', 1);
-      harness.remoteDigits(tapi(), call, '7', { interDigitMs: 0 });
-      assert.equal((await first)[0].digit, '7');
-      call.monitorDigits([]);
-      const none: DigitEvent[] = [];
-      call.on('digit', (e: DigitEvent) => none.push(e));
-      harness.remoteDigits(tapi(), call, '8', { interDigitMs: 0 });
-      await new Promise((r) => setTimeout(r, 30));
-      assert.deepEqual(none, []);
-      throwsWith(() => call.monitorDigits(['morse' as never]), 'LINEERR_INVALDIGITMODE', 'lineMonitorDigits');
-      harness.remoteHangup(tapi(), call, 'NORMAL');
-      await call.waitFor(['disconnected'], WAIT_MS);
-      namesStateAndFeatures(
-        throwsWith(() => call.monitorDigits(['dtmf']), 'LINEERR_INVALCALLSTATE', 'lineMonitorDigits'),
-        'disconnected',
-      );
-      await call.release();
+    itWith(
+      harness,
+      ['simulatedLines', 'pulseDigits'],
+      'monitorDigits([]) stops; the analog line detects pulse digits only; refused once disconnected',
+      async function () {
+        const line = await tapi().openLine(0);
+        const call = await connected(line);
+        call.monitorDigits(['dtmf']);
+        const first = collect<DigitEvent>(call, 'digit', 1);
+        harness.remoteDigits(tapi(), call, '7', { interDigitMs: 0 });
+        assert.equal((await first)[0].digit, '7');
+        call.monitorDigits([]);
+        const none: DigitEvent[] = [];
+        call.on('digit', (e: DigitEvent) => none.push(e));
+        harness.remoteDigits(tapi(), call, '8', { interDigitMs: 0 });
+        await new Promise((r) => setTimeout(r, 30));
+        assert.deepEqual(none, []);
+        throwsWith(() => call.monitorDigits(['morse' as never]), 'LINEERR_INVALDIGITMODE', 'lineMonitorDigits');
+        harness.remoteHangup(tapi(), call, 'NORMAL');
+        await call.waitFor(['disconnected'], WAIT_MS);
+        namesStateAndFeatures(
+          throwsWith(() => call.monitorDigits(['dtmf']), 'LINEERR_INVALCALLSTATE', 'lineMonitorDigits'),
+          'disconnected',
+        );
+        await call.release();
 
-      const analog = await tapi().openLine(1);
-      const a = await connected(analog);
-      const error = throwsWith(() => a.monitorDigits(['dtmf']), 'LINEERR_INVALDIGITMODE', 'lineMonitorDigits');
-      assert.match(error.message, /pulse/);
-      a.monitorDigits(['pulse']);
-      const pulsed = collect<DigitEvent>(a, 'digit', 2);
-      harness.remoteDigits(tapi(), a, '42', { interDigitMs: 0, mode: 'pulse' });
-      const got = await pulsed;
-      assert.equal(digitsOf(got), '42');
-      assert.ok(got.every((e) => e.mode === 'pulse'));
-      await a.release();
-    });
+        const analog = await tapi().openLine(1);
+        const a = await connected(analog);
+        const error = throwsWith(() => a.monitorDigits(['dtmf']), 'LINEERR_INVALDIGITMODE', 'lineMonitorDigits');
+        assert.match(error.message, /pulse/);
+        a.monitorDigits(['pulse']);
+        const pulsed = collect<DigitEvent>(a, 'digit', 2);
+        harness.remoteDigits(tapi(), a, '42', { interDigitMs: 0, mode: 'pulse' });
+        const got = await pulsed;
+        assert.equal(digitsOf(got), '42');
+        assert.ok(got.every((e) => e.mode === 'pulse'));
+        await a.release();
+      },
+    );
 
-    it('gatherDigits ends on a terminating digit (which is part of the digits) and when the buffer is full', async function () {
-      const line = await tapi().openLine(0);
-      const call = await connected(line);
-      const byTerminator = call.gatherDigits({ maxDigits: 10, terminators: '#*' });
-      harness.remoteDigits(tapi(), call, '12#9', { interDigitMs: 0 });
-      assert.deepEqual(await byTerminator, { digits: '12#', termination: 'termdigit' });
-      const byCount = call.gatherDigits({ maxDigits: 3 });
-      harness.remoteDigits(tapi(), call, '4567', { interDigitMs: 0 });
-      assert.deepEqual(await byCount, { digits: '456', termination: 'bufferfull' });
-      await call.release();
-    });
+    itWith(
+      harness,
+      ['sameBatchDigits'],
+      'gatherDigits ends on a terminating digit (which is part of the digits) and when the buffer is full',
+      async function () {
+        const line = await tapi().openLine(0);
+        const call = await connected(line);
+        const byTerminator = call.gatherDigits({ maxDigits: 10, terminators: '#*' });
+        harness.remoteDigits(tapi(), call, '12#9', { interDigitMs: 0 });
+        assert.deepEqual(await byTerminator, { digits: '12#', termination: 'termdigit' });
+        const byCount = call.gatherDigits({ maxDigits: 3 });
+        harness.remoteDigits(tapi(), call, '4567', { interDigitMs: 0 });
+        assert.deepEqual(await byCount, { digits: '456', termination: 'bufferfull' });
+        await call.release();
+      },
+    );
 
     it('5550108: a gather started on the connected state collects 1 2 3 4 #', async function () {
       const line = await tapi().openLine(0);
@@ -120,24 +135,29 @@ export function describeSignalsContract(harness: ProviderHarness, getTapi: () =>
       await call.release();
     });
 
-    it('a second gather cancels the first (with its digits so far); cancelGather ends the running one', async function () {
-      const line = await tapi().openLine(0);
-      const call = await connected(line);
-      const first = call.gatherDigits({ maxDigits: 5 });
-      first.catch(() => undefined); // awaited below, after other awaits: never an unhandled rejection meanwhile
-      harness.remoteDigits(tapi(), call, '12', { interDigitMs: 0 });
-      await new Promise((r) => setTimeout(r, 20));
-      const second = call.gatherDigits({ maxDigits: 2 });
-      second.catch(() => undefined); // awaited below
-      assert.deepEqual(await first, { digits: '12', termination: 'cancel' });
-      harness.remoteDigits(tapi(), call, '9#', { interDigitMs: 0 });
-      assert.deepEqual(await second, { digits: '9#', termination: 'bufferfull' });
-      const third = call.gatherDigits({ maxDigits: 4 });
-      call.cancelGather();
-      assert.deepEqual(await third, { digits: '', termination: 'cancel' });
-      call.cancelGather(); // nothing running: no-op
-      await call.release();
-    });
+    itWith(
+      harness,
+      ['sameBatchDigits'],
+      'a second gather cancels the first (with its digits so far); cancelGather ends the running one',
+      async function () {
+        const line = await tapi().openLine(0);
+        const call = await connected(line);
+        const first = call.gatherDigits({ maxDigits: 5 });
+        first.catch(() => undefined); // awaited below, after other awaits: never an unhandled rejection meanwhile
+        harness.remoteDigits(tapi(), call, '12', { interDigitMs: 0 });
+        await new Promise((r) => setTimeout(r, 20));
+        const second = call.gatherDigits({ maxDigits: 2 });
+        second.catch(() => undefined); // awaited below
+        assert.deepEqual(await first, { digits: '12', termination: 'cancel' });
+        harness.remoteDigits(tapi(), call, '9#', { interDigitMs: 0 });
+        assert.deepEqual(await second, { digits: '9#', termination: 'bufferfull' });
+        const third = call.gatherDigits({ maxDigits: 4 });
+        call.cancelGather();
+        assert.deepEqual(await third, { digits: '', termination: 'cancel' });
+        call.cancelGather(); // nothing running: no-op
+        await call.release();
+      },
+    );
 
     it('gatherDigits is refused with bad parameters, before connecting, by a monitor, and when idle', async function () {
       const line = await tapi().openLine(0, { privileges: ['owner', 'monitor'] });
@@ -189,20 +209,28 @@ export function describeSignalsContract(harness: ProviderHarness, getTapi: () =>
       await call.release();
     });
 
-    it('generateDigits is refused before connecting and on the analog line in DTMF (pulse works there)', async function () {
-      const line = await tapi().openLine(0, { privileges: 'owner' });
-      const incoming = await offered(harness, tapi(), line);
-      namesStateAndFeatures(await rejectsWith(incoming.generateDigits('1'), 'LINEERR_OPERATIONUNAVAIL', 'lineGenerateDigits'), 'offering');
-      await incoming.release();
-      const analog = await tapi().openLine(1);
-      const a = await connected(analog);
-      await rejectsWith(a.generateDigits('1'), 'LINEERR_INVALDIGITMODE', 'lineGenerateDigits');
-      assert.equal(await a.generateDigits('90', { mode: 'pulse' }), 'done');
-      assert.equal(harness.generated(tapi(), a).digits, '90');
-      await a.release();
-    });
+    itWith(
+      harness,
+      ['simulatedLines', 'pulseDigits'],
+      'generateDigits is refused before connecting and on the analog line in DTMF (pulse works there)',
+      async function () {
+        const line = await tapi().openLine(0, { privileges: 'owner' });
+        const incoming = await offered(harness, tapi(), line);
+        namesStateAndFeatures(
+          await rejectsWith(incoming.generateDigits('1'), 'LINEERR_OPERATIONUNAVAIL', 'lineGenerateDigits'),
+          'offering',
+        );
+        await incoming.release();
+        const analog = await tapi().openLine(1);
+        const a = await connected(analog);
+        await rejectsWith(a.generateDigits('1'), 'LINEERR_INVALDIGITMODE', 'lineGenerateDigits');
+        assert.equal(await a.generateDigits('90', { mode: 'pulse' }), 'done');
+        assert.equal(harness.generated(tapi(), a).digits, '90');
+        await a.release();
+      },
+    );
 
-    it('generateTone: standard and custom tones end done; bad tones are refused by name', async function () {
+    itWith(harness, ['tones'], 'generateTone: standard and custom tones end done; bad tones are refused by name', async function () {
       const line = await tapi().openLine(0);
       const call = await connected(line);
       assert.equal(await call.generateTone('beep', 200), 'done');
@@ -248,49 +276,59 @@ export function describeSignalsContract(harness: ProviderHarness, getTapi: () =>
       await a.release();
     });
 
-    it('monitorTones: a matching far-end tone raises a tone event with its id; others and stopped lists do not', async function () {
-      const line = await tapi().openLine(0);
-      const call = await connected(line);
-      call.monitorTones([
-        { id: 'busy', durationMs: 100, frequencies: [480, 620] },
-        { id: 7, durationMs: 0, frequencies: [1100] },
-      ]);
-      const heard = collect<ToneEvent>(call, 'tone', 2);
-      harness.remoteTone(tapi(), call, [620, 480]);
-      harness.remoteTone(tapi(), call, [2100]);
-      harness.remoteTone(tapi(), call, [1100]);
-      assert.deepEqual((await heard).map((e) => e.id).sort(), [7, 'busy'].sort());
-      call.monitorTones([]);
-      const after: ToneEvent[] = [];
-      call.on('tone', (e: ToneEvent) => after.push(e));
-      harness.remoteTone(tapi(), call, [1100]);
-      await new Promise((r) => setTimeout(r, 30));
-      assert.deepEqual(after, []);
-      throwsWith(() => call.monitorTones([{ id: 1, durationMs: 0, frequencies: [1, 2, 3, 4] }]), 'LINEERR_INVALTONE', 'lineMonitorTones');
-      await call.release();
-    });
+    itWith(
+      harness,
+      ['tones'],
+      'monitorTones: a matching far-end tone raises a tone event with its id; others and stopped lists do not',
+      async function () {
+        const line = await tapi().openLine(0);
+        const call = await connected(line);
+        call.monitorTones([
+          { id: 'busy', durationMs: 100, frequencies: [480, 620] },
+          { id: 7, durationMs: 0, frequencies: [1100] },
+        ]);
+        const heard = collect<ToneEvent>(call, 'tone', 2);
+        harness.remoteTone(tapi(), call, [620, 480]);
+        harness.remoteTone(tapi(), call, [2100]);
+        harness.remoteTone(tapi(), call, [1100]);
+        assert.deepEqual((await heard).map((e) => e.id).sort(), [7, 'busy'].sort());
+        call.monitorTones([]);
+        const after: ToneEvent[] = [];
+        call.on('tone', (e: ToneEvent) => after.push(e));
+        harness.remoteTone(tapi(), call, [1100]);
+        await new Promise((r) => setTimeout(r, 30));
+        assert.deepEqual(after, []);
+        throwsWith(() => call.monitorTones([{ id: 1, durationMs: 0, frequencies: [1, 2, 3, 4] }]), 'LINEERR_INVALTONE', 'lineMonitorTones');
+        await call.release();
+      },
+    );
 
-    it('5550110: monitorMedia reports the fax tone; without monitoring nothing is reported', async function () {
-      const line = await tapi().openLine(0);
-      const call = await line.makeCall('5550110');
-      call.monitorMedia(['g3fax']);
-      const media = await collect<MediaEvent>(call, 'media', 1);
-      assert.equal(media[0].mediaMode, 'g3fax');
-      await call.release();
-      const quiet = await line.makeCall('5550110');
-      const none: MediaEvent[] = [];
-      quiet.on('media', (e: MediaEvent) => none.push(e));
-      await quiet.waitFor(['connected'], WAIT_MS);
-      harness.remoteMedia(tapi(), quiet, 'G3FAX');
-      await new Promise((r) => setTimeout(r, 30));
-      assert.deepEqual(none, []);
-      throwsWith(() => quiet.monitorMedia(['telepathy']), 'LINEERR_INVALMEDIAMODE', 'lineMonitorMedia');
-      await quiet.release();
-      const analog = await tapi().openLine(1);
-      const a = await connected(analog);
-      throwsWith(() => a.monitorMedia(['g3fax']), 'LINEERR_INVALMEDIAMODE', 'lineMonitorMedia');
-      await a.release();
-    });
+    itWith(
+      harness,
+      ['mediaDetection'],
+      '5550110: monitorMedia reports the fax tone; without monitoring nothing is reported',
+      async function () {
+        const line = await tapi().openLine(0);
+        const call = await line.makeCall('5550110');
+        call.monitorMedia(['g3fax']);
+        const media = await collect<MediaEvent>(call, 'media', 1);
+        assert.equal(media[0].mediaMode, 'g3fax');
+        await call.release();
+        const quiet = await line.makeCall('5550110');
+        const none: MediaEvent[] = [];
+        quiet.on('media', (e: MediaEvent) => none.push(e));
+        await quiet.waitFor(['connected'], WAIT_MS);
+        harness.remoteMedia(tapi(), quiet, 'G3FAX');
+        await new Promise((r) => setTimeout(r, 30));
+        assert.deepEqual(none, []);
+        throwsWith(() => quiet.monitorMedia(['telepathy']), 'LINEERR_INVALMEDIAMODE', 'lineMonitorMedia');
+        await quiet.release();
+        const analog = await tapi().openLine(1);
+        const a = await connected(analog);
+        throwsWith(() => a.monitorMedia(['g3fax']), 'LINEERR_INVALMEDIAMODE', 'lineMonitorMedia');
+        await a.release();
+      },
+    );
 
     it('presentIncomingCall({ digits }): the caller presses them after the call is answered', async function () {
       const line = await tapi().openLine(0, { privileges: 'owner' });

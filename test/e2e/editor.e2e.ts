@@ -221,15 +221,87 @@ describe('Node-RED editor in Chromium (e2e)', function () {
       const cfg = page.locator('.red-ui-tray').last();
       await cfg.locator('#node-config-input-provider').waitFor({ state: 'visible' });
       await ed.waitTrayIdle(page);
-      // every property of the config node is shown
-      const defaults: string[] = await page.evaluate(() => Object.keys((globalThis as any).RED.nodes.getType('tapi-line').defaults));
-      const missing: string[] = [];
-      for (const key of defaults) {
-        const shown = await ed.propertyShown(cfg, 'node-config-input', key);
-        if (!shown.visible) missing.push(`${key} (no visible #node-config-input-${key})`);
-        else if (!shown.label) missing.push(`${key} (no label)`);
+      // every property of the config node is shown — the SIP account's settings and credentials once the
+      // provider is SIP, and only then
+      const def = await page.evaluate(() => {
+        const type = (globalThis as any).RED.nodes.getType('tapi-line');
+        return { defaults: Object.keys(type.defaults), credentials: Object.keys(type.credentials ?? {}) };
+      });
+      const isSip = (key: string) => /^sip[A-Z]/.test(key) || key === 'allowSipUris';
+      const sipKeys = [...def.defaults.filter(isSip), ...def.credentials];
+      assert.ok(sipKeys.length >= 12, `the SIP settings and credentials are declared: ${sipKeys.join(', ')}`);
+      for (const key of ['sipUser', 'sipAuthUser', 'sipPassword', 'sipDisplayName']) {
+        assert.ok(def.credentials.includes(key), `${key} is a credential`);
+        assert.ok(!def.defaults.includes(key), `${key} is not a flow property`);
       }
-      assert.deepEqual(missing, [], 'every tapi-line property has a visible, labelled field');
+      const unshown = async (keys: string[]) => {
+        const missing: string[] = [];
+        for (const key of keys) {
+          const shown = await ed.propertyShown(cfg, 'node-config-input', key);
+          if (!shown.visible) missing.push(`${key} (no visible #node-config-input-${key})`);
+          else if (!shown.label) missing.push(`${key} (no label)`);
+          else if (/^[\w-]+\.[\w.-]+$/.test(shown.label)) missing.push(`${key} (label is an untranslated key: ${shown.label})`);
+        }
+        return missing;
+      };
+      const visible = async (keys: string[]) => {
+        const out: string[] = [];
+        for (const key of keys) if ((await ed.propertyShown(cfg, 'node-config-input', key)).visible) out.push(key);
+        return out;
+      };
+      const provider = cfg.locator('#node-config-input-provider');
+      assert.equal(await provider.inputValue(), 'auto');
+      assert.deepEqual(await unshown(def.defaults.filter((k) => !isSip(k))), [], 'every tapi-line property has a visible, labelled field');
+      assert.deepEqual(await visible(sipKeys), [], 'the SIP settings are hidden unless the provider is SIP');
+      await provider.selectOption('sip');
+      assert.deepEqual(
+        await unshown([...def.defaults.filter((k) => k !== 'simulatorTimeScale'), ...def.credentials]),
+        [],
+        'with SIP chosen, every SIP setting and credential has a visible, labelled field',
+      );
+      assert.deepEqual(await visible(['simulatorTimeScale']), [], 'the simulator speed is hidden for SIP');
+      assert.equal(await cfg.locator('#node-config-input-sipPassword').getAttribute('type'), 'password');
+      // the editor's defaults for a new SIP account
+      assert.deepEqual(
+        await cfg.evaluate((root: any) => {
+          const q = (id: string) => root.querySelector(`#node-config-input-${id}`);
+          return [
+            q('sipTransport').value,
+            q('sipRegister').checked,
+            q('sipExpires').value,
+            q('sipAcceptOnlyFromRegistrar').checked,
+            q('sipTlsVerify').checked,
+            q('allowSipUris').checked,
+          ];
+        }),
+        ['udp', true, '600', true, true, false],
+      );
+      // a SIP account needs its registrar; a bad port is flagged, a good one is not
+      const registrar = cfg.locator('#node-config-input-sipRegistrar');
+      const flagged = (id: string) => cfg.locator(`#node-config-input-${id}`).evaluate((e: any) => e.classList.contains('input-error'));
+      await sleep(300);
+      assert.equal(await flagged('sipRegistrar'), true, 'an empty registrar is flagged for a SIP account');
+      await registrar.fill('fritz.box');
+      await registrar.press('Tab');
+      const port = cfg.locator('#node-config-input-sipLocalPort');
+      await port.fill('70000');
+      await port.press('Tab');
+      await sleep(300);
+      assert.deepEqual([await flagged('sipRegistrar'), await flagged('sipLocalPort')], [false, true]);
+      await port.fill('');
+      await port.press('Tab');
+      await registrar.fill('');
+      await registrar.press('Tab');
+      await shot(page, '04-tapi-line-sip-dialog');
+      // the line picker does not ask the server for a SIP account's lines: the account is the line
+      const before = linesCalls.length;
+      await cfg.locator('#node-config-tapi-line-lookup').click();
+      assert.match(norm(await cfg.locator('#node-config-tapi-line-info').innerText()), /SIP account is one line/);
+      assert.equal(linesCalls.length, before);
+      await provider.selectOption('auto');
+      await sleep(300);
+      assert.deepEqual(await visible(sipKeys), [], 'the SIP settings hide again');
+      assert.equal(await flagged('sipRegistrar'), false, 'an empty registrar is fine when the provider is not SIP');
 
       await cfg.locator('#node-config-input-name').fill('E2E line');
       await cfg.locator('#node-config-input-provider').selectOption('simulator');

@@ -1,8 +1,40 @@
 // A provider under test: how the contract suite reaches it and its test controls.
 import type { OpenTapiOptions, Tapi } from '../../lib/tapi';
 
+/**
+ * What the provider under test can do, for the contract cases that need it (absent = true). A case whose
+ * capability is false is reported as skipped with the reason in its title.
+ */
+export interface HarnessCapabilities {
+  /** The simulator's two devices ("Simulated Line 1", the analog line with its $ @ W / pulse limits). */
+  simulatedLines?: boolean;
+  /** Test numbers that end unreachable (5550104) or with special information (5550105). */
+  scriptedFailures?: boolean;
+  /** replyBeforeReturn(): a LINE_REPLY before the request id is returned. */
+  replyBeforeReturn?: boolean;
+  /** failNext(): a provider function made to fail. */
+  failNext?: boolean;
+  /** triggerReinit(): LINEDEVSTATE_REINIT. */
+  reinit?: boolean;
+  /** forceLineClose(): LINE_CLOSE on demand. */
+  forceLineClose?: boolean;
+  /** setupTransfer / completeTransfer / swapHold / conference. */
+  consultationTransfer?: boolean;
+  /** generateTone / monitorTones. */
+  tones?: boolean;
+  /** monitorMedia detections. */
+  mediaDetection?: boolean;
+  /** Pulse digits. */
+  pulseDigits?: boolean;
+  /** Caller ids keep their formatting ("+1 (206) 555-0199"); SIP carries the digits. */
+  formattedCallerIds?: boolean;
+  /** remoteDigits({ interDigitMs: 0 }) arrives in one message batch (RTP events take real time). */
+  sameBatchDigits?: boolean;
+}
+
 export interface ProviderHarness {
   name: string;
+  capabilities?: HarnessCapabilities;
   /** False when the provider cannot run here (the suite is then reported as a failure, not skipped). */
   available(): boolean;
   tapiOptions(): OpenTapiOptions;

@@ -37,6 +37,8 @@ export interface SipEndpoint {
   transport: SipTransportKind;
   address: string;
   port: number;
+  /** The host name the address was resolved from: verified against the TLS certificate and sent as SNI. */
+  hostname?: string;
 }
 
 /** A monotonic clock the transactions and the user agent run on; tests pass a manual clock. */
