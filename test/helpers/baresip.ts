@@ -20,7 +20,7 @@ export interface BaresipOptions {
 }
 
 /** 16-bit mono PCM WAV, 8 kHz, a 440 Hz tone at about -12 dBFS. */
-function toneWav(seconds: number): Buffer {
+export function toneWav(seconds: number): Buffer {
   const samples = 8000 * seconds;
   const data = Buffer.alloc(samples * 2);
   for (let i = 0; i < samples; i++) data.writeInt16LE(Math.round(8000 * Math.sin((2 * Math.PI * 440 * i) / 8000)), i * 2);
