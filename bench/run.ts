@@ -495,7 +495,7 @@ function main(): void {
     for (const key of ['p50', 'p99'] as const) {
       figures.push(
         figure(
-          `sip digits latency ${key}: generateDigits on one SIP line -> 'digit' event on the SIP line it called (RFC 4733, loopback), vs simulator far-end digit`,
+          `sip digits latency ${key}: RFC 4733 packet from a far end on loopback -> 'digit' event, vs simulator far-end digit -> 'digit' event`,
           r.sipDigitUs[key],
           'µs',
           r.simDigitUs[key],
@@ -513,9 +513,6 @@ function main(): void {
         null,
         null,
       ),
-    );
-    notes.push(
-      'sip digits: the RFC 4733 sender is our own RtpSession (its first event packet goes out on the 20 ms pacer), so the figure includes up to one packet interval of sending',
     );
   });
 
