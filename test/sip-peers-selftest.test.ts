@@ -245,15 +245,15 @@ describe('SIP peers: SIPp scenarios of test/sip checked without our SIP stack', 
   }
 
   it('uas-answer.xml completes with -lost 30 against a caller that retransmits', async () => {
-    const uas = await Sipp.start({ scenario: 'uas-answer.xml', lost: 30, lingerMs: 4000 });
+    const uas = await Sipp.start({ scenario: 'uas-answer.xml', lost: 30, lingerMs: 4000, timeoutS: 50 });
     const uac = await Sipp.start({
       scenario: { builtin: 'uac' },
       remote: uas.endpoint,
       timeoutS: 45,
-      extraArgs: ['-max_retrans', '10'],
+      extraArgs: ['-max_retrans', '20'],
     });
     // the answering scenario is what is checked; SIPp's built-in caller may give up on a BYE whose 200s were all lost
-    await uas.passed(50000);
+    await uas.passed(55000);
     await uac.stop();
     // SIPp does not trace what it drops, so count the INVITEs that reached it: with 30 % loss on both
     // directions one is not enough every time; what is asserted is that the scenario passed.
@@ -391,6 +391,30 @@ describe('SIP peers: SIPp scenarios of test/sip checked without our SIP stack', 
     register(0, authorization(www, 'REGISTER', uri, 'alice', 'secret'));
     assert.equal((await w.next(isFinal)).status, 200);
     await uas.passed();
+  });
+
+  it('uas-register.xml refuses (400) and fails when the authenticated REGISTER reuses the CSeq', async () => {
+    const uas = await Sipp.start({ scenario: 'uas-register.xml', vars: { user: 'alice', password: 'secret' } });
+    const w = await wire('udp', uas);
+    const callId = `${randomBytes(8).toString('hex')}@127.0.0.1`;
+    const uri = `sip:${uas.endpoint}`;
+    const register = (auth?: string) =>
+      w.send([
+        `REGISTER ${uri} SIP/2.0`,
+        `Via: SIP/2.0/UDP 127.0.0.1:${w.localPort};branch=z9hG4bK${randomBytes(6).toString('hex')};rport`,
+        `From: <sip:alice@127.0.0.1>;tag=r1`,
+        `To: <sip:alice@127.0.0.1>`,
+        `Call-ID: ${callId}`,
+        `CSeq: 1 REGISTER`,
+        `Contact: <sip:alice@127.0.0.1:${w.localPort}>`,
+        auth ? `Authorization: ${auth}` : '',
+      ]);
+    register();
+    const challenge = await w.next(isFinal);
+    assert.equal(challenge.status, 401);
+    register(authorization(header(challenge, 'WWW-Authenticate') ?? '', 'REGISTER', uri, 'alice', 'secret'));
+    assert.equal((await w.next(isFinal)).status, 400);
+    assert.equal(await uas.failed(), 1);
   });
 
   it('uac-call-dtmf.xml calls, plays PCMU and the RFC 4733 digits 0159*# after the ACK, and hangs up', async () => {

@@ -94,6 +94,21 @@ describe('SIP provider against SIPp', function () {
     });
   }
 
+  for (const transport of ['udp', 'tcp'] as const) {
+    it(`registers with digest auth (401, CSeq + 1) and unregisters on shutdown (${transport.toUpperCase()})`, async () => {
+      const uas = await Sipp.start({ scenario: 'uas-register.xml', transport, vars: { user: 'alice', password: 'secret' } });
+      const line = await openLine(transport, { register: true, registrar: uas.endpoint, password: 'secret', expires: 120 });
+      for (let i = 0; i < 200 && !/SIP\/2\.0 200 OK[^]*expires=60/.test(uas.messages()); i++) await new Promise((r) => setTimeout(r, 50));
+      assert.match(uas.messages(), /Authorization: Digest/);
+      assert.match(uas.messages(), /SIP\/2\.0 200 OK[^]*expires=60/);
+      void line;
+      await tapi!.shutdown();
+      tapi = undefined;
+      // the scenario ends only on an authorised REGISTER with expires=0
+      await uas.passed();
+    });
+  }
+
   const mapped: [string, string][] = [
     ['SIP/2.0 404 Not Found', 'badaddress'],
     ['SIP/2.0 484 Address Incomplete', 'badaddress'],
