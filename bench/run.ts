@@ -4,7 +4,7 @@
 //   npm run bench -- --runs=3          fewer runs
 //   npm run bench -- --profile         also CPU-profile the measured paths (extra runs, not in the figures)
 //                                      into bench/profiles/ and print where the time goes
-//   npm run bench -- --only=pump,heap  some sections (pump, threadpool, model, growth, digits, media, heap, nodered)
+//   npm run bench -- --only=pump,heap  some sections (pump, threadpool, model, growth, digits, media, heap, nodered, sip)
 //
 // Prints a table and writes bench/results.json: { machine, figures: [{ name, value, unit, baseline,
 // ratio, target, met }] }. Every section runs in its own Node process; the whole bench is bounded
@@ -23,6 +23,7 @@ import type { DigitsResult } from './sections/digits';
 import type { MediaResult } from './sections/media';
 import type { NodeRedRun } from './sections/nodered';
 import type { ThreadPoolResult } from './sections/threadpool';
+import type { SipBenchResult } from './sections/sip';
 
 export interface Figure {
   name: string;
@@ -42,7 +43,7 @@ interface Machine {
   date: string;
 }
 
-const SECTIONS = ['pump', 'threadpool', 'model', 'growth', 'digits', 'media', 'heap', 'nodered'] as const;
+const SECTIONS = ['pump', 'threadpool', 'model', 'growth', 'digits', 'media', 'heap', 'nodered', 'sip'] as const;
 type SectionName = (typeof SECTIONS)[number];
 
 function option(name: string): string | undefined {
@@ -473,6 +474,47 @@ function main(): void {
         `the baseline node sending in the provider's batches, one batch per event-loop turn: ${Math.round(median(rs.map((r) => r.baselineReplayRate))).toLocaleString('en-US')} msg/s`,
     );
   }
+
+  // ---- 4. SIP over loopback against SIPp, beside the simulator in the same process and run ----
+  step('sip', () => {
+    const r = runSection<SipBenchResult>(
+      'sip',
+      { runs: String(Math.min(runs, 3)), calls: '200', held: '50' },
+      { nodeArgs: ['--expose-gc'], timeoutMs: 180_000, env },
+    );
+    figures.push(
+      figure(
+        `sip: complete calls/s through lib/tapi against SIPp answering (UDP loopback, ${r.concurrency} in flight), vs the simulator timeScale 0`,
+        median(r.sipCallsPerS),
+        'calls/s',
+        median(r.simCallsPerS),
+        null,
+        null,
+      ),
+    );
+    for (const key of ['p50', 'p99'] as const) {
+      figures.push(
+        figure(
+          `sip digits latency ${key}: RFC 4733 packet from a far end on loopback -> 'digit' event, vs simulator far-end digit -> 'digit' event`,
+          r.sipDigitUs[key],
+          'µs',
+          r.simDigitUs[key],
+          null,
+          null,
+        ),
+      );
+    }
+    figures.push(
+      figure(
+        `sip: heap per connected call, ${r.held} calls to SIPp at once, vs the simulator's per call`,
+        r.sipBytesPerCall,
+        'B',
+        r.simBytesPerCall,
+        null,
+        null,
+      ),
+    );
+  });
 
   // ---- output ----
   console.log('');
