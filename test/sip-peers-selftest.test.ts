@@ -244,21 +244,14 @@ describe('SIP peers: SIPp scenarios of test/sip checked without our SIP stack', 
     });
   }
 
-  it('uas-answer.xml completes with -lost 30 against a caller that retransmits', async () => {
-    const uas = await Sipp.start({ scenario: 'uas-answer.xml', lost: 30, lingerMs: 4000, timeoutS: 50 });
-    const uac = await Sipp.start({
-      scenario: { builtin: 'uac' },
-      remote: uas.endpoint,
-      timeoutS: 45,
-      extraArgs: ['-max_retrans', '20'],
+  for (const transport of ['udp', 'tcp'] as const) {
+    it(`uac-call.xml calls uas-answer.xml over ${transport.toUpperCase()}`, async () => {
+      const uas = await Sipp.start({ scenario: 'uas-answer.xml', transport });
+      const uac = await Sipp.start({ scenario: 'uac-call.xml', transport, remote: uas.endpoint });
+      await uac.passed();
+      await uas.passed();
     });
-    // the answering scenario is what is checked; SIPp's built-in caller may give up on a BYE whose 200s were all lost
-    await uas.passed(55000);
-    await uac.stop();
-    // SIPp does not trace what it drops, so count the INVITEs that reached it: with 30 % loss on both
-    // directions one is not enough every time; what is asserted is that the scenario passed.
-    assert.match(uas.messages(), /BYE sip:/);
-  });
+  }
 
   for (const transport of ['udp', 'tcp'] as const) {
     const T = transport.toUpperCase();

@@ -133,7 +133,7 @@ describe('SIP provider against SIPp', function () {
   });
 
   it('answered call under -lost 30 (UDP)', async () => {
-    const uas = await Sipp.start({ scenario: 'uas-answer.xml', lost: 30, lingerMs: 4000, timeoutS: 50 });
+    const uas = await Sipp.start({ scenario: 'uas-answer.xml', lost: 30, lingerMs: 10000, timeoutS: 50 });
     const line = await openLine('udp');
     const call = await line.makeCall(`sip:2000@${uas.endpoint}`);
     await call.waitFor(['connected'], 40000);

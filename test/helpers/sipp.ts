@@ -179,7 +179,8 @@ export class Sipp {
     for (const [name, value] of Object.entries(o.vars ?? {})) args.push('-set', name, value);
     for (const [name, value] of Object.entries(o.keys ?? {})) args.push('-key', name, value);
     // under loss, retransmit longer than SIPp's default 5 (INVITE) / 7 tries before giving up on a call
-    if (o.lost !== undefined) args.push('-lost', String(o.lost), '-max_retrans', '10');
+    if (o.lost !== undefined)
+      args.push('-lost', String(o.lost), '-max_retrans', '10', '-max_invite_retrans', '10', '-max_non_invite_retrans', '10');
     if (o.rtpEcho) args.push('-rtp_echo');
     args.push('-nostdin', '-trace_msg', '-message_file', path.join(traceDir, 'messages.log'));
     args.push('-trace_err', '-error_file', path.join(traceDir, 'errors.log'));
