@@ -79,6 +79,8 @@ export class SipCall {
   signalled = false;
   /** A hold / unhold / transfer is waiting for its answer. */
   busy = false;
+  /** A consultation transfer: the held call's consultation call, and back (sip-transfer.ts). */
+  transferPeer?: SipCall;
   /** answer() sent the 200 and waits for the ACK. */
   answering = false;
   everConnected = false;
@@ -173,6 +175,7 @@ export class SipCall {
       dialComplete: this.dialComplete || this.signalled,
       busy: this.busy,
       media: this.rtp !== undefined,
+      consultReady: this.transferPeer?.state === S.CONNECTED && this.transferPeer.dialog !== undefined,
     });
     // The 200 is out and waits for its ACK: the call can only be dropped until it connects.
     if (this.answering) features &= ~(LINECALLFEATURE.ANSWER | LINECALLFEATURE.ACCEPT | LINECALLFEATURE.REDIRECT);
