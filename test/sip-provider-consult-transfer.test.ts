@@ -133,7 +133,7 @@ describe('SIP provider: consultation transfer (REFER with Replaces)', function (
     assert.equal(referToWithReplaces('sip:5@h?X=1', 'c'), 'sip:5@h?X=1&Replaces=c');
   });
 
-  it('advertises setupTransfer on a connected call and completeTransfer once the consultation call is connected', async function () {
+  it('advertises setupTransfer on a connected call, completeTransfer on the held one; refuses it until the consultation call connects', async function () {
     const r = await rig();
     const l = await line(r);
     const call = await l.makeCall('5550100');
@@ -141,12 +141,39 @@ describe('SIP provider: consultation transfer (REFER with Replaces)', function (
     assert.ok(featuresOf(call).includes('setuptransfer'), `features: ${featuresOf(call).join(',')}`);
     const consult = await call.setupTransfer();
     await consult.waitFor(['dialtone'], WAIT);
-    assert.ok(!featuresOf(call).includes('completetransf'));
+    assert.equal(consult.privilege, 'owner');
+    assert.ok(l.calls.includes(consult));
+    assert.ok(featuresOf(call).includes('completetransf'), `features: ${featuresOf(call).join(',')}`);
+    assert.ok(!featuresOf(call).includes('setuptransfer'));
+    await assert.rejects(
+      call.completeTransfer(consult, 'transfer'),
+      (e: unknown) => e instanceof TapiError && e.code === 'LINEERR_INVALCALLSTATE',
+    );
     await consult.dial('5550111');
     await consult.waitFor(['connected'], WAIT);
-    assert.ok(featuresOf(call).includes('completetransf'), `features: ${featuresOf(call).join(',')}`);
     await consult.drop();
     await call.drop();
+  });
+
+  it('unhold of the held call abandons the transfer: the consultation call is ended (BYE), re-INVITE a=sendrecv, connected', async function () {
+    const r = await rig();
+    const { call, consult, held, target } = await consulting(r);
+    await call.unhold();
+    await consult.waitFor(['idle'], WAIT);
+    await call.waitFor(['connected'], WAIT);
+    const reinvites = invitesOf(r, held.callId);
+    assert.match(reinvites[reinvites.length - 1].body.toString('utf8'), /a=sendrecv/);
+    await r.peer.until(
+      () => r.peer.requests('BYE').some((q) => header(q, 'call-id') === target.callId),
+      'BYE of the consultation call',
+      WAIT,
+    );
+    assert.deepEqual(
+      call.history.map((e) => e.state),
+      ['dialtone', 'dialing', 'proceeding', 'ringback', 'connected', 'onholdpendtransfer', 'connected'],
+    );
+    await consult.release();
+    await call.release();
   });
 
   it('completeTransfer: REFER in the first dialog, Refer-To with Replaces (call-id, to-tag, from-tag); NOTIFY 200 ends both calls', async function () {

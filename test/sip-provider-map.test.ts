@@ -275,11 +275,8 @@ describe('SIP provider: capabilities', function () {
     const connected = sipCallFeatures({ ...base, state: S.CONNECTED });
     assert.equal(connected, F.DROP | F.MONITORDIGITS | F.GATHERDIGITS | F.GENERATEDIGITS | F.HOLD | F.BLINDTRANSFER | F.SETUPTRANSFER);
     assert.equal(sipCallFeatures({ ...base, state: S.CONNECTED, busy: true }) & (F.HOLD | F.BLINDTRANSFER | F.SETUPTRANSFER), 0);
-    assert.equal(sipCallFeatures({ ...base, state: S.ONHOLDPENDTRANSFER }), F.DROP | F.MONITORDIGITS);
-    assert.equal(
-      sipCallFeatures({ ...base, state: S.ONHOLDPENDTRANSFER, consultReady: true }),
-      F.DROP | F.MONITORDIGITS | F.COMPLETETRANSF,
-    );
+    assert.equal(sipCallFeatures({ ...base, state: S.ONHOLDPENDTRANSFER }), F.DROP | F.MONITORDIGITS | F.UNHOLD | F.COMPLETETRANSF);
+    assert.equal(sipCallFeatures({ ...base, state: S.ONHOLDPENDTRANSFER, busy: true }), F.DROP | F.MONITORDIGITS);
     assert.equal(sipCallFeatures({ ...base, state: S.ONHOLD }), F.DROP | F.MONITORDIGITS | F.UNHOLD);
     assert.equal(sipCallFeatures({ ...base, state: S.DIALTONE, dialComplete: false }) & F.DIAL, F.DIAL);
     assert.equal(sipCallFeatures({ ...base, state: S.DISCONNECTED }), F.DROP);

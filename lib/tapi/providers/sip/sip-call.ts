@@ -175,7 +175,6 @@ export class SipCall {
       dialComplete: this.dialComplete || this.signalled,
       busy: this.busy,
       media: this.rtp !== undefined,
-      consultReady: this.transferPeer?.state === S.CONNECTED && this.transferPeer.dialog !== undefined,
     });
     // The 200 is out and waits for its ACK: the call can only be dropped until it connects.
     if (this.answering) features &= ~(LINECALLFEATURE.ANSWER | LINECALLFEATURE.ACCEPT | LINECALLFEATURE.REDIRECT);

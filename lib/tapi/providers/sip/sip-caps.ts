@@ -219,8 +219,6 @@ export interface SipCallSituation {
   busy: boolean;
   /** The call has media (an RTP session): digits can be generated. */
   media: boolean;
-  /** ONHOLDPENDTRANSFER: the consultation call is connected (Replaces can only name a confirmed dialog). */
-  consultReady?: boolean;
 }
 
 export function sipCallFeatures(call: SipCallSituation): number {
@@ -246,7 +244,8 @@ export function sipCallFeatures(call: SipCallSituation): number {
       if (!call.busy) f |= F.HOLD | F.BLINDTRANSFER | F.SETUPTRANSFER;
       break;
     case S.ONHOLDPENDTRANSFER:
-      if (!call.busy && call.consultReady) f |= F.COMPLETETRANSF;
+      // COMPLETETRANSF is offered for the state; lineCompleteTransfer checks the consultation call (connected).
+      if (!call.busy) f |= F.UNHOLD | F.COMPLETETRANSF;
       break;
     case S.ONHOLD:
       if (!call.busy) f |= F.UNHOLD;

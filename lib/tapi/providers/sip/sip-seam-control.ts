@@ -119,6 +119,9 @@ export class SipSeamControl {
       throw TapiError.of('OPERATIONUNAVAIL', op, 'on SIP the consultation call must be connected (Replaces names a confirmed dialog)');
     }
     requireFeature(h, F.COMPLETETRANSF, S.ONHOLDPENDTRANSFER, op);
+    if (peer.state !== S.CONNECTED || !peer.dialog) {
+      throw TapiError.of('INVALCALLSTATE', op, `the consultation call is ${stateWord(peer.state)}`);
+    }
     const session = this.ctx.session(op);
     const pending = session.pendingReply(h.line);
     completeTransfer(session, call, peer, pending);
@@ -200,7 +203,7 @@ export class SipSeamControl {
 
   private holding(hCall: number, op: string, hold: boolean): number {
     const h = this.ctx.owned(hCall, op);
-    requireFeature(h, hold ? F.HOLD : F.UNHOLD, hold ? S.CONNECTED : S.ONHOLD, op);
+    requireFeature(h, hold ? F.HOLD : F.UNHOLD, hold ? S.CONNECTED : S.ONHOLD | S.ONHOLDPENDTRANSFER, op);
     const session = this.ctx.session(op);
     const pending = session.pendingReply(h.line);
     setHold(session, h.call, pending, hold);

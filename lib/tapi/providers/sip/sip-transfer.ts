@@ -88,6 +88,13 @@ function leave(session: SipSession, call: SipCall): void {
   session.setState(call, S.IDLE, 0);
 }
 
+/** lineUnhold of the held call: the consultation call (if still there) is ended and goes IDLE. */
+export function abandonConsultation(session: SipSession, call: SipCall): void {
+  const consult = call.transferPeer;
+  call.transferPeer = undefined;
+  if (consult) leave(session, consult);
+}
+
 /** lineCompleteTransfer in TRANSFER mode: REFER with Replaces in the held call's dialog (see the header). */
 export function completeTransfer(session: SipSession, call: SipCall, consult: SipCall, pending: PendingReply): void {
   const dialog = call.dialog;
