@@ -216,6 +216,26 @@ describe('SIP provider: consultation transfer (REFER with Replaces)', function (
     await consult.release();
   });
 
+  it('a transferee that BYEs before its final NOTIFY, after the target ended the consultation dialog: the transfer succeeded', async function () {
+    const r = await rig();
+    const box: { held?: PeerDialog; target?: PeerDialog } = {};
+    r.peer.onRequest('REFER', (_req, reply) => {
+      reply(202);
+      // What Replaces does at the target: our consultation dialog is ended; then the transferee hangs up on us.
+      setTimeout(() => {
+        void r.peer.request('BYE', { dialog: box.target! }).then(() => r.peer.request('BYE', { dialog: box.held! }));
+      }, 10);
+    });
+    const { call, consult, held, target } = await consulting(r);
+    Object.assign(box, { held, target });
+    await call.completeTransfer(consult, 'transfer');
+    await call.waitFor(['idle'], WAIT);
+    await consult.waitFor(['idle'], WAIT);
+    assert.equal(r.peer.requests('BYE').length, 0, 'the far ends hung up, we had nothing left to BYE');
+    await call.release();
+    await consult.release();
+  });
+
   it('a REFER answered 603: LINEERR_OPERATIONFAILED and both calls stay as they were', async function () {
     const r = await rig();
     r.peer.onRequest('REFER', (_req, reply) => reply(603));

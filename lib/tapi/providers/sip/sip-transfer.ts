@@ -88,6 +88,10 @@ function leave(session: SipSession, call: SipCall): void {
   session.setState(call, S.IDLE, 0);
 }
 
+function endedByFarEnds(session: SipSession, call: SipCall, consult: SipCall): boolean {
+  return session.calls.has(call) && call.state === S.DISCONNECTED && session.calls.has(consult) && consult.state === S.DISCONNECTED;
+}
+
 /** lineUnhold of the held call: the consultation call (if still there) is ended and goes IDLE. */
 export function abandonConsultation(session: SipSession, call: SipCall): void {
   const consult = call.transferPeer;
@@ -111,6 +115,13 @@ export function completeTransfer(session: SipSession, call: SipCall, consult: Si
     (result) => {
       if (!held(session, call) || call.dialog !== dialog) {
         call.busy = false;
+        // Some transferees BYE us before their final NOTIFY: when the target has also ended our consultation
+        // dialog (what Replaces does), the transfer took place.
+        if (endedByFarEnds(session, call, consult)) {
+          pending.settle(0);
+          leave(session, consult);
+          return leave(session, call);
+        }
         return pending.settle(LINEERR.OPERATIONFAILED);
       }
       if (result.status < 200 || result.status >= 300) return failed(`transfer (REFER) failed: SIP ${result.status} ${result.reason}`);
