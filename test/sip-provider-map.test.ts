@@ -8,6 +8,7 @@ import {
   LINECALLSTATE as S,
   LINEDISCONNECTMODE as D,
   LINEGATHERTERM,
+  LINETRANSFERMODE,
   LINE_MESSAGE,
   nameOf,
 } from '../lib/tapi/constants';
@@ -247,6 +248,8 @@ describe('SIP provider: capabilities', function () {
       F.HOLD,
       F.UNHOLD,
       F.BLINDTRANSFER,
+      F.SETUPTRANSFER,
+      F.COMPLETETRANSF,
       F.REDIRECT,
       F.GENERATEDIGITS,
       F.MONITORDIGITS,
@@ -254,10 +257,10 @@ describe('SIP provider: capabilities', function () {
     ]) {
       assert.ok(caps.callFeatures & bit, nameOf(F, bit));
     }
-    for (const bit of [F.SETUPTRANSFER, F.COMPLETETRANSF, F.SWAPHOLD, F.GENERATETONE, F.MONITORTONES, F.MONITORMEDIA, F.SETUPCONF]) {
+    for (const bit of [F.SWAPHOLD, F.GENERATETONE, F.MONITORTONES, F.MONITORMEDIA, F.SETUPCONF]) {
       assert.equal(caps.callFeatures & bit, 0, nameOf(F, bit));
     }
-    assert.equal(caps.transferModes, 0);
+    assert.equal(caps.transferModes, LINETRANSFERMODE.TRANSFER, 'consultation transfer, no conference');
     assert.deepEqual(caps.deviceClasses, ['tapi/line', 'wave/in', 'wave/out']);
     const dev = sipDevCaps(line, 0x20002);
     assert.equal(dev.name, 'SIP 620@fritz.box');
@@ -270,8 +273,10 @@ describe('SIP provider: capabilities', function () {
     const base = { privilege: owner, dialComplete: true, busy: false, media: true };
     assert.equal(sipCallFeatures({ ...base, state: S.OFFERING }), F.ACCEPT | F.ANSWER | F.REDIRECT | F.DROP | F.MONITORDIGITS);
     const connected = sipCallFeatures({ ...base, state: S.CONNECTED });
-    assert.equal(connected, F.DROP | F.MONITORDIGITS | F.GATHERDIGITS | F.GENERATEDIGITS | F.HOLD | F.BLINDTRANSFER);
-    assert.equal(sipCallFeatures({ ...base, state: S.CONNECTED, busy: true }) & (F.HOLD | F.BLINDTRANSFER), 0);
+    assert.equal(connected, F.DROP | F.MONITORDIGITS | F.GATHERDIGITS | F.GENERATEDIGITS | F.HOLD | F.BLINDTRANSFER | F.SETUPTRANSFER);
+    assert.equal(sipCallFeatures({ ...base, state: S.CONNECTED, busy: true }) & (F.HOLD | F.BLINDTRANSFER | F.SETUPTRANSFER), 0);
+    assert.equal(sipCallFeatures({ ...base, state: S.ONHOLDPENDTRANSFER }), F.DROP | F.MONITORDIGITS | F.UNHOLD | F.COMPLETETRANSF);
+    assert.equal(sipCallFeatures({ ...base, state: S.ONHOLDPENDTRANSFER, busy: true }), F.DROP | F.MONITORDIGITS);
     assert.equal(sipCallFeatures({ ...base, state: S.ONHOLD }), F.DROP | F.MONITORDIGITS | F.UNHOLD);
     assert.equal(sipCallFeatures({ ...base, state: S.DIALTONE, dialComplete: false }) & F.DIAL, F.DIAL);
     assert.equal(sipCallFeatures({ ...base, state: S.DISCONNECTED }), F.DROP);

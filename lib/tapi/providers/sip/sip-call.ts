@@ -79,6 +79,8 @@ export class SipCall {
   signalled = false;
   /** A hold / unhold / transfer is waiting for its answer. */
   busy = false;
+  /** A consultation transfer: the held call's consultation call, and back (sip-transfer.ts). */
+  transferPeer?: SipCall;
   /** answer() sent the 200 and waits for the ACK. */
   answering = false;
   everConnected = false;

@@ -2,9 +2,10 @@
 // LINECALLFEATURE_* of a call in each state. One account = one line device with one address.
 //
 // It can: make calls (a trailing ";" collects digits locally until the number is complete), answer, accept,
-// drop, redirect (302), blind transfer (REFER), hold / unhold (re-INVITE sendonly / sendrecv), generate DTMF
-// (RFC 4733), monitor and gather DTMF (RFC 4733 and SIP INFO), play and record (RTP, G.711).
-// It cannot (LINEERR_OPERATIONUNAVAIL): consultation transfer, conference, swap hold, tones, media detection.
+// drop, redirect (302), blind transfer (REFER), consultation transfer (hold, a second call, REFER with
+// Replaces: sip-transfer.ts), hold / unhold (re-INVITE sendonly / sendrecv), generate DTMF (RFC 4733),
+// monitor and gather DTMF (RFC 4733 and SIP INFO), play and record (RTP, G.711).
+// It cannot (LINEERR_OPERATIONUNAVAIL): conference (no bridge to mix in), swap hold, tones, media detection.
 import {
   LINEADDRCAPFLAGS,
   LINEADDRESSMODE,
@@ -22,6 +23,7 @@ import {
   LINEDISCONNECTMODE as D,
   LINEFEATURE,
   LINEMEDIAMODE,
+  LINETRANSFERMODE,
   TAPI_VERSION,
 } from '../../constants';
 import type { DialCapabilities } from '../../address';
@@ -69,6 +71,8 @@ export const SIP_CALL_FEATURES =
   F.HOLD |
   F.UNHOLD |
   F.BLINDTRANSFER |
+  F.SETUPTRANSFER |
+  F.COMPLETETRANSF |
   F.GATHERDIGITS |
   F.GENERATEDIGITS |
   F.MONITORDIGITS;
@@ -84,6 +88,7 @@ export const SIP_CALL_STATES =
   S.CONNECTED |
   S.PROCEEDING |
   S.ONHOLD |
+  S.ONHOLDPENDTRANSFER |
   S.DISCONNECTED |
   S.UNKNOWN;
 
@@ -159,14 +164,14 @@ export function sipAddressCaps(line: SipLineDescription, apiVersion: number): Li
     disconnectModes: SIP_DISCONNECT_MODES,
     maxNumActiveCalls: line.maxCalls,
     maxNumOnHoldCalls: line.maxCalls,
-    maxNumOnHoldPendingCalls: 0,
+    maxNumOnHoldPendingCalls: 1,
     maxNumConference: 0,
     maxNumTransConf: 0,
     addrCapFlags: LINEADDRCAPFLAGS.DIALED | (SIP_DIAL_CAPS.partialDial ? LINEADDRCAPFLAGS.PARTIALDIAL : 0),
     callFeatures: SIP_CALL_FEATURES,
     removeFromConfCaps: 0x1,
     removeFromConfState: 0,
-    transferModes: 0,
+    transferModes: LINETRANSFERMODE.TRANSFER,
     parkModes: 0,
     forwardModes: 0,
     maxForwardEntries: 0,
@@ -236,7 +241,11 @@ export function sipCallFeatures(call: SipCallSituation): number {
     case S.CONNECTED:
       f |= F.GATHERDIGITS;
       if (call.media) f |= F.GENERATEDIGITS;
-      if (!call.busy) f |= F.HOLD | F.BLINDTRANSFER;
+      if (!call.busy) f |= F.HOLD | F.BLINDTRANSFER | F.SETUPTRANSFER;
+      break;
+    case S.ONHOLDPENDTRANSFER:
+      // COMPLETETRANSF is offered for the state; lineCompleteTransfer checks the consultation call (connected).
+      if (!call.busy) f |= F.UNHOLD | F.COMPLETETRANSF;
       break;
     case S.ONHOLD:
       if (!call.busy) f |= F.UNHOLD;

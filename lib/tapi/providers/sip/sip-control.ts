@@ -1,14 +1,16 @@
 // The SIP side of call control, after the seam's checks (sip-seam-control.ts) queued nothing yet:
-// hold / unhold (re-INVITE with a=sendonly / a=sendrecv; the LINE_REPLY waits for its answer), blind transfer
+// hold / unhold (re-INVITE with a=sendonly / a=sendrecv; the LINE_REPLY waits for its answer; unhold of an
+// ONHOLDPENDTRANSFER call first ends its consultation call), blind transfer
 // (REFER; the reply waits for the transfer's outcome, then BYE and IDLE), redirect (302 with the target).
 import { LINECALLSTATE as S, LINEERR } from '../../constants';
 import { hangUp, noteCallInfo, releaseMedia } from './call-end';
+import { abandonConsultation } from './sip-transfer';
 import type { SipCall } from './sip-call';
 import { connectedMode } from './sip-dialog-events';
 import type { PendingReply, SipSession } from './session';
 
 function up(session: SipSession, call: SipCall): boolean {
-  return session.calls.has(call) && (call.state === S.CONNECTED || call.state === S.ONHOLD);
+  return session.calls.has(call) && (call.state === S.CONNECTED || call.state === S.ONHOLD || call.state === S.ONHOLDPENDTRANSFER);
 }
 
 /** lineHold (hold true) / lineUnhold: the re-INVITE's 2xx gives LINE_REPLY(0) then ONHOLD / CONNECTED. */
@@ -16,6 +18,8 @@ export function setHold(session: SipSession, call: SipCall, pending: PendingRepl
   const dialog = call.dialog;
   const rtp = call.rtp;
   if (!dialog || !rtp) return pending.settle(LINEERR.OPERATIONFAILED);
+  // lineUnhold of an ONHOLDPENDTRANSFER call abandons the transfer: the consultation call goes IDLE.
+  if (!hold && call.state === S.ONHOLDPENDTRANSFER) abandonConsultation(session, call);
   call.busy = true;
   const offer = rtp.setDirection(hold ? 'sendonly' : 'sendrecv');
   const failed = (why: string) => {

@@ -389,10 +389,36 @@ export class SipProvider implements LineProvider {
     return this.control.blindTransfer(hCall, destAddress, countryCode);
   }
   setupTransfer(hCall: number, _params: LineCallParams | null): number {
-    return this.control.setupTransfer(hCall);
+    return this.control.setupTransfer(hCall, (line) => this.consultCall(line, hCall));
   }
-  completeTransfer(hCall: number, _hConsultCall: number, _transferMode: number): number {
-    return this.control.completeTransfer(hCall);
+  completeTransfer(hCall: number, hConsultCall: number, transferMode: number): number {
+    return this.control.completeTransfer(hCall, hConsultCall, transferMode);
+  }
+
+  /** The consultation call of lineSetupTransfer: outbound, no number yet, owned on `line` (state set by the caller). */
+  private consultCall(line: OpenLine, hHeld: number): CallHandle {
+    const session = this.session('lineSetupTransfer');
+    const device = line.device;
+    const heldCall = session.handles.get(hHeld)?.call;
+    const call = new SipCall(
+      this.callIds.take(),
+      device,
+      LINECALLORIGIN.OUTBOUND,
+      this.newDigits(session),
+      heldCall?.mediaMode ?? LINEMEDIAMODE.INTERACTIVEVOICE,
+    );
+    call.caller = {
+      id: device.description.address,
+      name: device.account.displayName ?? '',
+      flags: LINECALLPARTYID.ADDRESS | (device.account.displayName ? LINECALLPARTYID.NAME : 0),
+    };
+    session.calls.add(call);
+    const owner = session.addHandle(call, line, LINECALLPRIVILEGE.OWNER);
+    for (const other of session.linesOf(device.deviceId)) {
+      if (other !== line && other.privileges & LINECALLPRIVILEGE.MONITOR) session.addHandle(call, other, LINECALLPRIVILEGE.MONITOR);
+    }
+    session.announceToMonitors(call, (l) => l.apiVersion >= TAPI_VERSION.V2_0);
+    return owner;
   }
   hold(hCall: number): number {
     return this.control.hold(hCall);

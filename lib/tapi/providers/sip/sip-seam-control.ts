@@ -1,7 +1,7 @@
 // The seam's call-control functions on a SIP line. Each refuses what TAPI would, in this order: handle
-// (INVALCALLHANDLE), privilege (NOTOWNER), what a SIP line never offers (OPERATIONUNAVAIL: consultation
-// transfer, conference, swap hold), state (INVALCALLSTATE), what the call cannot do now (OPERATIONUNAVAIL),
-// parameters. Then the SIP side runs (sip-control.ts, sip-incoming.ts).
+// (INVALCALLHANDLE), privilege (NOTOWNER), what a SIP line never offers (OPERATIONUNAVAIL: conference,
+// swap hold), state (INVALCALLSTATE), what the call cannot do now (OPERATIONUNAVAIL),
+// parameters. Then the SIP side runs (sip-control.ts, sip-transfer.ts, sip-incoming.ts).
 import {
   LINECALLFEATURE as F,
   LINECALLINFOSTATE,
@@ -9,12 +9,14 @@ import {
   LINECALLSTATE as S,
   LINE_MESSAGE,
   LINEMEDIAMODE,
+  LINETRANSFERMODE,
   nameOf,
 } from '../../constants';
 import { TapiError } from '../../errors';
 import type { CallHandle } from './sip-call';
 import { SIP_CALL_FEATURES, SIP_MEDIA_MODES } from './sip-caps';
 import { blindTransfer, redirect, setHold } from './sip-control';
+import { completeTransfer, setupTransfer } from './sip-transfer';
 import type { SeamContext } from './seam-context';
 import { sipTarget } from './target';
 import { modeFor } from './connected-mode';
@@ -76,12 +78,54 @@ export class SipSeamControl {
     return pending.id;
   }
 
-  setupTransfer(hCall: number): number {
-    return this.unavailable(hCall, 'lineSetupTransfer', 'consultation transfer');
+  /** `createConsult` makes the consultation call on the held call's line (sip-provider.ts owns call creation). */
+  setupTransfer(hCall: number, createConsult: (line: CallHandle['line']) => CallHandle): number {
+    const op = 'lineSetupTransfer';
+    const h = this.ctx.owned(hCall, op);
+    requireFeature(h, F.SETUPTRANSFER, S.CONNECTED, op);
+    const session = this.ctx.session(op);
+    const device = h.call.device;
+    if (session.activeCalls(device.deviceId) >= device.description.maxCalls) {
+      throw TapiError.of('CALLUNAVAIL', op, `the line has ${device.description.maxCalls} call appearance(s), all in use`);
+    }
+    const pending = session.pendingReply(h.line);
+    setupTransfer(session, h.call, pending, () => createConsult(h.line));
+    return pending.id;
   }
 
-  completeTransfer(hCall: number): number {
-    return this.unavailable(hCall, 'lineCompleteTransfer', 'consultation transfer and conference');
+  completeTransfer(hCall: number, hConsultCall: number, transferMode: number): number {
+    const op = 'lineCompleteTransfer';
+    const h = this.ctx.owned(hCall, op);
+    const mode = transferMode >>> 0;
+    if (mode !== LINETRANSFERMODE.TRANSFER && mode !== LINETRANSFERMODE.CONFERENCE) {
+      throw TapiError.of('INVALTRANSFERMODE', op, 'exactly one LINETRANSFERMODE_*');
+    }
+    // A SIP line has no bridge to mix three parties in: no conference, here or by lineSetupConference.
+    if (mode === LINETRANSFERMODE.CONFERENCE) throw TapiError.of('OPERATIONUNAVAIL', op, 'a SIP line has no conference bridge');
+    let consult: CallHandle;
+    try {
+      consult = this.ctx.owned(hConsultCall, op);
+    } catch (error) {
+      if (error instanceof TapiError && error.code === 'LINEERR_INVALCALLHANDLE') throw TapiError.of('INVALCONSULTCALLHANDLE', op);
+      throw error;
+    }
+    const call = h.call;
+    if (consult === h || call.transferPeer !== consult.call) {
+      throw TapiError.of('INVALCONSULTCALLHANDLE', op, 'not the consultation call of this transfer');
+    }
+    if (call.state !== S.ONHOLDPENDTRANSFER) throw TapiError.of('INVALCALLSTATE', op, `the call is ${stateWord(call.state)}`);
+    const peer = consult.call;
+    if ((peer.state & (S.RINGBACK | S.PROCEEDING | S.BUSY)) !== 0) {
+      throw TapiError.of('OPERATIONUNAVAIL', op, 'on SIP the consultation call must be connected (Replaces names a confirmed dialog)');
+    }
+    requireFeature(h, F.COMPLETETRANSF, S.ONHOLDPENDTRANSFER, op);
+    if (peer.state !== S.CONNECTED || !peer.dialog) {
+      throw TapiError.of('INVALCALLSTATE', op, `the consultation call is ${stateWord(peer.state)}`);
+    }
+    const session = this.ctx.session(op);
+    const pending = session.pendingReply(h.line);
+    completeTransfer(session, call, peer, pending);
+    return pending.id;
   }
 
   swapHold(hActiveCall: number): number {
@@ -159,7 +203,7 @@ export class SipSeamControl {
 
   private holding(hCall: number, op: string, hold: boolean): number {
     const h = this.ctx.owned(hCall, op);
-    requireFeature(h, hold ? F.HOLD : F.UNHOLD, hold ? S.CONNECTED : S.ONHOLD, op);
+    requireFeature(h, hold ? F.HOLD : F.UNHOLD, hold ? S.CONNECTED : S.ONHOLD | S.ONHOLDPENDTRANSFER, op);
     const session = this.ctx.session(op);
     const pending = session.pendingReply(h.line);
     setHold(session, h.call, pending, hold);
