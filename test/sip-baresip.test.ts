@@ -1,9 +1,11 @@
 // The SIP provider through the public API against baresip, a real user agent, in a network namespace the test
 // creates (baresip refuses loopback): our account binds 10.77.n.1 on our side of the veth pair, baresip
 // listens on 10.77.n.2. Calls both ways, DTMF both ways (RFC 4733), and audio both ways: baresip's microphone
-// is a 440 Hz tone file that we record, and what we play reaches its receive counter.
+// is a 440 Hz tone file that we record, and what we play reaches its receive counter. Each case runs over UDP and
+// over TCP (our account and baresip's both use the transport; an ss check proves the TCP connection, or none).
 // Needs root for `ip netns` (CI runs as root): without it the test fails with the reason, it is not skipped.
 import * as assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
 import { openTapi } from '../lib/tapi';
 import type { Tapi } from '../lib/tapi/tapi';
 import type { Call } from '../lib/tapi/call';
@@ -31,9 +33,9 @@ describe('SIP provider against baresip (network namespace)', function () {
     destroyAllNetNs();
   });
 
-  async function setup(transport: 'udp' | 'tcp' = 'udp') {
+  async function setup(transport: 'udp' | 'tcp') {
     const ns = NetNs.create();
-    const phone = await Baresip.start(ns, { user: '2000', answerMode: 'auto' });
+    const phone = await Baresip.start(ns, { user: '2000', answerMode: 'auto', transport });
     const localPort = await freePortBlock(1);
     tapi = await openTapi({
       provider: 'sip',
@@ -56,6 +58,17 @@ describe('SIP provider against baresip (network namespace)', function () {
     return { ns, phone, line, localPort };
   }
 
+  /** Asserts the signalling really went over the transport: an established TCP connection to baresip's 5060 or to
+   * our localPort, or none. */
+  function assertSignallingTransport(ns: NetNs, localPort: number, transport: 'udp' | 'tcp') {
+    const ss = spawnSync('ip', ['netns', 'exec', ns.name, 'ss', '-Htn', 'state', 'established'], { encoding: 'utf8' });
+    const toSip = ss.stdout
+      .split('\n')
+      .filter((row) => row.includes(`${ns.nsAddress}:5060`) || row.includes(`${ns.hostAddress}:${localPort}`));
+    if (transport === 'tcp') assert.ok(toSip.length > 0, `no SIP TCP connection:\n${ss.stdout}${ss.stderr}`);
+    else assert.equal(toSip.length, 0, toSip.join('\n'));
+  }
+
   async function exerciseCall(call: Call, phone: Baresip, line: Line) {
     const mark = phone.output.length;
     const digits: string[] = [];
@@ -75,26 +88,31 @@ describe('SIP provider against baresip (network namespace)', function () {
     await phone.waitFor(/audio=[1-9]\d*\/[1-9]\d* \(bit\/s\)/, 15000, mark);
   }
 
-  it('we call baresip: answered, DTMF and audio both ways, we hang up', async () => {
-    const { ns, phone, line } = await setup();
-    const call = await line.makeCall(`sip:2000@${ns.nsAddress}:5060`);
-    await call.waitFor(['connected'], 20000);
-    await exerciseCall(call, phone, line);
-    await call.drop();
-    await phone.waitFor(/terminated/, 15000);
-  });
+  for (const transport of ['udp', 'tcp'] as const) {
+    const suffix = transport === 'tcp' ? ';transport=tcp' : '';
+    it(`we call baresip over ${transport}: answered, DTMF and audio both ways, we hang up`, async () => {
+      const { ns, phone, line, localPort } = await setup(transport);
+      const call = await line.makeCall(`sip:2000@${ns.nsAddress}:5060${suffix}`);
+      await call.waitFor(['connected'], 20000);
+      assertSignallingTransport(ns, localPort, transport);
+      await exerciseCall(call, phone, line);
+      await call.drop();
+      await phone.waitFor(/terminated/, 15000);
+    });
 
-  it('baresip calls us: offering, we answer, DTMF and audio both ways, baresip hangs up', async () => {
-    const { ns, phone, line, localPort } = await setup();
-    const offered = new Promise<Call>((resolve) => line.on('call', resolve));
-    phone.command(`/dial sip:1000@${ns.hostAddress}:${localPort}`);
-    const call = await offered;
-    await call.waitFor(['offering'], 20000);
-    await call.answer();
-    await call.waitFor(['connected'], 20000);
-    await exerciseCall(call, phone, line);
-    phone.command('/hangup');
-    const ended = await call.waitFor(['disconnected'], 20000);
-    assert.equal(ended.mode, 'normal');
-  });
+    it(`baresip calls us over ${transport}: offering, we answer, DTMF and audio both ways, baresip hangs up`, async () => {
+      const { ns, phone, line, localPort } = await setup(transport);
+      const offered = new Promise<Call>((resolve) => line.on('call', resolve));
+      phone.command(`/dial sip:1000@${ns.hostAddress}:${localPort}${suffix}`);
+      const call = await offered;
+      await call.waitFor(['offering'], 20000);
+      await call.answer();
+      await call.waitFor(['connected'], 20000);
+      assertSignallingTransport(ns, localPort, transport);
+      await exerciseCall(call, phone, line);
+      phone.command('/hangup');
+      const ended = await call.waitFor(['disconnected'], 20000);
+      assert.equal(ended.mode, 'normal');
+    });
+  }
 });

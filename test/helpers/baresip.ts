@@ -17,6 +17,8 @@ export interface BaresipOptions {
   port?: number;
   /** 'auto' answers incoming calls at once; 'manual' waits for accept() */
   answerMode?: 'auto' | 'manual';
+  /** the account's transport (sip_listen serves UDP and TCP on the same port either way) */
+  transport?: 'udp' | 'tcp';
 }
 
 /** 16-bit mono PCM WAV, 8 kHz, a 440 Hz tone at about -12 dBFS. */
@@ -102,7 +104,7 @@ export class Baresip {
     fs.writeFileSync(path.join(dir, 'config'), config.join('\n'));
     fs.writeFileSync(
       path.join(dir, 'accounts'),
-      `<sip:${user}@${ns.nsAddress}:${port}>;regint=0;answermode=${options.answerMode ?? 'manual'};audio_codecs=PCMU,PCMA\n`,
+      `<sip:${user}@${ns.nsAddress}:${port}${options.transport === 'tcp' ? ';transport=tcp' : ''}>;regint=0;answermode=${options.answerMode ?? 'manual'};audio_codecs=PCMU,PCMA\n`,
     );
     const child = ns.spawn('baresip', ['-f', dir]);
     const baresip = new Baresip(ns, dir, port, child, user);
