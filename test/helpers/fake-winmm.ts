@@ -118,12 +118,16 @@ export function loadFakeWinmm(): FakeWinmm {
     },
     frames,
     played: (id) => {
+      // The device thread goes on playing while we read: take the frame list first, then the bytes (which then
+      // hold at least what those frames describe), and ignore a frame the bytes do not cover yet.
+      const list = frames(id);
       const total = f.captured(id, null, 0) >>> 0;
       const bytes = Buffer.alloc(total);
       if (total) f.captured(id, bytes, total);
       const parts: Int16Array[] = [];
       let at = 0;
-      for (const fr of frames(id)) {
+      for (const fr of list) {
+        if (at + fr.bytes > total) break;
         const chunk = new Uint8Array(bytes.buffer, bytes.byteOffset + at, fr.bytes);
         at += fr.bytes;
         if (fr.tag === 7) parts.push(mulaw.decode(chunk));
